@@ -1,0 +1,47 @@
+//! The library's error type.
+//!
+//! Every variant names what went wrong in one line; `main` prints `error: {e}` and maps
+//! [`Error::exit_code`] to the process exit code (2 bad input or usage, 1 internal failure).
+use std::path::{Path, PathBuf};
+
+/// The library's error.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A user-supplied input file is missing, unreadable or malformed.
+    #[error("{}: {message}", path.display())]
+    Input { path: PathBuf, message: String },
+    /// A parameter (command-line option or project setting) is invalid.
+    #[error("{0}")]
+    Param(String),
+    /// An output could not be written.
+    #[error("{}: {message}", path.display())]
+    Output { path: PathBuf, message: String },
+    /// A failure that is not the user's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// An input error for `path`.
+    pub fn input(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Error::Input { path: path.as_ref().to_path_buf(), message: message.into() }
+    }
+    /// An output error for `path`.
+    pub fn output(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Error::Output { path: path.as_ref().to_path_buf(), message: message.into() }
+    }
+    /// A parameter error.
+    pub fn param(message: impl Into<String>) -> Self {
+        Error::Param(message.into())
+    }
+    /// Exit code: 2 for bad input, parameters or output paths, 1 for internal failures.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Internal(_) => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,1 @@
+//! Geochemistry: assay columns, units, censored values.

@@ -1,0 +1,2 @@
+//! Everything that touches files, GDAL or PROJ.
+pub mod table;

@@ -1,0 +1,4 @@
+//! geoprospect: mineral prospectivity mapping.
+pub mod error;
+pub mod geochem;
+pub mod io;
