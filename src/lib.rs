@@ -1,4 +1,6 @@
 //! geoprospect: mineral prospectivity mapping.
 pub mod error;
 pub mod geochem;
+pub mod grid;
 pub mod io;
+pub mod project;

@@ -1,0 +1,260 @@
+//! Cloud-Optimized GeoTIFF output through GDAL's COG driver.
+//!
+//! A layer is written row strip by row strip into an uncompressed tiled GeoTIFF beside the
+//! target, then copied by the COG driver (internal 512 x 512 tiles, DEFLATE or ZSTD with the
+//! floating-point or horizontal predictor, overviews, nodata, CRS, band description and
+//! provenance metadata). The COG appears under its final name only when complete: see
+//! [`crate::io::atomic`].
+use std::path::{Path, PathBuf};
+
+use gdal::cpl::CslStringList;
+use gdal::raster::{Buffer, GdalType};
+use gdal::{Dataset, DriverManager, Metadata};
+
+use crate::error::{Error, Result};
+use crate::grid::GridSpec;
+
+/// Float layers use NaN inside the program; written files declare it as nodata.
+pub const FLOAT_NODATA: f64 = f64::NAN;
+/// Nodata for class layers (no class code is ever this value).
+pub const CLASS_NODATA: i32 = i32::MIN;
+
+/// Compression of COG outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compression {
+    /// DEFLATE: read by every GDAL build and every GIS.
+    #[default]
+    Deflate,
+    /// ZSTD: faster to write and read, needs GDAL >= 2.3 built with zstd.
+    Zstd,
+}
+
+/// The pixel type of a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PixelType {
+    /// Continuous values, NaN nodata.
+    Float32,
+    /// Class codes, [`CLASS_NODATA`] nodata.
+    Int32,
+}
+
+/// Description and provenance stamped on a layer.
+#[derive(Debug, Clone, Default)]
+pub struct LayerMeta {
+    /// Band description (the layer name GIS tools show).
+    pub description: String,
+    /// Input files the layer was made from.
+    pub inputs: Vec<String>,
+    /// Further `KEY=value` metadata items.
+    pub items: Vec<(String, String)>,
+    /// Class names for class layers, index = class code.
+    pub category_names: Vec<String>,
+}
+
+/// Settings shared by every COG a run writes.
+#[derive(Debug, Clone, Copy)]
+pub struct CogOptions {
+    /// Compression codec.
+    pub compression: Compression,
+    /// Threads GDAL may use to compress tiles (output bytes do not depend on it).
+    pub threads: usize,
+}
+
+impl Default for CogOptions {
+    fn default() -> Self {
+        CogOptions { compression: Compression::Deflate, threads: 1 }
+    }
+}
+
+/// Writes one single-band layer on a grid, strip by strip, then converts it to a COG.
+pub struct CogWriter {
+    dataset: Option<Dataset>,
+    scratch: PathBuf,
+    target: PathBuf,
+    pixel: PixelType,
+    width: usize,
+    height: usize,
+}
+
+impl CogWriter {
+    /// Starts a layer that will be written to `target` (which should be a temporary name).
+    pub fn create(grid: &GridSpec, target: &Path, pixel: PixelType, meta: &LayerMeta) -> Result<CogWriter> {
+        let scratch = target.with_extension("scratch.tif");
+        let driver = DriverManager::get_driver_by_name("GTiff")
+            .map_err(|e| Error::Internal(format!("GDAL has no GTiff driver: {e}")))?;
+        let mut options = CslStringList::new();
+        for (k, v) in [("TILED", "YES"), ("BLOCKXSIZE", "512"), ("BLOCKYSIZE", "512"), ("BIGTIFF", "IF_SAFER")] {
+            set(&mut options, k, v)?;
+        }
+        let out_err = |e: gdal::errors::GdalError| Error::output(&scratch, format!("cannot create raster: {e}"));
+        let mut dataset = match pixel {
+            PixelType::Float32 => driver.create_with_band_type_with_options::<f32, _>(
+                &scratch, grid.width, grid.height, 1, &options,
+            ),
+            PixelType::Int32 => driver.create_with_band_type_with_options::<i32, _>(
+                &scratch, grid.width, grid.height, 1, &options,
+            ),
+        }
+        .map_err(out_err)?;
+        dataset.set_geo_transform(&grid.geo_transform()).map_err(out_err)?;
+        dataset.set_projection(&grid.crs_wkt).map_err(out_err)?;
+        dataset
+            .set_metadata_item("TIFFTAG_SOFTWARE", &format!("geoprospect {}", env!("CARGO_PKG_VERSION")), "")
+            .map_err(out_err)?;
+        if !meta.inputs.is_empty() {
+            dataset.set_metadata_item("GEOPROSPECT_INPUTS", &meta.inputs.join(";"), "").map_err(out_err)?;
+        }
+        for (k, v) in &meta.items {
+            dataset.set_metadata_item(k, v, "").map_err(out_err)?;
+        }
+        {
+            let mut band = dataset.rasterband(1).map_err(out_err)?;
+            band.set_description(&meta.description).map_err(out_err)?;
+            match pixel {
+                PixelType::Float32 => band.set_no_data_value(Some(FLOAT_NODATA)),
+                PixelType::Int32 => band.set_no_data_value(Some(CLASS_NODATA as f64)),
+            }
+            .map_err(out_err)?;
+            if !meta.category_names.is_empty() {
+                set_category_names(&band, &meta.category_names);
+            }
+        }
+        Ok(CogWriter {
+            dataset: Some(dataset),
+            scratch,
+            target: target.to_path_buf(),
+            pixel,
+            width: grid.width,
+            height: grid.height,
+        })
+    }
+
+    /// The layer's pixel type.
+    pub fn pixel(&self) -> PixelType {
+        self.pixel
+    }
+
+    /// Writes full-width rows starting at `row0`; `data.len()` must be a multiple of the width.
+    pub fn write_rows<T: GdalType + Copy>(&mut self, row0: usize, data: Vec<T>) -> Result<()> {
+        let rows = data.len() / self.width.max(1);
+        if rows * self.width != data.len() || row0 + rows > self.height {
+            return Err(Error::Internal(format!(
+                "strip of {} values at row {row0} does not fit a {} x {} grid",
+                data.len(),
+                self.width,
+                self.height
+            )));
+        }
+        let dataset = self.dataset.as_mut().ok_or_else(|| Error::Internal("layer already finished".into()))?;
+        let mut band = dataset.rasterband(1).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut buffer = Buffer::new((self.width, rows), data);
+        band.write((0, row0 as isize), (self.width, rows), &mut buffer)
+            .map_err(|e| Error::output(&self.scratch, format!("cannot write rows: {e}")))
+    }
+
+    /// Converts the finished layer to a COG at the target path and removes the scratch file.
+    pub fn finish(mut self, options: &CogOptions) -> Result<()> {
+        let dataset = self.dataset.take().ok_or_else(|| Error::Internal("layer already finished".into()))?;
+        let result = write_cog(&dataset, &self.target, self.pixel, options);
+        drop(dataset);
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.target);
+        }
+        result
+    }
+}
+
+impl Drop for CogWriter {
+    fn drop(&mut self) {
+        // Close the scratch dataset before removing its file.
+        self.dataset.take();
+        let _ = std::fs::remove_file(&self.scratch);
+    }
+}
+
+/// Copies `dataset` to a COG at `target`.
+pub fn write_cog(dataset: &Dataset, target: &Path, pixel: PixelType, options: &CogOptions) -> Result<()> {
+    let driver = DriverManager::get_driver_by_name("COG")
+        .map_err(|e| Error::Internal(format!("GDAL has no COG driver (GDAL >= 3.1 needed): {e}")))?;
+    let mut list = CslStringList::new();
+    let compress = match options.compression {
+        Compression::Deflate => "DEFLATE",
+        Compression::Zstd => "ZSTD",
+    };
+    let resampling = match pixel {
+        PixelType::Float32 => "AVERAGE",
+        PixelType::Int32 => "NEAREST",
+    };
+    let threads = options.threads.max(1).to_string();
+    for (k, v) in [
+        ("COMPRESS", compress),
+        ("PREDICTOR", "YES"),
+        ("BLOCKSIZE", "512"),
+        ("OVERVIEWS", "AUTO"),
+        ("RESAMPLING", resampling),
+        ("BIGTIFF", "IF_SAFER"),
+        ("NUM_THREADS", threads.as_str()),
+    ] {
+        set(&mut list, k, v)?;
+    }
+    dataset
+        .create_copy(&driver, target, &list)
+        .map_err(|e| Error::output(target, format!("cannot write COG: {e}")))?
+        .close()
+        .map_err(|e| Error::output(target, format!("cannot finish COG: {e}")))
+}
+
+fn set(list: &mut CslStringList, key: &str, value: &str) -> Result<()> {
+    list.set_name_value(key, value).map_err(|e| Error::Internal(format!("creation option {key}: {e}")))
+}
+
+/// GDAL category names, so that GIS tools show class names instead of codes.
+fn set_category_names(band: &gdal::raster::RasterBand, names: &[String]) {
+    let list: CslStringList = names.iter().cloned().collect();
+    // Safety: the band handle is valid while `band` lives; GDAL copies the list.
+    unsafe {
+        gdal_sys::GDALSetRasterCategoryNames(band.c_rasterband(), list.as_ptr());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid() -> GridSpec {
+        let wkt = crate::io::crs::Crs::parse("EPSG:32648").unwrap().wkt().unwrap();
+        GridSpec::from_extent(wkt, [500000.0, 4000000.0, 500400.0, 4000300.0], 100.0).unwrap()
+    }
+
+    #[test]
+    fn writes_a_cog_with_nodata_and_description() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("layer.tif");
+        let meta = LayerMeta { description: "eTh".into(), inputs: vec!["a.tif".into()], ..Default::default() };
+        let mut w = CogWriter::create(&grid(), &path, PixelType::Float32, &meta).unwrap();
+        w.write_rows(0, vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]).unwrap();
+        w.write_rows(2, vec![f32::NAN, 10.0, 11.0, 12.0]).unwrap();
+        w.finish(&CogOptions::default()).unwrap();
+        assert!(!path.with_extension("scratch.tif").exists());
+
+        let ds = Dataset::open(&path).unwrap();
+        assert_eq!(ds.driver().short_name(), "GTiff");
+        assert_eq!(ds.metadata_item("LAYOUT", "IMAGE_STRUCTURE").as_deref(), Some("COG"));
+        assert_eq!(ds.metadata_item("COMPRESSION", "IMAGE_STRUCTURE").as_deref(), Some("DEFLATE"));
+        let band = ds.rasterband(1).unwrap();
+        assert!(band.no_data_value().unwrap().is_nan());
+        assert_eq!(band.description().unwrap(), "eTh");
+        let v = band.read_as::<f32>((0, 0), (4, 3), (4, 3), None).unwrap();
+        assert_eq!(&v.data()[..8], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+        assert!(v.data()[8].is_nan());
+        assert_eq!(ds.metadata_item("GEOPROSPECT_INPUTS", "").as_deref(), Some("a.tif"));
+    }
+
+    #[test]
+    fn strip_that_overflows_is_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = CogWriter::create(&grid(), &dir.path().join("x.tif"), PixelType::Int32, &LayerMeta::default())
+            .unwrap();
+        assert!(w.write_rows(2, vec![1i32; 8]).is_err());
+    }
+}

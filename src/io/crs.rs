@@ -1,0 +1,160 @@
+//! Coordinate reference systems: parsing what users write and moving points between CRSs.
+//!
+//! A CRS may be given as an authority code (`EPSG:32648`), WKT (1 or 2), a PROJ string or
+//! PROJJSON: GDAL's `OSRSetFromUserInput` reads it. Point transformations go through PROJ's
+//! `proj_create_crs_to_crs`, the same operation selection `cs2cs` makes, with axes normalised to
+//! easting/northing (longitude/latitude for geographic CRSs) whatever the authority's axis order.
+use gdal::spatial_ref::SpatialRef;
+
+use crate::error::{Error, Result};
+
+/// A CRS that GDAL and PROJ both understand.
+#[derive(Debug)]
+pub struct Crs {
+    srs: SpatialRef,
+    /// What the user wrote (or the file carried).
+    source: String,
+}
+
+impl Clone for Crs {
+    fn clone(&self) -> Self {
+        Crs { srs: self.srs.clone(), source: self.source.clone() }
+    }
+}
+
+impl Crs {
+    /// Parses a user-supplied CRS definition.
+    pub fn parse(definition: &str) -> std::result::Result<Crs, String> {
+        let text = definition.trim();
+        if text.is_empty() {
+            return Err("empty CRS".into());
+        }
+        let srs = SpatialRef::from_definition(text)
+            .map_err(|_| format!("unknown CRS {text:?}: PROJ cannot build it"))?;
+        let crs = Crs { srs, source: text.to_string() };
+        // PROJ must be able to build it too (a WKT GDAL accepts may still be unusable).
+        crs.projjson()?;
+        Ok(crs)
+    }
+
+    /// Wraps a CRS read from a file.
+    pub fn from_srs(srs: SpatialRef) -> std::result::Result<Crs, String> {
+        let source = srs.to_wkt().map_err(|e| format!("unusable CRS: {e}"))?;
+        let crs = Crs { srs, source };
+        crs.projjson()?;
+        Ok(crs)
+    }
+
+    /// The GDAL spatial reference.
+    pub fn srs(&self) -> &SpatialRef {
+        &self.srs
+    }
+
+    /// WKT for GDAL datasets.
+    pub fn wkt(&self) -> Result<String> {
+        self.srs.to_wkt().map_err(|e| Error::Internal(format!("cannot export CRS as WKT: {e}")))
+    }
+
+    /// A short label: `EPSG:32648` when the CRS has an authority code, else its name.
+    pub fn label(&self) -> String {
+        let mut srs = self.srs.clone();
+        if srs.auth_name().is_none() {
+            // Files often carry WKT1 without an authority node; ask PROJ to identify it.
+            let _ = srs.auto_identify_epsg();
+        }
+        match (srs.auth_name(), srs.auth_code()) {
+            (Some(a), Ok(c)) => format!("{a}:{c}"),
+            _ => srs.name().unwrap_or_else(|| self.source.clone()),
+        }
+    }
+
+    /// Whether two CRSs are the same (GDAL's `OSRIsSame`).
+    pub fn same_as(&self, other: &Crs) -> bool {
+        self.srs == other.srs
+    }
+
+    /// Whether coordinates are angles (longitude/latitude).
+    pub fn is_geographic(&self) -> bool {
+        self.srs.is_geographic()
+    }
+
+    fn projjson(&self) -> std::result::Result<String, String> {
+        self.srs.to_projjson().map_err(|_| format!("CRS {:?} cannot be used by PROJ", self.source))
+    }
+}
+
+/// Moves points from one CRS to another through PROJ.
+pub struct Transformer {
+    proj: Option<proj::Proj>,
+}
+
+impl Transformer {
+    /// A transformation from `from` to `to`; the identity when they are the same CRS.
+    pub fn new(from: &Crs, to: &Crs) -> std::result::Result<Transformer, String> {
+        if from.same_as(to) {
+            return Ok(Transformer { proj: None });
+        }
+        let (a, b) = (from.projjson()?, to.projjson()?);
+        let proj = proj::Proj::new_known_crs(&a, &b, None).map_err(|e| {
+            format!("PROJ has no transformation from {} to {}: {e}", from.label(), to.label())
+        })?;
+        Ok(Transformer { proj: Some(proj) })
+    }
+
+    /// Transforms one point; `None` when PROJ cannot (e.g. outside the projection's domain).
+    pub fn point(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        match &self.proj {
+            None => Some((x, y)),
+            Some(p) => p
+                .convert((x, y))
+                .ok()
+                .filter(|(a, b): &(f64, f64)| a.is_finite() && b.is_finite()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epsg_codes_parse_and_label() {
+        let c = Crs::parse("EPSG:32648").unwrap();
+        assert_eq!(c.label(), "EPSG:32648");
+        assert!(!c.is_geographic());
+        assert!(Crs::parse("EPSG:4326").unwrap().is_geographic());
+    }
+
+    #[test]
+    fn unknown_crs_is_an_error() {
+        assert!(Crs::parse("EPSG:999999").is_err());
+        assert!(Crs::parse("not a crs").is_err());
+        assert!(Crs::parse("").is_err());
+    }
+
+    #[test]
+    fn proj_string_and_code_are_the_same() {
+        let a = Crs::parse("EPSG:32648").unwrap();
+        let b = Crs::parse("+proj=utm +zone=48 +datum=WGS84 +units=m +no_defs").unwrap();
+        assert!(a.same_as(&b));
+    }
+
+    /// Reference: PROJ's own `cs2cs` on this machine,
+    /// `echo 43.1 107.2 | cs2cs -f %.4f EPSG:4326 EPSG:32648` -> `679030.2883 4774268.8277`
+    /// (the value was copied from cs2cs output).
+    #[test]
+    fn lonlat_to_utm48_matches_cs2cs() {
+        let t = Transformer::new(&Crs::parse("EPSG:4326").unwrap(), &Crs::parse("EPSG:32648").unwrap())
+            .unwrap();
+        let (x, y) = t.point(107.2, 43.1).unwrap();
+        assert!((x - 679030.2883).abs() < 1e-3, "{x}");
+        assert!((y - 4774268.8277).abs() < 1e-3, "{y}");
+    }
+
+    #[test]
+    fn identity_for_same_crs() {
+        let c = Crs::parse("EPSG:5186").unwrap();
+        let t = Transformer::new(&c, &c.clone()).unwrap();
+        assert_eq!(t.point(1.5, 2.5), Some((1.5, 2.5)));
+    }
+}

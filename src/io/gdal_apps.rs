@@ -1,0 +1,95 @@
+//! GDAL's utility programs (`gdal_translate`, `gdalwarp`) called as library functions, with the
+//! same arguments as on the command line, producing in-memory VRT datasets that are evaluated
+//! lazily, window by window, when read.
+use std::ffi::{c_char, CString};
+use std::ptr::null_mut;
+
+use gdal::Dataset;
+
+/// Arguments as C strings plus the NULL-terminated pointer array GDAL wants.
+struct Argv {
+    _strings: Vec<CString>,
+    ptrs: Vec<*mut c_char>,
+}
+
+impl Argv {
+    fn new(args: &[String]) -> Result<Argv, String> {
+        let strings = args
+            .iter()
+            .map(|a| CString::new(a.as_str()).map_err(|_| format!("argument {a:?} contains a NUL byte")))
+            .collect::<Result<Vec<_>, _>>()?;
+        // GDAL's option parsers are not const-correct; they do not modify the strings.
+        let ptrs = strings
+            .iter()
+            .map(|s| s.as_ptr() as *mut c_char)
+            .chain(std::iter::once(null_mut()))
+            .collect();
+        Ok(Argv { _strings: strings, ptrs })
+    }
+}
+
+fn last_gdal_message() -> String {
+    // Safety: CPLGetLastErrorMsg returns a pointer to a thread-local buffer valid until the next
+    // GDAL call on this thread; it is copied at once.
+    let msg = unsafe { std::ffi::CStr::from_ptr(gdal_sys::CPLGetLastErrorMsg()) };
+    let msg = msg.to_string_lossy().trim().to_string();
+    if msg.is_empty() {
+        "GDAL gave no reason".into()
+    } else {
+        msg
+    }
+}
+
+/// `gdal_translate -of VRT ARGS src ""`: a virtual dataset (band selection, CRS or nodata
+/// assignment) over `src`, which must outlive the result.
+pub fn translate_vrt(src: &Dataset, args: &[String]) -> Result<Dataset, String> {
+    let mut all = vec!["-of".to_string(), "VRT".to_string()];
+    all.extend_from_slice(args);
+    let mut argv = Argv::new(&all)?;
+    let empty = CString::default();
+    // Safety: argv and src are valid for the duration of the calls; options are freed here.
+    unsafe {
+        let options = gdal_sys::GDALTranslateOptionsNew(argv.ptrs.as_mut_ptr(), null_mut());
+        if options.is_null() {
+            return Err(format!("invalid gdal_translate options: {}", last_gdal_message()));
+        }
+        let mut usage_error = 0;
+        let out = gdal_sys::GDALTranslate(empty.as_ptr(), src.c_dataset(), options, &mut usage_error);
+        gdal_sys::GDALTranslateOptionsFree(options);
+        if out.is_null() {
+            return Err(last_gdal_message());
+        }
+        Ok(Dataset::from_c_dataset(out))
+    }
+}
+
+/// `gdalwarp -of VRT ARGS src ""`: a warped virtual dataset over `src`, which must outlive the
+/// result. The warping happens when windows of the result are read.
+pub fn warp_vrt(src: &Dataset, args: &[String]) -> Result<Dataset, String> {
+    let mut all = vec!["-of".to_string(), "VRT".to_string()];
+    all.extend_from_slice(args);
+    let mut argv = Argv::new(&all)?;
+    let empty = CString::default();
+    // Safety: as in `translate_vrt`; GDALWarp reads the source handle array only during the call.
+    unsafe {
+        let options = gdal_sys::GDALWarpAppOptionsNew(argv.ptrs.as_mut_ptr(), null_mut());
+        if options.is_null() {
+            return Err(format!("invalid gdalwarp options: {}", last_gdal_message()));
+        }
+        let mut sources = [src.c_dataset()];
+        let mut usage_error = 0;
+        let out = gdal_sys::GDALWarp(
+            empty.as_ptr(),
+            null_mut(),
+            1,
+            sources.as_mut_ptr(),
+            options,
+            &mut usage_error,
+        );
+        gdal_sys::GDALWarpAppOptionsFree(options);
+        if out.is_null() {
+            return Err(last_gdal_message());
+        }
+        Ok(Dataset::from_c_dataset(out))
+    }
+}

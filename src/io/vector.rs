@@ -1,0 +1,275 @@
+//! Vector ingest: lines and polygons in any OGR format and CRS, onto the analysis grid.
+//!
+//! Features are read through OGR, reprojected into the analysis CRS (PROJ through OGR's
+//! coordinate transformation, traditional easting/northing axis order) and burnt onto the grid
+//! strip by strip: a presence layer (1 where a feature is, 0 elsewhere; lines burn every cell
+//! they touch, polygons the cells whose centre is inside) or, with `attribute`, a class layer
+//! (one integer code per distinct attribute value, in sorted order from 1, named in the file's
+//! category names; cells outside every polygon are nodata).
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use gdal::raster::{rasterize, RasterizeOptions};
+use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+use gdal::vector::{Geometry, LayerAccess};
+use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
+
+use crate::error::{Error, Result};
+use crate::grid::GridSpec;
+use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType, CLASS_NODATA};
+use crate::io::crs::Crs;
+use crate::io::raster::one_line;
+
+/// Features of one vector layer, reprojected into the analysis CRS.
+pub struct VectorData {
+    /// Attribute names.
+    pub fields: Vec<String>,
+    /// Geometries in the analysis CRS.
+    pub geometries: Vec<Geometry>,
+    /// Attribute values as text, one row per geometry (`None` for null).
+    pub attributes: Vec<Vec<Option<String>>>,
+    /// Label of the source CRS.
+    pub source_crs: String,
+    /// Features without a usable geometry (null or empty), left out.
+    pub skipped: usize,
+}
+
+/// Opens a vector file, with an error naming the file.
+pub fn open_vector(path: &Path) -> Result<Dataset> {
+    if !path.to_string_lossy().starts_with("/vsi") && !path.exists() {
+        return Err(Error::input(path, "file not found"));
+    }
+    let options = DatasetOptions {
+        open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+        ..Default::default()
+    };
+    Dataset::open_ex(path, options).map_err(|e| {
+        Error::input(path, format!("not a vector file OGR can read: {}", one_line(&e.to_string())))
+    })
+}
+
+/// Reads every feature of a layer and reprojects it into `analysis`.
+pub fn read_vector(
+    path: &Path,
+    layer_name: Option<&str>,
+    filter: Option<&str>,
+    crs_override: Option<&str>,
+    analysis: &Crs,
+) -> Result<VectorData> {
+    let ds = open_vector(path)?;
+    let mut layer = match layer_name {
+        Some(name) => ds.layer_by_name(name).map_err(|_| {
+            let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
+            Error::input(path, format!("no layer {name:?}; layers are {names:?}"))
+        })?,
+        None => ds.layer(0).map_err(|_| Error::input(path, "the file has no layers"))?,
+    };
+    if let Some(f) = filter {
+        layer
+            .set_attribute_filter(f)
+            .map_err(|e| Error::input(path, format!("invalid `where` filter {f:?}: {}", one_line(&e.to_string()))))?;
+    }
+    let source = match (crs_override, layer.spatial_ref()) {
+        (Some(text), _) => Crs::parse(text).map_err(|m| Error::input(path, format!("crs: {m}")))?,
+        (None, Some(srs)) => Crs::from_srs(srs).map_err(|m| Error::input(path, m))?,
+        (None, None) => {
+            return Err(Error::input(path, "the layer has no CRS: add `crs = \"EPSG:...\"` to its entry"))
+        }
+    };
+    let transform = coord_transform(&source, analysis).map_err(|m| Error::input(path, m))?;
+    let fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+    let mut data = VectorData {
+        fields,
+        geometries: Vec::new(),
+        attributes: Vec::new(),
+        source_crs: source.label(),
+        skipped: 0,
+    };
+    for feature in layer.features() {
+        let Some(geom) = feature.geometry().filter(|g| !g.is_empty()) else {
+            data.skipped += 1;
+            continue;
+        };
+        let mut geom = geom.clone();
+        geom.flatten_to_2d();
+        if let Some(t) = &transform {
+            geom.transform_inplace(t).map_err(|e| {
+                Error::input(path, format!("feature {} cannot be reprojected: {e}", feature.fid().unwrap_or(0)))
+            })?;
+        }
+        let row = (0..data.fields.len())
+            .map(|i| feature.field_as_string(i).ok().flatten())
+            .collect();
+        data.geometries.push(geom);
+        data.attributes.push(row);
+    }
+    Ok(data)
+}
+
+/// An OGR transformation from `from` to `to` in traditional GIS axis order; `None` for the
+/// identity.
+fn coord_transform(from: &Crs, to: &Crs) -> std::result::Result<Option<CoordTransform>, String> {
+    if from.same_as(to) {
+        return Ok(None);
+    }
+    let traditional = |c: &Crs| -> SpatialRef {
+        let mut s = c.srs().clone();
+        s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+        s
+    };
+    CoordTransform::new(&traditional(from), &traditional(to))
+        .map(Some)
+        .map_err(|e| format!("no transformation from {} to {}: {e}", from.label(), to.label()))
+}
+
+/// How a vector layer becomes a raster layer.
+pub enum Burn<'a> {
+    /// 1 where a feature is, 0 elsewhere.
+    Presence,
+    /// One class code per distinct value of this attribute; nodata outside features.
+    Classes(&'a str),
+}
+
+/// Summary of a burnt layer.
+pub struct BurnReport {
+    /// Class names by code (empty for presence layers; index 0 is unused).
+    pub classes: Vec<String>,
+    /// Cells covered by at least one feature.
+    pub covered_cells: u64,
+}
+
+/// Burns `data` onto `grid` and writes it as a COG to `target`.
+pub fn burn_layer(
+    data: &VectorData,
+    burn: &Burn,
+    grid: &GridSpec,
+    meta: LayerMeta,
+    target: &Path,
+    cog: &CogOptions,
+    source: &Path,
+) -> Result<BurnReport> {
+    let (values, classes, background) = match burn {
+        Burn::Presence => (vec![1.0; data.geometries.len()], Vec::new(), 0),
+        Burn::Classes(attr) => {
+            let idx = data.fields.iter().position(|f| f == attr).ok_or_else(|| {
+                Error::input(source, format!("no attribute {attr:?}; attributes are {:?}", data.fields))
+            })?;
+            let (codes, names) = class_codes(data.attributes.iter().map(|r| r[idx].as_deref()));
+            (codes, names, CLASS_NODATA)
+        }
+    };
+    let mut meta = meta;
+    meta.category_names = classes.clone();
+    let mut writer = CogWriter::create(grid, target, PixelType::Int32, &meta)?;
+    let envelopes: Vec<_> = data.geometries.iter().map(|g| g.envelope()).collect();
+    let mem = DriverManager::get_driver_by_name("MEM").map_err(|e| Error::Internal(e.to_string()))?;
+    let rows_per_strip = (4_000_000 / grid.width.max(1)).clamp(1, 4096);
+    let mut covered = 0;
+    for r0 in (0..grid.height).step_by(rows_per_strip) {
+        let rows = rows_per_strip.min(grid.height - r0);
+        let top = grid.y0 - r0 as f64 * grid.res;
+        let bottom = top - rows as f64 * grid.res;
+        let mut ds = mem
+            .create_with_band_type::<i32, _>("", grid.width, rows, 1)
+            .map_err(|e| Error::Internal(format!("cannot allocate a strip: {e}")))?;
+        ds.set_geo_transform(&[grid.x0, grid.res, 0.0, top, 0.0, -grid.res])
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        ds.rasterband(1)
+            .and_then(|mut b| b.fill(background as f64, None))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        // Polygons first (centre-in rule), then lines and points on top (every touched cell).
+        for lines in [false, true] {
+            let (geoms, burns): (Vec<Geometry>, Vec<f64>) = data
+                .geometries
+                .iter()
+                .zip(&envelopes)
+                .zip(&values)
+                .filter(|((g, e), _)| is_linear(g) == lines && e.MaxY >= bottom && e.MinY <= top)
+                .map(|((g, _), &v)| (g.clone(), v))
+                .unzip();
+            if geoms.is_empty() {
+                continue;
+            }
+            let options = RasterizeOptions { all_touched: lines, ..Default::default() };
+            rasterize(&mut ds, &[1], &geoms, &burns, Some(options))
+                .map_err(|e| Error::input(source, format!("cannot rasterize: {e}")))?;
+        }
+        let buf = ds
+            .rasterband(1)
+            .and_then(|b| b.read_as::<i32>((0, 0), (grid.width, rows), (grid.width, rows), None))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let (_, strip) = buf.into_shape_and_vec();
+        covered += strip.iter().filter(|&&v| v != background && v != CLASS_NODATA).count() as u64;
+        writer.write_rows(r0, strip)?;
+    }
+    writer.finish(cog)?;
+    Ok(BurnReport { classes, covered_cells: covered })
+}
+
+/// Lines and points burn every cell they touch; polygons the cells whose centre they contain.
+fn is_linear(g: &Geometry) -> bool {
+    let name = g.geometry_name().to_ascii_uppercase();
+    !(name.contains("POLYGON") || name.contains("SURFACE"))
+}
+
+/// Class codes 1..n for the distinct values in sorted order; features with a null value get
+/// nodata. Returns the per-feature burn values and the names by code (index 0 unused).
+fn class_codes<'a>(values: impl Iterator<Item = Option<&'a str>>) -> (Vec<f64>, Vec<String>) {
+    let values: Vec<Option<&str>> = values.collect();
+    let distinct: BTreeMap<&str, usize> = values
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| (v, i + 1))
+        .collect();
+    let codes = values
+        .iter()
+        .map(|v| v.map_or(CLASS_NODATA as f64, |v| distinct[v] as f64))
+        .collect();
+    let mut names = vec![String::new(); distinct.len() + 1];
+    for (name, code) in distinct {
+        names[code] = name.to_string();
+    }
+    (codes, names)
+}
+
+/// A short description of a vector file for `geoprospect info`.
+pub fn describe(path: &Path) -> Result<String> {
+    let ds = open_vector(path)?;
+    let mut out = format!("vector: {}\ndriver: {}\n", path.display(), ds.driver().short_name());
+    for layer in ds.layers() {
+        let crs = match layer.spatial_ref() {
+            Some(srs) => Crs::from_srs(srs).map(|c| c.label()).unwrap_or_else(|m| m),
+            None => "none".into(),
+        };
+        let extent = layer
+            .try_get_extent()
+            .ok()
+            .flatten()
+            .map_or("empty".to_string(), |e| format!("[{}, {}, {}, {}]", e.MinX, e.MinY, e.MaxX, e.MaxY));
+        let fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+        out.push_str(&format!(
+            "layer {:?}: {} feature(s), geometry {}, crs {crs}\n  extent: {extent}\n  attributes: {}\n",
+            layer.name(),
+            layer.feature_count(),
+            gdal::vector::geometry_type_to_name(layer.defn().geom_fields().next().map_or(0, |g| g.field_type())),
+            fields.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_codes_are_sorted_from_one() {
+        let (codes, names) = class_codes([Some("shale"), Some("granite"), None, Some("shale")].into_iter());
+        assert_eq!(codes, vec![2.0, 1.0, CLASS_NODATA as f64, 2.0]);
+        assert_eq!(names, vec!["".to_string(), "granite".into(), "shale".into()]);
+    }
+}

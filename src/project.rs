@@ -1,0 +1,470 @@
+//! Project files: a survey batch described in TOML, parsed and validated.
+//!
+//! Paths in the file are relative to the file itself. Unknown keys anywhere are errors, so a
+//! misspelt key is never silently ignored. Parsing reads only the project file: inputs are opened
+//! later by `io`, and the CRS strings are checked there (PROJ decides what it knows).
+//!
+//! ```toml
+//! [project]
+//! name = "Khanbogd block"
+//! crs = "EPSG:32648"             # analysis CRS: anything PROJ knows (EPSG code, WKT, PROJ string)
+//! resolution = 100.0             # cell size in CRS units
+//! extent = [600000.0, 4760000.0, 640000.0, 4790000.0]  # optional
+//! margin = 2000.0                # optional; only used without `extent` (default: 10 cells)
+//!
+//! [[samples]]
+//! path = "stream_sediments.csv"
+//! x = "lon"
+//! y = "lat"
+//! crs = "EPSG:4326"
+//!
+//! [[rasters]]
+//! path = "radiometrics_eTh.tif"
+//! name = "eTh"
+//!
+//! [[vectors]]
+//! path = "faults.geojson"
+//! name = "faults"
+//! role = "faults"
+//!
+//! [deposits]
+//! path = "occurrences.geojson"
+//! commodity = "commodity"
+//! ```
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// Largest analysis grid accepted, in cells (a 100 000 x 100 000 grid is national scale at 30 m;
+/// anything larger is almost certainly a unit mistake such as degrees taken as metres).
+pub const MAX_CELLS: u64 = 10_000_000_000;
+
+/// A parsed, validated project. Paths are absolute or relative to the working directory.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// General settings.
+    pub project: Settings,
+    /// Geochemical sample files.
+    #[serde(default)]
+    pub samples: Vec<SampleSource>,
+    /// Raster layers (geophysics, remote sensing, classified maps).
+    #[serde(default)]
+    pub rasters: Vec<RasterSource>,
+    /// Vector layers (faults, intrusions, geology).
+    #[serde(default)]
+    pub vectors: Vec<VectorSource>,
+    /// Known occurrences.
+    pub deposits: Option<DepositSource>,
+}
+
+/// The `[project]` table.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Name of the survey block.
+    pub name: String,
+    /// Analysis CRS (EPSG code, WKT or PROJ string).
+    pub crs: String,
+    /// Cell size in analysis CRS units.
+    pub resolution: f64,
+    /// `[xmin, ymin, xmax, ymax]` in the analysis CRS.
+    pub extent: Option<[f64; 4]>,
+    /// Margin around the samples' bounding box when `extent` is absent (CRS units).
+    pub margin: Option<f64>,
+}
+
+/// A `[[samples]]` entry: geochemical sample points.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleSource {
+    /// CSV, GeoJSON, GeoPackage, Shapefile or anything OGR reads.
+    pub path: PathBuf,
+    /// Name of the sample set (default: file stem).
+    pub name: Option<String>,
+    /// X (easting or longitude) column, for delimited text.
+    pub x: Option<String>,
+    /// Y (northing or latitude) column, for delimited text.
+    pub y: Option<String>,
+    /// CRS of the coordinates (for vector formats: only when the file carries none).
+    pub crs: Option<String>,
+    /// OGR layer name, for multi-layer files.
+    pub layer: Option<String>,
+    /// Text encoding (WHATWG label: `utf-8`, `cp949`, `euc-kr`, `windows-1251`); default: detect.
+    pub encoding: Option<String>,
+    /// Field delimiter, one character; default: sniffed.
+    pub delimiter: Option<String>,
+    /// Decimal separator, `.` or `,`; default: detected.
+    pub decimal: Option<String>,
+    /// Explicit element -> column mapping, e.g. `{ La = "La_INAA" }`.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Units: one unit for columns whose header has none, or a column -> unit table.
+    pub units: Option<UnitsSetting>,
+    /// Substitution for values below detection: `half` (default), `limit`, `sqrt2`, or a
+    /// fraction of the limit in (0, 1].
+    pub censored: Option<CensoredSetting>,
+    /// A table of detection limits (`variable,detection_limit`): zeros in those columns are
+    /// values below detection.
+    pub detection_limits: Option<PathBuf>,
+}
+
+/// `units = "ppm"` or `units = { Fe2O3 = "pct" }`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum UnitsSetting {
+    /// Unit of every column whose header carries none.
+    Default(String),
+    /// Unit per column.
+    PerColumn(BTreeMap<String, String>),
+}
+
+/// `censored = "half"` or `censored = 0.5`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum CensoredSetting {
+    /// A named rule.
+    Rule(String),
+    /// A fraction of the detection limit.
+    Fraction(f64),
+}
+
+/// Whether a raster holds measurements or classes; decides the resampling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RasterKind {
+    /// Measurements: bilinear resampling, Float32 output.
+    #[default]
+    Continuous,
+    /// Class codes: nearest-neighbour resampling, Int32 output.
+    Categorical,
+}
+
+/// Resampling method for warping a raster onto the analysis grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Resampling {
+    /// Nearest neighbour.
+    Nearest,
+    /// Bilinear.
+    Bilinear,
+    /// Cubic convolution.
+    Cubic,
+    /// Average of contributing source cells.
+    Average,
+}
+
+/// A `[[rasters]]` entry.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RasterSource {
+    /// Any raster GDAL reads.
+    pub path: PathBuf,
+    /// Layer name (used for the output file and in models).
+    pub name: String,
+    /// CRS for files whose header carries none.
+    pub crs: Option<String>,
+    /// Band number, from 1.
+    #[serde(default = "default_band")]
+    pub band: usize,
+    /// Continuous or categorical.
+    #[serde(default)]
+    pub kind: RasterKind,
+    /// Overrides the file's nodata value.
+    pub nodata: Option<f64>,
+    /// Overrides the resampling implied by `kind`.
+    pub resampling: Option<Resampling>,
+}
+
+fn default_band() -> usize {
+    1
+}
+
+/// What a vector layer stands for geologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VectorRole {
+    /// Faults and shear zones (lines).
+    Faults,
+    /// Granite intrusions (Sn-W source rocks).
+    Granite,
+    /// Alkaline complexes and carbonatites (REE source rocks).
+    Alkaline,
+    /// A geological map: polygons with a lithology attribute.
+    Geology,
+    /// Anything else.
+    Other,
+}
+
+impl VectorRole {
+    /// The role's name as written in project files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VectorRole::Faults => "faults",
+            VectorRole::Granite => "granite",
+            VectorRole::Alkaline => "alkaline",
+            VectorRole::Geology => "geology",
+            VectorRole::Other => "other",
+        }
+    }
+}
+
+/// A `[[vectors]]` entry.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VectorSource {
+    /// Any OGR vector format.
+    pub path: PathBuf,
+    /// Layer name (used for outputs and in models).
+    pub name: String,
+    /// Geological role.
+    pub role: VectorRole,
+    /// OGR layer name, for multi-layer files.
+    pub layer: Option<String>,
+    /// CRS for files whose header carries none.
+    pub crs: Option<String>,
+    /// Class attribute (for `role = "geology"`: the lithology field).
+    pub attribute: Option<String>,
+    /// OGR SQL attribute filter, e.g. `lithology = 'granite'`.
+    #[serde(rename = "where")]
+    pub filter: Option<String>,
+}
+
+/// The `[deposits]` table: known occurrences.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepositSource {
+    /// Points in any OGR format, or CSV with `x`/`y`.
+    pub path: PathBuf,
+    /// Attribute holding the commodities (REE / Sn / Mo; `Cu-Mo` counts for Mo).
+    pub commodity: String,
+    /// Attribute holding the occurrence name.
+    pub name: Option<String>,
+    /// X column for CSV files.
+    pub x: Option<String>,
+    /// Y column for CSV files.
+    pub y: Option<String>,
+    /// CRS for CSV files or files without one.
+    pub crs: Option<String>,
+    /// OGR layer name.
+    pub layer: Option<String>,
+}
+
+impl Project {
+    /// Reads and validates a project file; relative paths are resolved against its folder.
+    pub fn load(path: &Path) -> Result<Project> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::input(path, format!("cannot read project file: {e}")))?;
+        let base = path.parent().unwrap_or_else(|| Path::new("."));
+        Project::parse(&text, base).map_err(|message| Error::input(path, message))
+    }
+
+    /// Parses and validates project text; `base` is the folder paths are relative to.
+    pub fn parse(text: &str, base: &Path) -> std::result::Result<Project, String> {
+        let mut project: Project = toml::from_str(text).map_err(|e| toml_message(&e))?;
+        project.validate()?;
+        project.resolve_paths(base);
+        Ok(project)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let s = &self.project;
+        if s.name.trim().is_empty() {
+            return Err("project.name is empty".into());
+        }
+        if s.crs.trim().is_empty() {
+            return Err("project.crs is empty".into());
+        }
+        if !(s.resolution.is_finite() && s.resolution > 0.0) {
+            return Err(format!(
+                "project.resolution must be a positive number, got {}",
+                s.resolution
+            ));
+        }
+        if let Some(e) = s.extent {
+            if e.iter().any(|v| !v.is_finite()) {
+                return Err(format!("project.extent has a non-finite value: {e:?}"));
+            }
+            if e[0] >= e[2] || e[1] >= e[3] {
+                return Err(format!(
+                    "project.extent [{}, {}, {}, {}] is empty or inverted: need xmin < xmax and ymin < ymax",
+                    e[0], e[1], e[2], e[3]
+                ));
+            }
+        } else if self.samples.is_empty() {
+            return Err(
+                "project.extent is missing and there are no [[samples]] to derive it from".into(),
+            );
+        }
+        if let Some(m) = s.margin {
+            if !(m.is_finite() && m >= 0.0) {
+                return Err(format!("project.margin must be >= 0, got {m}"));
+            }
+        }
+        let mut names = BTreeMap::new();
+        for (i, r) in self.rasters.iter().enumerate() {
+            check_name(&r.name, &format!("rasters[{i}].name"))?;
+            if r.band == 0 {
+                return Err(format!("rasters[{i}].band must be 1 or more (bands count from 1)"));
+            }
+            if let Some(prev) = names.insert(r.name.clone(), format!("rasters[{i}]")) {
+                return Err(format!("layer name {:?} is used twice ({prev} and rasters[{i}])", r.name));
+            }
+        }
+        for (i, v) in self.vectors.iter().enumerate() {
+            check_name(&v.name, &format!("vectors[{i}].name"))?;
+            if let Some(prev) = names.insert(v.name.clone(), format!("vectors[{i}]")) {
+                return Err(format!("layer name {:?} is used twice ({prev} and vectors[{i}])", v.name));
+            }
+        }
+        for (i, smp) in self.samples.iter().enumerate() {
+            if smp.x.is_some() != smp.y.is_some() {
+                return Err(format!("samples[{i}]: give both x and y columns, or neither"));
+            }
+            if let Some(n) = &smp.name {
+                check_name(n, &format!("samples[{i}].name"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve_paths(&mut self, base: &Path) {
+        let join = |p: &mut PathBuf| {
+            if p.is_relative() && !is_gdal_virtual(p) {
+                *p = base.join(&*p);
+            }
+        };
+        for s in &mut self.samples {
+            join(&mut s.path);
+            if let Some(d) = &mut s.detection_limits {
+                join(d);
+            }
+        }
+        self.rasters.iter_mut().for_each(|r| join(&mut r.path));
+        self.vectors.iter_mut().for_each(|v| join(&mut v.path));
+        if let Some(d) = &mut self.deposits {
+            join(&mut d.path);
+        }
+    }
+}
+
+/// GDAL virtual file system paths (`/vsis3/...`) are never relative to the project folder.
+fn is_gdal_virtual(p: &Path) -> bool {
+    p.to_str().is_some_and(|s| s.starts_with("/vsi"))
+}
+
+/// Layer names become file names: keep them to letters, digits, `_`, `-` and `.`.
+fn check_name(name: &str, what: &str) -> std::result::Result<(), String> {
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {name:?} must be non-empty and use only letters, digits, '_', '-' and '.'"
+        ))
+    }
+}
+
+/// One line from a TOML error: the message plus the line and column where it was found.
+fn toml_message(e: &toml::de::Error) -> String {
+    let msg = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => format!("invalid project file at byte {}: {msg}", span.start),
+        None => format!("invalid project file: {msg}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[project]
+name = "Test block"
+crs = "EPSG:32648"
+resolution = 100.0
+extent = [0.0, 0.0, 1000.0, 2000.0]
+"#;
+
+    #[test]
+    fn minimal_project_parses() {
+        let p = Project::parse(MINIMAL, Path::new("/data")).unwrap();
+        assert_eq!(p.project.name, "Test block");
+        assert_eq!(p.project.extent, Some([0.0, 0.0, 1000.0, 2000.0]));
+        assert!(p.samples.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let text = MINIMAL.replace("resolution", "resolutoin");
+        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        assert!(err.contains("resolutoin"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_in_array_table_is_an_error() {
+        let text = format!("{MINIMAL}\n[[rasters]]\npath = \"a.tif\"\nname = \"a\"\nbnad = 2\n");
+        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        assert!(err.contains("bnad"), "{err}");
+    }
+
+    #[test]
+    fn inverted_extent_is_an_error() {
+        let text = MINIMAL.replace("[0.0, 0.0, 1000.0, 2000.0]", "[1000.0, 0.0, 0.0, 2000.0]");
+        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        assert!(err.contains("inverted"), "{err}");
+    }
+
+    #[test]
+    fn zero_resolution_is_an_error() {
+        let text = MINIMAL.replace("100.0", "0.0");
+        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        assert!(err.contains("resolution"), "{err}");
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_project_file() {
+        let text = format!(
+            "{MINIMAL}\n[[vectors]]\npath = \"f.geojson\"\nname = \"faults\"\nrole = \"faults\"\n\
+             [[rasters]]\npath = \"/vsis3/bucket/m.tif\"\nname = \"mag\"\n"
+        );
+        let p = Project::parse(&text, Path::new("/data/block")).unwrap();
+        assert_eq!(p.vectors[0].path, Path::new("/data/block/f.geojson"));
+        assert_eq!(p.rasters[0].path, Path::new("/vsis3/bucket/m.tif"));
+    }
+
+    #[test]
+    fn duplicate_layer_names_are_an_error() {
+        let text = format!(
+            "{MINIMAL}\n[[rasters]]\npath = \"a.tif\"\nname = \"x\"\n[[vectors]]\npath = \"b.shp\"\nname = \"x\"\nrole = \"other\"\n"
+        );
+        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        assert!(err.contains("used twice"), "{err}");
+    }
+
+    #[test]
+    fn unknown_role_is_an_error() {
+        let text = format!(
+            "{MINIMAL}\n[[vectors]]\npath = \"b.shp\"\nname = \"x\"\nrole = \"volcano\"\n"
+        );
+        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        assert!(err.contains("volcano"), "{err}");
+    }
+
+    #[test]
+    fn units_and_censored_accept_both_forms() {
+        let text = format!(
+            "{MINIMAL}\n[[samples]]\npath = \"s.csv\"\nx = \"lon\"\ny = \"lat\"\nunits = {{ Fe2O3 = \"pct\" }}\ncensored = 0.5\n\
+             [[samples]]\npath = \"t.csv\"\nx = \"e\"\ny = \"n\"\nunits = \"ppb\"\ncensored = \"limit\"\n"
+        );
+        let p = Project::parse(&text, Path::new(".")).unwrap();
+        assert!(matches!(p.samples[0].units, Some(UnitsSetting::PerColumn(_))));
+        assert!(matches!(p.samples[1].units, Some(UnitsSetting::Default(_))));
+        assert!(matches!(p.samples[0].censored, Some(CensoredSetting::Fraction(_))));
+    }
+}
