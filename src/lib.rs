@@ -1,4 +1,5 @@
 //! geoprospect: mineral prospectivity mapping.
+pub mod commodity;
 pub mod error;
 pub mod geochem;
 pub mod grid;

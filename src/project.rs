@@ -46,6 +46,9 @@ pub const MAX_CELLS: u64 = 10_000_000_000;
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
+    /// The project file this was read from (empty when parsed from text).
+    #[serde(skip)]
+    pub file: PathBuf,
     /// General settings.
     pub project: Settings,
     /// Geochemical sample files.
@@ -259,7 +262,9 @@ impl Project {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::input(path, format!("cannot read project file: {e}")))?;
         let base = path.parent().unwrap_or_else(|| Path::new("."));
-        Project::parse(&text, base).map_err(|message| Error::input(path, message))
+        let mut project = Project::parse(&text, base).map_err(|message| Error::input(path, message))?;
+        project.file = path.to_path_buf();
+        Ok(project)
     }
 
     /// Parses and validates project text; `base` is the folder paths are relative to.
