@@ -2,7 +2,9 @@
 use std::fmt;
 
 /// A commodity with a prospectivity model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Commodity {
     /// Rare earth elements (lanthanides plus Y).
@@ -46,11 +48,14 @@ impl Commodity {
         if lower.contains("rare earth") || lower.contains("rare-earth") {
             found.push(Commodity::Ree);
         }
-        for token in lower.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+        for token in lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+        {
             let c = match token {
-                "ree" | "ree2o3" | "treo" | "tree" | "hree" | "lree" | "la" | "ce" | "pr" | "nd" | "sm"
-                | "eu" | "gd" | "tb" | "dy" | "ho" | "er" | "tm" | "yb" | "lu" | "y" | "bastnaesite"
-                | "bastnasite" | "monazite" | "xenotime" => Commodity::Ree,
+                "ree" | "ree2o3" | "treo" | "tree" | "hree" | "lree" | "la" | "ce" | "pr"
+                | "nd" | "sm" | "eu" | "gd" | "tb" | "dy" | "ho" | "er" | "tm" | "yb" | "lu"
+                | "y" | "bastnaesite" | "bastnasite" | "monazite" | "xenotime" => Commodity::Ree,
                 "sn" | "tin" | "cassiterite" => Commodity::Sn,
                 "mo" | "molybdenum" | "molybdenite" => Commodity::Mo,
                 _ => continue,

@@ -24,11 +24,17 @@ pub enum Error {
 impl Error {
     /// An input error for `path`.
     pub fn input(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
-        Error::Input { path: path.as_ref().to_path_buf(), message: message.into() }
+        Error::Input {
+            path: path.as_ref().to_path_buf(),
+            message: message.into(),
+        }
     }
     /// An output error for `path`.
     pub fn output(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
-        Error::Output { path: path.as_ref().to_path_buf(), message: message.into() }
+        Error::Output {
+            path: path.as_ref().to_path_buf(),
+            message: message.into(),
+        }
     }
     /// A parameter error.
     pub fn param(message: impl Into<String>) -> Self {

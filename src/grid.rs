@@ -29,7 +29,9 @@ impl GridSpec {
     pub fn from_extent(crs_wkt: String, extent: [f64; 4], res: f64) -> Result<GridSpec> {
         let [xmin, ymin, xmax, ymax] = extent;
         if !(res.is_finite() && res > 0.0) {
-            return Err(Error::param(format!("resolution must be a positive number, got {res}")));
+            return Err(Error::param(format!(
+                "resolution must be a positive number, got {res}"
+            )));
         }
         if !(xmin < xmax && ymin < ymax) {
             return Err(Error::param(format!(
@@ -45,7 +47,14 @@ impl GridSpec {
                  {MAX_CELLS} cells: check the resolution and extent units"
             )));
         }
-        Ok(GridSpec { crs_wkt, x0: xmin, y0: ymax, res, width: w as usize, height: h as usize })
+        Ok(GridSpec {
+            crs_wkt,
+            x0: xmin,
+            y0: ymax,
+            res,
+            width: w as usize,
+            height: h as usize,
+        })
     }
 
     /// A grid around a bounding box plus `margin`, with edges snapped outward to multiples of
@@ -96,7 +105,8 @@ impl GridSpec {
     pub fn cell_of(&self, x: f64, y: f64) -> Option<(usize, usize)> {
         let col = ((x - self.x0) / self.res).floor();
         let row = ((self.y0 - y) / self.res).floor();
-        let inside = col >= 0.0 && row >= 0.0 && col < self.width as f64 && row < self.height as f64;
+        let inside =
+            col >= 0.0 && row >= 0.0 && col < self.width as f64 && row < self.height as f64;
         inside.then_some((row as usize, col as usize))
     }
 
@@ -130,10 +140,17 @@ mod tests {
 
     #[test]
     fn exact_extent_gives_whole_cells() {
-        let g = GridSpec::from_extent(String::new(), [600000.0, 4400000.0, 640000.0, 4430000.0], 100.0)
-            .unwrap();
+        let g = GridSpec::from_extent(
+            String::new(),
+            [600000.0, 4400000.0, 640000.0, 4430000.0],
+            100.0,
+        )
+        .unwrap();
         assert_eq!((g.width, g.height), (400, 300));
-        assert_eq!(g.geo_transform(), [600000.0, 100.0, 0.0, 4430000.0, 0.0, -100.0]);
+        assert_eq!(
+            g.geo_transform(),
+            [600000.0, 100.0, 0.0, 4430000.0, 0.0, -100.0]
+        );
         assert_eq!(g.extent(), [600000.0, 4400000.0, 640000.0, 4430000.0]);
     }
 
@@ -161,15 +178,25 @@ mod tests {
 
     #[test]
     fn around_snaps_outward() {
-        let g = GridSpec::around(String::new(), [123.0, 456.0, 789.0, 1011.0], 50.0, 100.0).unwrap();
+        let g =
+            GridSpec::around(String::new(), [123.0, 456.0, 789.0, 1011.0], 50.0, 100.0).unwrap();
         assert_eq!(g.extent(), [0.0, 400.0, 900.0, 1100.0]);
     }
 
     #[test]
     fn aligned_offset_detects_whole_cell_shifts() {
         let g = GridSpec::from_extent(String::new(), [0.0, 0.0, 1000.0, 1000.0], 10.0).unwrap();
-        assert_eq!(g.aligned_offset(&[20.0, 10.0, 0.0, 970.0, 0.0, -10.0]), Some((2, 3)));
-        assert_eq!(g.aligned_offset(&[25.0, 10.0, 0.0, 970.0, 0.0, -10.0]), None);
-        assert_eq!(g.aligned_offset(&[20.0, 20.0, 0.0, 970.0, 0.0, -20.0]), None);
+        assert_eq!(
+            g.aligned_offset(&[20.0, 10.0, 0.0, 970.0, 0.0, -10.0]),
+            Some((2, 3))
+        );
+        assert_eq!(
+            g.aligned_offset(&[25.0, 10.0, 0.0, 970.0, 0.0, -10.0]),
+            None
+        );
+        assert_eq!(
+            g.aligned_offset(&[20.0, 20.0, 0.0, 970.0, 0.0, -20.0]),
+            None
+        );
     }
 }

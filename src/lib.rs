@@ -3,5 +3,7 @@ pub mod commodity;
 pub mod error;
 pub mod geochem;
 pub mod grid;
+pub mod info;
 pub mod io;
+pub mod pipeline;
 pub mod project;

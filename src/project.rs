@@ -262,7 +262,8 @@ impl Project {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::input(path, format!("cannot read project file: {e}")))?;
         let base = path.parent().unwrap_or_else(|| Path::new("."));
-        let mut project = Project::parse(&text, base).map_err(|message| Error::input(path, message))?;
+        let mut project =
+            Project::parse(&text, base).map_err(|message| Error::input(path, message))?;
         project.file = path.to_path_buf();
         Ok(project)
     }
@@ -313,21 +314,31 @@ impl Project {
         for (i, r) in self.rasters.iter().enumerate() {
             check_name(&r.name, &format!("rasters[{i}].name"))?;
             if r.band == 0 {
-                return Err(format!("rasters[{i}].band must be 1 or more (bands count from 1)"));
+                return Err(format!(
+                    "rasters[{i}].band must be 1 or more (bands count from 1)"
+                ));
             }
             if let Some(prev) = names.insert(r.name.clone(), format!("rasters[{i}]")) {
-                return Err(format!("layer name {:?} is used twice ({prev} and rasters[{i}])", r.name));
+                return Err(format!(
+                    "layer name {:?} is used twice ({prev} and rasters[{i}])",
+                    r.name
+                ));
             }
         }
         for (i, v) in self.vectors.iter().enumerate() {
             check_name(&v.name, &format!("vectors[{i}].name"))?;
             if let Some(prev) = names.insert(v.name.clone(), format!("vectors[{i}]")) {
-                return Err(format!("layer name {:?} is used twice ({prev} and vectors[{i}])", v.name));
+                return Err(format!(
+                    "layer name {:?} is used twice ({prev} and vectors[{i}])",
+                    v.name
+                ));
             }
         }
         for (i, smp) in self.samples.iter().enumerate() {
             if smp.x.is_some() != smp.y.is_some() {
-                return Err(format!("samples[{i}]: give both x and y columns, or neither"));
+                return Err(format!(
+                    "samples[{i}]: give both x and y columns, or neither"
+                ));
             }
             if let Some(n) = &smp.name {
                 check_name(n, &format!("samples[{i}].name"))?;
@@ -365,7 +376,9 @@ fn is_gdal_virtual(p: &Path) -> bool {
 fn check_name(name: &str, what: &str) -> std::result::Result<(), String> {
     let ok = !name.is_empty()
         && !name.starts_with('.')
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if ok {
         Ok(())
     } else {
@@ -454,9 +467,8 @@ extent = [0.0, 0.0, 1000.0, 2000.0]
 
     #[test]
     fn unknown_role_is_an_error() {
-        let text = format!(
-            "{MINIMAL}\n[[vectors]]\npath = \"b.shp\"\nname = \"x\"\nrole = \"volcano\"\n"
-        );
+        let text =
+            format!("{MINIMAL}\n[[vectors]]\npath = \"b.shp\"\nname = \"x\"\nrole = \"volcano\"\n");
         let err = Project::parse(&text, Path::new(".")).unwrap_err();
         assert!(err.contains("volcano"), "{err}");
     }
@@ -468,8 +480,14 @@ extent = [0.0, 0.0, 1000.0, 2000.0]
              [[samples]]\npath = \"t.csv\"\nx = \"e\"\ny = \"n\"\nunits = \"ppb\"\ncensored = \"limit\"\n"
         );
         let p = Project::parse(&text, Path::new(".")).unwrap();
-        assert!(matches!(p.samples[0].units, Some(UnitsSetting::PerColumn(_))));
+        assert!(matches!(
+            p.samples[0].units,
+            Some(UnitsSetting::PerColumn(_))
+        ));
         assert!(matches!(p.samples[1].units, Some(UnitsSetting::Default(_))));
-        assert!(matches!(p.samples[0].censored, Some(CensoredSetting::Fraction(_))));
+        assert!(matches!(
+            p.samples[0].censored,
+            Some(CensoredSetting::Fraction(_))
+        ));
     }
 }

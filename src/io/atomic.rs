@@ -25,7 +25,11 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir(&dir)
             .map_err(|e| Error::output(&dir, format!("cannot create staging folder: {e}")))?;
-        Ok(Staging { out: out.to_path_buf(), dir, committed: false })
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            committed: false,
+        })
     }
 
     /// Where to write `relative` while staging (parent folders are created).
@@ -47,14 +51,17 @@ impl Staging {
         files.sort();
         let mut placed = Vec::with_capacity(files.len());
         for staged in files {
-            let rel = staged.strip_prefix(&self.dir).map_err(|e| Error::Internal(e.to_string()))?;
+            let rel = staged
+                .strip_prefix(&self.dir)
+                .map_err(|e| Error::Internal(e.to_string()))?;
             let target = self.out.join(rel);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| Error::output(parent, format!("cannot create folder: {e}")))?;
             }
-            std::fs::rename(&staged, &target)
-                .map_err(|e| Error::output(&target, format!("cannot move output into place: {e}")))?;
+            std::fs::rename(&staged, &target).map_err(|e| {
+                Error::output(&target, format!("cannot move output into place: {e}"))
+            })?;
             placed.push(target);
         }
         self.committed = true;
@@ -85,11 +92,17 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Removes staging folders of processes that no longer run (killed runs).
 fn remove_stale(out: &Path) {
-    let Ok(entries) = std::fs::read_dir(out) else { return };
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(".staging-")) else { continue };
-        let alive = pid.parse::<u32>().is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(".staging-")) else {
+            continue;
+        };
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
         if !alive {
             let _ = std::fs::remove_dir_all(entry.path());
         }
@@ -119,7 +132,11 @@ impl AtomicFile {
             .to_string_lossy()
             .into_owned();
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        Ok(AtomicFile { tmp, target: target.to_path_buf(), committed: false })
+        Ok(AtomicFile {
+            tmp,
+            target: target.to_path_buf(),
+            committed: false,
+        })
     }
 
     /// The temporary path to write to.
@@ -129,8 +146,9 @@ impl AtomicFile {
 
     /// Renames the finished file to its target.
     pub fn commit(mut self) -> Result<()> {
-        std::fs::rename(&self.tmp, &self.target)
-            .map_err(|e| Error::output(&self.target, format!("cannot move output into place: {e}")))?;
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| {
+            Error::output(&self.target, format!("cannot move output into place: {e}"))
+        })?;
         self.committed = true;
         Ok(())
     }

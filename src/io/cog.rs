@@ -62,7 +62,10 @@ pub struct CogOptions {
 
 impl Default for CogOptions {
     fn default() -> Self {
-        CogOptions { compression: Compression::Deflate, threads: 1 }
+        CogOptions {
+            compression: Compression::Deflate,
+            threads: 1,
+        }
     }
 }
 
@@ -78,31 +81,59 @@ pub struct CogWriter {
 
 impl CogWriter {
     /// Starts a layer that will be written to `target` (which should be a temporary name).
-    pub fn create(grid: &GridSpec, target: &Path, pixel: PixelType, meta: &LayerMeta) -> Result<CogWriter> {
+    pub fn create(
+        grid: &GridSpec,
+        target: &Path,
+        pixel: PixelType,
+        meta: &LayerMeta,
+    ) -> Result<CogWriter> {
         let scratch = target.with_extension("scratch.tif");
         let driver = DriverManager::get_driver_by_name("GTiff")
             .map_err(|e| Error::Internal(format!("GDAL has no GTiff driver: {e}")))?;
         let mut options = CslStringList::new();
-        for (k, v) in [("TILED", "YES"), ("BLOCKXSIZE", "512"), ("BLOCKYSIZE", "512"), ("BIGTIFF", "IF_SAFER")] {
+        for (k, v) in [
+            ("TILED", "YES"),
+            ("BLOCKXSIZE", "512"),
+            ("BLOCKYSIZE", "512"),
+            ("BIGTIFF", "IF_SAFER"),
+        ] {
             set(&mut options, k, v)?;
         }
-        let out_err = |e: gdal::errors::GdalError| Error::output(&scratch, format!("cannot create raster: {e}"));
+        let out_err = |e: gdal::errors::GdalError| {
+            Error::output(&scratch, format!("cannot create raster: {e}"))
+        };
         let mut dataset = match pixel {
             PixelType::Float32 => driver.create_with_band_type_with_options::<f32, _>(
-                &scratch, grid.width, grid.height, 1, &options,
+                &scratch,
+                grid.width,
+                grid.height,
+                1,
+                &options,
             ),
             PixelType::Int32 => driver.create_with_band_type_with_options::<i32, _>(
-                &scratch, grid.width, grid.height, 1, &options,
+                &scratch,
+                grid.width,
+                grid.height,
+                1,
+                &options,
             ),
         }
         .map_err(out_err)?;
-        dataset.set_geo_transform(&grid.geo_transform()).map_err(out_err)?;
+        dataset
+            .set_geo_transform(&grid.geo_transform())
+            .map_err(out_err)?;
         dataset.set_projection(&grid.crs_wkt).map_err(out_err)?;
         dataset
-            .set_metadata_item("TIFFTAG_SOFTWARE", &format!("geoprospect {}", env!("CARGO_PKG_VERSION")), "")
+            .set_metadata_item(
+                "TIFFTAG_SOFTWARE",
+                &format!("geoprospect {}", env!("CARGO_PKG_VERSION")),
+                "",
+            )
             .map_err(out_err)?;
         if !meta.inputs.is_empty() {
-            dataset.set_metadata_item("GEOPROSPECT_INPUTS", &meta.inputs.join(";"), "").map_err(out_err)?;
+            dataset
+                .set_metadata_item("GEOPROSPECT_INPUTS", &meta.inputs.join(";"), "")
+                .map_err(out_err)?;
         }
         for (k, v) in &meta.items {
             dataset.set_metadata_item(k, v, "").map_err(out_err)?;
@@ -145,8 +176,13 @@ impl CogWriter {
                 self.height
             )));
         }
-        let dataset = self.dataset.as_mut().ok_or_else(|| Error::Internal("layer already finished".into()))?;
-        let mut band = dataset.rasterband(1).map_err(|e| Error::Internal(e.to_string()))?;
+        let dataset = self
+            .dataset
+            .as_mut()
+            .ok_or_else(|| Error::Internal("layer already finished".into()))?;
+        let mut band = dataset
+            .rasterband(1)
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let mut buffer = Buffer::new((self.width, rows), data);
         band.write((0, row0 as isize), (self.width, rows), &mut buffer)
             .map_err(|e| Error::output(&self.scratch, format!("cannot write rows: {e}")))
@@ -154,7 +190,10 @@ impl CogWriter {
 
     /// Converts the finished layer to a COG at the target path and removes the scratch file.
     pub fn finish(mut self, options: &CogOptions) -> Result<()> {
-        let dataset = self.dataset.take().ok_or_else(|| Error::Internal("layer already finished".into()))?;
+        let dataset = self
+            .dataset
+            .take()
+            .ok_or_else(|| Error::Internal("layer already finished".into()))?;
         let result = write_cog(&dataset, &self.target, self.pixel, options);
         drop(dataset);
         if result.is_err() {
@@ -173,9 +212,15 @@ impl Drop for CogWriter {
 }
 
 /// Copies `dataset` to a COG at `target`.
-pub fn write_cog(dataset: &Dataset, target: &Path, pixel: PixelType, options: &CogOptions) -> Result<()> {
-    let driver = DriverManager::get_driver_by_name("COG")
-        .map_err(|e| Error::Internal(format!("GDAL has no COG driver (GDAL >= 3.1 needed): {e}")))?;
+pub fn write_cog(
+    dataset: &Dataset,
+    target: &Path,
+    pixel: PixelType,
+    options: &CogOptions,
+) -> Result<()> {
+    let driver = DriverManager::get_driver_by_name("COG").map_err(|e| {
+        Error::Internal(format!("GDAL has no COG driver (GDAL >= 3.1 needed): {e}"))
+    })?;
     let mut list = CslStringList::new();
     let compress = match options.compression {
         Compression::Deflate => "DEFLATE",
@@ -205,7 +250,8 @@ pub fn write_cog(dataset: &Dataset, target: &Path, pixel: PixelType, options: &C
 }
 
 fn set(list: &mut CslStringList, key: &str, value: &str) -> Result<()> {
-    list.set_name_value(key, value).map_err(|e| Error::Internal(format!("creation option {key}: {e}")))
+    list.set_name_value(key, value)
+        .map_err(|e| Error::Internal(format!("creation option {key}: {e}")))
 }
 
 /// GDAL category names, so that GIS tools show class names instead of codes.
@@ -222,7 +268,10 @@ mod tests {
     use super::*;
 
     fn grid() -> GridSpec {
-        let wkt = crate::io::crs::Crs::parse("EPSG:32648").unwrap().wkt().unwrap();
+        let wkt = crate::io::crs::Crs::parse("EPSG:32648")
+            .unwrap()
+            .wkt()
+            .unwrap();
         GridSpec::from_extent(wkt, [500000.0, 4000000.0, 500400.0, 4000300.0], 100.0).unwrap()
     }
 
@@ -230,31 +279,51 @@ mod tests {
     fn writes_a_cog_with_nodata_and_description() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("layer.tif");
-        let meta = LayerMeta { description: "eTh".into(), inputs: vec!["a.tif".into()], ..Default::default() };
+        let meta = LayerMeta {
+            description: "eTh".into(),
+            inputs: vec!["a.tif".into()],
+            ..Default::default()
+        };
         let mut w = CogWriter::create(&grid(), &path, PixelType::Float32, &meta).unwrap();
-        w.write_rows(0, vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]).unwrap();
+        w.write_rows(0, vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+            .unwrap();
         w.write_rows(2, vec![f32::NAN, 10.0, 11.0, 12.0]).unwrap();
         w.finish(&CogOptions::default()).unwrap();
         assert!(!path.with_extension("scratch.tif").exists());
 
         let ds = Dataset::open(&path).unwrap();
         assert_eq!(ds.driver().short_name(), "GTiff");
-        assert_eq!(ds.metadata_item("LAYOUT", "IMAGE_STRUCTURE").as_deref(), Some("COG"));
-        assert_eq!(ds.metadata_item("COMPRESSION", "IMAGE_STRUCTURE").as_deref(), Some("DEFLATE"));
+        assert_eq!(
+            ds.metadata_item("LAYOUT", "IMAGE_STRUCTURE").as_deref(),
+            Some("COG")
+        );
+        assert_eq!(
+            ds.metadata_item("COMPRESSION", "IMAGE_STRUCTURE")
+                .as_deref(),
+            Some("DEFLATE")
+        );
         let band = ds.rasterband(1).unwrap();
         assert!(band.no_data_value().unwrap().is_nan());
         assert_eq!(band.description().unwrap(), "eTh");
         let v = band.read_as::<f32>((0, 0), (4, 3), (4, 3), None).unwrap();
         assert_eq!(&v.data()[..8], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
         assert!(v.data()[8].is_nan());
-        assert_eq!(ds.metadata_item("GEOPROSPECT_INPUTS", "").as_deref(), Some("a.tif"));
+        assert_eq!(
+            ds.metadata_item("GEOPROSPECT_INPUTS", "").as_deref(),
+            Some("a.tif")
+        );
     }
 
     #[test]
     fn strip_that_overflows_is_rejected() {
         let dir = tempfile::tempdir().unwrap();
-        let mut w = CogWriter::create(&grid(), &dir.path().join("x.tif"), PixelType::Int32, &LayerMeta::default())
-            .unwrap();
+        let mut w = CogWriter::create(
+            &grid(),
+            &dir.path().join("x.tif"),
+            PixelType::Int32,
+            &LayerMeta::default(),
+        )
+        .unwrap();
         assert!(w.write_rows(2, vec![1i32; 8]).is_err());
     }
 }

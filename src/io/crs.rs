@@ -18,7 +18,10 @@ pub struct Crs {
 
 impl Clone for Crs {
     fn clone(&self) -> Self {
-        Crs { srs: self.srs.clone(), source: self.source.clone() }
+        Crs {
+            srs: self.srs.clone(),
+            source: self.source.clone(),
+        }
     }
 }
 
@@ -31,7 +34,10 @@ impl Crs {
         }
         let srs = SpatialRef::from_definition(text)
             .map_err(|_| format!("unknown CRS {text:?}: PROJ cannot build it"))?;
-        let crs = Crs { srs, source: text.to_string() };
+        let crs = Crs {
+            srs,
+            source: text.to_string(),
+        };
         // PROJ must be able to build it too (a WKT GDAL accepts may still be unusable).
         crs.projjson()?;
         Ok(crs)
@@ -52,7 +58,9 @@ impl Crs {
 
     /// WKT for GDAL datasets.
     pub fn wkt(&self) -> Result<String> {
-        self.srs.to_wkt().map_err(|e| Error::Internal(format!("cannot export CRS as WKT: {e}")))
+        self.srs
+            .to_wkt()
+            .map_err(|e| Error::Internal(format!("cannot export CRS as WKT: {e}")))
     }
 
     /// A short label: `EPSG:32648` when the CRS has an authority code, else its name.
@@ -79,7 +87,9 @@ impl Crs {
     }
 
     fn projjson(&self) -> std::result::Result<String, String> {
-        self.srs.to_projjson().map_err(|_| format!("CRS {:?} cannot be used by PROJ", self.source))
+        self.srs
+            .to_projjson()
+            .map_err(|_| format!("CRS {:?} cannot be used by PROJ", self.source))
     }
 }
 
@@ -96,7 +106,11 @@ impl Transformer {
         }
         let (a, b) = (from.projjson()?, to.projjson()?);
         let proj = proj::Proj::new_known_crs(&a, &b, None).map_err(|e| {
-            format!("PROJ has no transformation from {} to {}: {e}", from.label(), to.label())
+            format!(
+                "PROJ has no transformation from {} to {}: {e}",
+                from.label(),
+                to.label()
+            )
         })?;
         Ok(Transformer { proj: Some(proj) })
     }
@@ -144,8 +158,11 @@ mod tests {
     /// (the value was copied from cs2cs output).
     #[test]
     fn lonlat_to_utm48_matches_cs2cs() {
-        let t = Transformer::new(&Crs::parse("EPSG:4326").unwrap(), &Crs::parse("EPSG:32648").unwrap())
-            .unwrap();
+        let t = Transformer::new(
+            &Crs::parse("EPSG:4326").unwrap(),
+            &Crs::parse("EPSG:32648").unwrap(),
+        )
+        .unwrap();
         let (x, y) = t.point(107.2, 43.1).unwrap();
         assert!((x - 679030.2883).abs() < 1e-3, "{x}");
         assert!((y - 4774268.8277).abs() < 1e-3, "{y}");

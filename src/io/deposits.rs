@@ -37,11 +37,23 @@ pub fn read_deposits(src: &DepositSource, analysis: &Crs) -> Result<Vec<Occurren
     )?;
     let table = &points.table;
     let ci = table.column(&src.commodity).ok_or_else(|| {
-        Error::input(path, format!("no commodity attribute {:?}; attributes are {:?}", src.commodity, table.headers))
+        Error::input(
+            path,
+            format!(
+                "no commodity attribute {:?}; attributes are {:?}",
+                src.commodity, table.headers
+            ),
+        )
     })?;
     let ni = match &src.name {
-        Some(n) => Some(table.column(n).ok_or_else(|| Error::input(path, format!("no name attribute {n:?}")))?),
-        None => ["name", "Name", "NAME", "site_name"].iter().find_map(|n| table.column(n)),
+        Some(n) => Some(
+            table
+                .column(n)
+                .ok_or_else(|| Error::input(path, format!("no name attribute {n:?}")))?,
+        ),
+        None => ["name", "Name", "NAME", "site_name"]
+            .iter()
+            .find_map(|n| table.column(n)),
     };
     Ok(table
         .rows

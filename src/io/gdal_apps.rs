@@ -16,7 +16,9 @@ impl Argv {
     fn new(args: &[String]) -> Result<Argv, String> {
         let strings = args
             .iter()
-            .map(|a| CString::new(a.as_str()).map_err(|_| format!("argument {a:?} contains a NUL byte")))
+            .map(|a| {
+                CString::new(a.as_str()).map_err(|_| format!("argument {a:?} contains a NUL byte"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         // GDAL's option parsers are not const-correct; they do not modify the strings.
         let ptrs = strings
@@ -24,7 +26,10 @@ impl Argv {
             .map(|s| s.as_ptr() as *mut c_char)
             .chain(std::iter::once(null_mut()))
             .collect();
-        Ok(Argv { _strings: strings, ptrs })
+        Ok(Argv {
+            _strings: strings,
+            ptrs,
+        })
     }
 }
 
@@ -51,10 +56,14 @@ pub fn translate_vrt(src: &Dataset, args: &[String]) -> Result<Dataset, String> 
     unsafe {
         let options = gdal_sys::GDALTranslateOptionsNew(argv.ptrs.as_mut_ptr(), null_mut());
         if options.is_null() {
-            return Err(format!("invalid gdal_translate options: {}", last_gdal_message()));
+            return Err(format!(
+                "invalid gdal_translate options: {}",
+                last_gdal_message()
+            ));
         }
         let mut usage_error = 0;
-        let out = gdal_sys::GDALTranslate(empty.as_ptr(), src.c_dataset(), options, &mut usage_error);
+        let out =
+            gdal_sys::GDALTranslate(empty.as_ptr(), src.c_dataset(), options, &mut usage_error);
         gdal_sys::GDALTranslateOptionsFree(options);
         if out.is_null() {
             return Err(last_gdal_message());

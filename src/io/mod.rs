@@ -6,8 +6,9 @@ pub mod deposits;
 pub mod gdal_apps;
 pub mod points;
 pub mod raster;
-pub mod vector;
+pub mod samples;
 pub mod table;
+pub mod vector;
 
 /// Routes GDAL's error messages to the log instead of stderr (errors reach the user through
 /// our own one-line messages) and registers the drivers.

@@ -43,7 +43,11 @@ pub struct PointTable {
 
 /// Whether a path is read as delimited text rather than through OGR.
 pub fn is_delimited_text(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     matches!(ext.as_str(), "csv" | "tsv" | "txt" | "tab")
 }
 
@@ -59,11 +63,20 @@ pub fn read_points(path: &Path, src: &PointSource, analysis: &Crs) -> Result<Poi
 fn read_delimited(path: &Path, src: &PointSource, analysis: &Crs) -> Result<PointTable> {
     let table = read_table(path, &src.table)?;
     let (Some(xname), Some(yname)) = (src.x, src.y) else {
-        return Err(Error::input(path, "a delimited text file needs `x` and `y` coordinate column names"));
+        return Err(Error::input(
+            path,
+            "a delimited text file needs `x` and `y` coordinate column names",
+        ));
     };
     let column = |name: &str| {
         table.column(name).ok_or_else(|| {
-            Error::input(path, format!("no coordinate column {name:?}; columns are {:?}", table.headers))
+            Error::input(
+                path,
+                format!(
+                    "no coordinate column {name:?}; columns are {:?}",
+                    table.headers
+                ),
+            )
         })
     };
     let (xi, yi) = (column(xname)?, column(yname)?);
@@ -84,29 +97,46 @@ fn read_delimited(path: &Path, src: &PointSource, analysis: &Crs) -> Result<Poin
         }
         let num = |text: &str, name: &str| {
             table.number(text).ok_or_else(|| {
-                Error::input(path, format!("line {line}: coordinate {name:?} is {text:?}, not a number"))
+                Error::input(
+                    path,
+                    format!("line {line}: coordinate {name:?} is {text:?}, not a number"),
+                )
             })
         };
         let (x, y) = (num(xt, xname)?, num(yt, yname)?);
-        let p = locate(x, y, &source, &transform).map_err(|m| Error::input(path, format!("line {line}: {m}")))?;
+        let p = locate(x, y, &source, &transform)
+            .map_err(|m| Error::input(path, format!("line {line}: {m}")))?;
         xy.push(p);
         keep.push(i);
     }
     let mut table = table;
     if keep.len() != table.rows.len() {
         let lines = keep.iter().map(|&i| table.lines[i]).collect();
-        let rows = keep.iter().map(|&i| std::mem::take(&mut table.rows[i])).collect();
+        let rows = keep
+            .iter()
+            .map(|&i| std::mem::take(&mut table.rows[i]))
+            .collect();
         table.rows = rows;
         table.lines = lines;
     }
     if xy.is_empty() {
         return Err(Error::input(path, "no row has coordinates"));
     }
-    Ok(PointTable { table, xy, source_crs: source.label(), skipped_lines })
+    Ok(PointTable {
+        table,
+        xy,
+        source_crs: source.label(),
+        skipped_lines,
+    })
 }
 
 /// Checks and transforms one coordinate pair.
-fn locate(x: f64, y: f64, source: &Crs, transform: &Transformer) -> std::result::Result<(f64, f64), String> {
+fn locate(
+    x: f64,
+    y: f64,
+    source: &Crs,
+    transform: &Transformer,
+) -> std::result::Result<(f64, f64), String> {
     if source.is_geographic() && (x.abs() > 180.0 || y.abs() > 90.0) {
         return Err(format!(
             "({x}, {y}) is not a longitude/latitude in {}: are the coordinates projected, or x and y swapped?",
@@ -124,7 +154,9 @@ fn read_ogr(path: &Path, src: &PointSource, analysis: &Crs) -> Result<PointTable
         Some(name) => ds
             .layer_by_name(name)
             .map_err(|_| Error::input(path, format!("no layer {name:?}")))?,
-        None => ds.layer(0).map_err(|_| Error::input(path, "the file has no layers"))?,
+        None => ds
+            .layer(0)
+            .map_err(|_| Error::input(path, "the file has no layers"))?,
     };
     let source = match (src.crs, layer.spatial_ref()) {
         (Some(text), _) => Crs::parse(text).map_err(|m| Error::input(path, format!("crs: {m}")))?,
@@ -145,18 +177,43 @@ fn read_ogr(path: &Path, src: &PointSource, analysis: &Crs) -> Result<PointTable
         };
         let name = geom.geometry_name().to_ascii_uppercase();
         if !name.starts_with("POINT") {
-            return Err(Error::input(path, format!("feature {id} is a {name}, not a point")));
+            return Err(Error::input(
+                path,
+                format!("feature {id} is a {name}, not a point"),
+            ));
         }
         let (x, y, _) = geom.get_point(0);
         let p = locate(x, y, &source, &transform)
             .map_err(|m| Error::input(path, format!("feature {id}: {m}")))?;
-        rows.push((0..headers.len()).map(|f| feature.field_as_string(f).ok().flatten().unwrap_or_default()).collect());
+        rows.push(
+            (0..headers.len())
+                .map(|f| {
+                    feature
+                        .field_as_string(f)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                })
+                .collect(),
+        );
         lines.push(id);
         xy.push(p);
     }
     if xy.is_empty() {
         return Err(Error::input(path, "no feature has a point geometry"));
     }
-    let table = TextTable { headers, rows, lines, encoding: "UTF-8", delimiter: b',', decimal_comma: false };
-    Ok(PointTable { table, xy, source_crs: source.label(), skipped_lines })
+    let table = TextTable {
+        headers,
+        rows,
+        lines,
+        encoding: "UTF-8",
+        delimiter: b',',
+        decimal_comma: false,
+    };
+    Ok(PointTable {
+        table,
+        xy,
+        source_crs: source.label(),
+        skipped_lines,
+    })
 }

@@ -33,8 +33,12 @@ pub fn open_raster(path: &Path) -> Result<Dataset> {
         open_flags: GdalOpenFlags::GDAL_OF_RASTER | GdalOpenFlags::GDAL_OF_READONLY,
         ..Default::default()
     };
-    Dataset::open_ex(path, options)
-        .map_err(|e| Error::input(path, format!("not a raster GDAL can read: {}", one_line(&e.to_string()))))
+    Dataset::open_ex(path, options).map_err(|e| {
+        Error::input(
+            path,
+            format!("not a raster GDAL can read: {}", one_line(&e.to_string())),
+        )
+    })
 }
 
 /// The CRS of a dataset, or `None` when its header carries none.
@@ -42,8 +46,12 @@ pub fn dataset_crs(ds: &Dataset, path: &Path) -> Result<Option<Crs>> {
     if ds.projection().trim().is_empty() {
         return Ok(None);
     }
-    let srs = ds.spatial_ref().map_err(|e| Error::input(path, format!("unreadable CRS: {e}")))?;
-    Crs::from_srs(srs).map(Some).map_err(|m| Error::input(path, m))
+    let srs = ds
+        .spatial_ref()
+        .map_err(|e| Error::input(path, format!("unreadable CRS: {e}")))?;
+    Crs::from_srs(srs)
+        .map(Some)
+        .map_err(|m| Error::input(path, m))
 }
 
 /// What ingest did with one raster.
@@ -60,31 +68,50 @@ pub struct RasterIngest {
 }
 
 /// Reads `src` onto `grid` and writes it as a COG to `target`.
-pub fn ingest_raster(src: &RasterSource, grid: &GridSpec, grid_crs: &Crs, target: &Path, cog: &CogOptions) -> Result<RasterIngest> {
+pub fn ingest_raster(
+    src: &RasterSource,
+    grid: &GridSpec,
+    grid_crs: &Crs,
+    target: &Path,
+    cog: &CogOptions,
+) -> Result<RasterIngest> {
     let path = src.path.as_path();
     let ds = open_raster(path)?;
     let bands = ds.raster_count();
     if src.band > bands {
-        return Err(Error::input(path, format!("band {} requested but the file has {bands}", src.band)));
+        return Err(Error::input(
+            path,
+            format!("band {} requested but the file has {bands}", src.band),
+        ));
     }
     let file_crs = dataset_crs(&ds, path)?;
     let crs = match (&src.crs, file_crs) {
         (Some(text), file) => {
             let given = Crs::parse(text).map_err(|m| Error::input(path, format!("crs: {m}")))?;
             if let Some(f) = file.filter(|f| !f.same_as(&given)) {
-                tracing::warn!("{}: the file says {}, the project says {}; using the project's", path.display(), f.label(), given.label());
+                tracing::warn!(
+                    "{}: the file says {}, the project says {}; using the project's",
+                    path.display(),
+                    f.label(),
+                    given.label()
+                );
             }
             given
         }
         (None, Some(f)) => f,
         (None, None) => {
-            return Err(Error::input(path, "the file has no CRS: add `crs = \"EPSG:...\"` to its [[rasters]] entry"))
+            return Err(Error::input(
+                path,
+                "the file has no CRS: add `crs = \"EPSG:...\"` to its [[rasters]] entry",
+            ))
         }
     };
     let gt = ds
         .geo_transform()
         .map_err(|_| Error::input(path, "the file has no georeferencing (no geotransform)"))?;
-    let band = ds.rasterband(src.band).map_err(|e| Error::input(path, e.to_string()))?;
+    let band = ds
+        .rasterband(src.band)
+        .map_err(|e| Error::input(path, e.to_string()))?;
     let nodata = src.nodata.or_else(|| band.no_data_value());
     let scale = band.scale().unwrap_or(1.0);
     let offset = band.offset().unwrap_or(0.0);
@@ -106,22 +133,40 @@ pub fn ingest_raster(src: &RasterSource, grid: &GridSpec, grid_crs: &Crs, target
         category_names: Vec::new(),
     };
     let mut writer = CogWriter::create(grid, target, pixel, &meta)?;
-    let convert = Convert { nodata, scale, offset };
+    let convert = Convert {
+        nodata,
+        scale,
+        offset,
+    };
     let passthrough = crs.same_as(grid_crs) && grid.aligned_offset(&gt).is_some();
     let valid_cells = if let (true, Some(off)) = (passthrough, grid.aligned_offset(&gt)) {
         copy_aligned(&band, off, grid, &convert, &mut writer, path)?
     } else {
-        drop(band);
         let selected = select_band(&ds, src, &crs, nodata).map_err(|m| Error::input(path, m))?;
-        let warped = warp_vrt(&selected, &warp_args(grid, resampling, src.kind))
-            .map_err(|m| Error::input(path, format!("cannot warp onto the analysis grid: {}", one_line(&m))))?;
-        let wband = warped.rasterband(1).map_err(|e| Error::Internal(e.to_string()))?;
+        let warped = warp_vrt(&selected, &warp_args(grid, resampling, src.kind)).map_err(|m| {
+            Error::input(
+                path,
+                format!("cannot warp onto the analysis grid: {}", one_line(&m)),
+            )
+        })?;
+        let wband = warped
+            .rasterband(1)
+            .map_err(|e| Error::Internal(e.to_string()))?;
         // The warped band already has NaN for nodata; only scale/offset remain.
-        let after_warp = Convert { nodata: None, scale, offset };
+        let after_warp = Convert {
+            nodata: None,
+            scale,
+            offset,
+        };
         copy_warped(&wband, grid, &after_warp, &mut writer, path)?
     };
     writer.finish(cog)?;
-    Ok(RasterIngest { source_crs: crs.label(), passthrough, resampling, valid_cells })
+    Ok(RasterIngest {
+        source_crs: crs.label(),
+        passthrough,
+        resampling,
+        valid_cells,
+    })
 }
 
 /// Raw band values to physical values: nodata to NaN, then `v · scale + offset`.
@@ -142,13 +187,22 @@ impl Convert {
 }
 
 /// A one-band VRT of the chosen band, with the CRS and nodata the project asks for.
-fn select_band(ds: &Dataset, src: &RasterSource, crs: &Crs, nodata: Option<f64>) -> std::result::Result<Dataset, String> {
+fn select_band(
+    ds: &Dataset,
+    src: &RasterSource,
+    crs: &Crs,
+    nodata: Option<f64>,
+) -> std::result::Result<Dataset, String> {
     let mut args = vec!["-b".to_string(), src.band.to_string()];
     args.push("-a_srs".into());
     args.push(crs.wkt().map_err(|e| e.to_string())?);
     if let Some(nd) = nodata {
         args.push("-a_nodata".into());
-        args.push(if nd.is_nan() { "nan".into() } else { format!("{nd:?}") });
+        args.push(if nd.is_nan() {
+            "nan".into()
+        } else {
+            format!("{nd:?}")
+        });
     }
     translate_vrt(ds, &args)
 }
@@ -167,10 +221,22 @@ pub fn warp_args(grid: &GridSpec, resampling: Resampling, kind: RasterKind) -> V
         RasterKind::Categorical => "Float64",
     };
     [
-        "-t_srs", &grid.crs_wkt,
-        "-te", &format!("{xmin:?}"), &format!("{ymin:?}"), &format!("{xmax:?}"), &format!("{ymax:?}"),
-        "-ts", &grid.width.to_string(), &grid.height.to_string(),
-        "-r", r, "-ot", ot, "-dstnodata", "nan",
+        "-t_srs",
+        &grid.crs_wkt,
+        "-te",
+        &format!("{xmin:?}"),
+        &format!("{ymin:?}"),
+        &format!("{xmax:?}"),
+        &format!("{ymax:?}"),
+        "-ts",
+        &grid.width.to_string(),
+        &grid.height.to_string(),
+        "-r",
+        r,
+        "-ot",
+        ot,
+        "-dstnodata",
+        "nan",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -201,7 +267,12 @@ fn copy_aligned(
         if c0 < c1 && gr0 < gr1 {
             let (ww, wh) = ((c1 - c0) as usize, (gr1 - gr0) as usize);
             let buf = band
-                .read_as::<f64>(((c0 - dc) as isize, (gr0 - dr) as isize), (ww, wh), (ww, wh), None)
+                .read_as::<f64>(
+                    ((c0 - dc) as isize, (gr0 - dr) as isize),
+                    (ww, wh),
+                    (ww, wh),
+                    None,
+                )
                 .map_err(|e| Error::input(path, format!("cannot read raster: {e}")))?;
             for (i, row) in buf.data().chunks(ww).enumerate() {
                 let base = (gr0 as usize - r0 + i) * grid.width + c0 as usize;
@@ -216,14 +287,30 @@ fn copy_aligned(
 }
 
 /// Reads the warped VRT strip by strip (GDAL warps each window on demand).
-fn copy_warped(band: &gdal::raster::RasterBand, grid: &GridSpec, convert: &Convert, writer: &mut CogWriter, path: &Path) -> Result<u64> {
+fn copy_warped(
+    band: &gdal::raster::RasterBand,
+    grid: &GridSpec,
+    convert: &Convert,
+    writer: &mut CogWriter,
+    path: &Path,
+) -> Result<u64> {
     let mut valid = 0;
     let step = strip_rows(grid.width);
     for r0 in (0..grid.height).step_by(step) {
         let rows = step.min(grid.height - r0);
         let buf = band
-            .read_as::<f64>((0, r0 as isize), (grid.width, rows), (grid.width, rows), None)
-            .map_err(|e| Error::input(path, format!("cannot warp raster: {}", one_line(&e.to_string()))))?;
+            .read_as::<f64>(
+                (0, r0 as isize),
+                (grid.width, rows),
+                (grid.width, rows),
+                None,
+            )
+            .map_err(|e| {
+                Error::input(
+                    path,
+                    format!("cannot warp raster: {}", one_line(&e.to_string())),
+                )
+            })?;
         let strip: Vec<f64> = buf.data().iter().map(|&v| convert.apply(v)).collect();
         valid += write_strip(writer, r0, &strip)?;
     }
@@ -258,17 +345,30 @@ pub fn one_line(s: &str) -> String {
 pub fn describe(path: &Path) -> Result<String> {
     let ds = open_raster(path)?;
     let (w, h) = ds.raster_size();
-    let mut out = format!("raster: {}\ndriver: {}\nsize: {w} x {h}, {} band(s)\n", path.display(), ds.driver().short_name(), ds.raster_count());
+    let mut out = format!(
+        "raster: {}\ndriver: {}\nsize: {w} x {h}, {} band(s)\n",
+        path.display(),
+        ds.driver().short_name(),
+        ds.raster_count()
+    );
     match dataset_crs(&ds, path)? {
         Some(c) => out.push_str(&format!("crs: {}\n", c.label())),
         None => out.push_str("crs: none (set `crs` in the project)\n"),
     }
     match ds.geo_transform() {
         Ok(gt) => {
-            let (x1, y1) = (gt[0] + w as f64 * gt[1] + h as f64 * gt[2], gt[3] + w as f64 * gt[4] + h as f64 * gt[5]);
+            let (x1, y1) = (
+                gt[0] + w as f64 * gt[1] + h as f64 * gt[2],
+                gt[3] + w as f64 * gt[4] + h as f64 * gt[5],
+            );
             out.push_str(&format!(
                 "extent: [{}, {}, {}, {}]\ncell size: {} x {}\n",
-                gt[0].min(x1), gt[3].min(y1), gt[0].max(x1), gt[3].max(y1), gt[1], gt[5].abs()
+                gt[0].min(x1),
+                gt[3].min(y1),
+                gt[0].max(x1),
+                gt[3].max(y1),
+                gt[1],
+                gt[5].abs()
             ));
         }
         Err(_) => out.push_str("extent: none (no geotransform)\n"),
@@ -276,12 +376,18 @@ pub fn describe(path: &Path) -> Result<String> {
     for (i, band) in ds.rasterbands().enumerate() {
         let band = band.map_err(|e| Error::input(path, e.to_string()))?;
         let desc = band.description().unwrap_or_default();
-        let nodata = band.no_data_value().map_or("none".to_string(), |v| v.to_string());
+        let nodata = band
+            .no_data_value()
+            .map_or("none".to_string(), |v| v.to_string());
         out.push_str(&format!(
             "band {}: {:?}{} nodata={nodata} scale={} offset={}\n",
             i + 1,
             band.band_type(),
-            if desc.is_empty() { String::new() } else { format!(" \"{desc}\"") },
+            if desc.is_empty() {
+                String::new()
+            } else {
+                format!(" \"{desc}\"")
+            },
             band.scale().unwrap_or(1.0),
             band.offset().unwrap_or(0.0)
         ));

@@ -44,7 +44,13 @@ pub fn open_vector(path: &Path) -> Result<Dataset> {
         ..Default::default()
     };
     Dataset::open_ex(path, options).map_err(|e| {
-        Error::input(path, format!("not a vector file OGR can read: {}", one_line(&e.to_string())))
+        Error::input(
+            path,
+            format!(
+                "not a vector file OGR can read: {}",
+                one_line(&e.to_string())
+            ),
+        )
     })
 }
 
@@ -62,18 +68,26 @@ pub fn read_vector(
             let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
             Error::input(path, format!("no layer {name:?}; layers are {names:?}"))
         })?,
-        None => ds.layer(0).map_err(|_| Error::input(path, "the file has no layers"))?,
+        None => ds
+            .layer(0)
+            .map_err(|_| Error::input(path, "the file has no layers"))?,
     };
     if let Some(f) = filter {
-        layer
-            .set_attribute_filter(f)
-            .map_err(|e| Error::input(path, format!("invalid `where` filter {f:?}: {}", one_line(&e.to_string()))))?;
+        layer.set_attribute_filter(f).map_err(|e| {
+            Error::input(
+                path,
+                format!("invalid `where` filter {f:?}: {}", one_line(&e.to_string())),
+            )
+        })?;
     }
     let source = match (crs_override, layer.spatial_ref()) {
         (Some(text), _) => Crs::parse(text).map_err(|m| Error::input(path, format!("crs: {m}")))?,
         (None, Some(srs)) => Crs::from_srs(srs).map_err(|m| Error::input(path, m))?,
         (None, None) => {
-            return Err(Error::input(path, "the layer has no CRS: add `crs = \"EPSG:...\"` to its entry"))
+            return Err(Error::input(
+                path,
+                "the layer has no CRS: add `crs = \"EPSG:...\"` to its entry",
+            ))
         }
     };
     let transform = coord_transform(&source, analysis).map_err(|m| Error::input(path, m))?;
@@ -94,7 +108,13 @@ pub fn read_vector(
         geom.flatten_to_2d();
         if let Some(t) = &transform {
             geom.transform_inplace(t).map_err(|e| {
-                Error::input(path, format!("feature {} cannot be reprojected: {e}", feature.fid().unwrap_or(0)))
+                Error::input(
+                    path,
+                    format!(
+                        "feature {} cannot be reprojected: {e}",
+                        feature.fid().unwrap_or(0)
+                    ),
+                )
             })?;
         }
         let row = (0..data.fields.len())
@@ -119,7 +139,13 @@ fn coord_transform(from: &Crs, to: &Crs) -> std::result::Result<Option<CoordTran
     };
     CoordTransform::new(&traditional(from), &traditional(to))
         .map(Some)
-        .map_err(|e| format!("no transformation from {} to {}: {e}", from.label(), to.label()))
+        .map_err(|e| {
+            format!(
+                "no transformation from {} to {}: {e}",
+                from.label(),
+                to.label()
+            )
+        })
 }
 
 /// How a vector layer becomes a raster layer.
@@ -152,7 +178,10 @@ pub fn burn_layer(
         Burn::Presence => (vec![1.0; data.geometries.len()], Vec::new(), 0),
         Burn::Classes(attr) => {
             let idx = data.fields.iter().position(|f| f == attr).ok_or_else(|| {
-                Error::input(source, format!("no attribute {attr:?}; attributes are {:?}", data.fields))
+                Error::input(
+                    source,
+                    format!("no attribute {attr:?}; attributes are {:?}", data.fields),
+                )
             })?;
             let (codes, names) = class_codes(data.attributes.iter().map(|r| r[idx].as_deref()));
             (codes, names, CLASS_NODATA)
@@ -162,7 +191,8 @@ pub fn burn_layer(
     meta.category_names = classes.clone();
     let mut writer = CogWriter::create(grid, target, PixelType::Int32, &meta)?;
     let envelopes: Vec<_> = data.geometries.iter().map(|g| g.envelope()).collect();
-    let mem = DriverManager::get_driver_by_name("MEM").map_err(|e| Error::Internal(e.to_string()))?;
+    let mem =
+        DriverManager::get_driver_by_name("MEM").map_err(|e| Error::Internal(e.to_string()))?;
     let rows_per_strip = (4_000_000 / grid.width.max(1)).clamp(1, 4096);
     let mut covered = 0;
     for r0 in (0..grid.height).step_by(rows_per_strip) {
@@ -190,7 +220,10 @@ pub fn burn_layer(
             if geoms.is_empty() {
                 continue;
             }
-            let options = RasterizeOptions { all_touched: lines, ..Default::default() };
+            let options = RasterizeOptions {
+                all_touched: lines,
+                ..Default::default()
+            };
             rasterize(&mut ds, &[1], &geoms, &burns, Some(options))
                 .map_err(|e| Error::input(source, format!("cannot rasterize: {e}")))?;
         }
@@ -199,11 +232,17 @@ pub fn burn_layer(
             .and_then(|b| b.read_as::<i32>((0, 0), (grid.width, rows), (grid.width, rows), None))
             .map_err(|e| Error::Internal(e.to_string()))?;
         let (_, strip) = buf.into_shape_and_vec();
-        covered += strip.iter().filter(|&&v| v != background && v != CLASS_NODATA).count() as u64;
+        covered += strip
+            .iter()
+            .filter(|&&v| v != background && v != CLASS_NODATA)
+            .count() as u64;
         writer.write_rows(r0, strip)?;
     }
     writer.finish(cog)?;
-    Ok(BurnReport { classes, covered_cells: covered })
+    Ok(BurnReport {
+        classes,
+        covered_cells: covered,
+    })
 }
 
 /// Lines and points burn every cell they touch; polygons the cells whose centre they contain.
@@ -239,7 +278,11 @@ fn class_codes<'a>(values: impl Iterator<Item = Option<&'a str>>) -> (Vec<f64>, 
 /// A short description of a vector file for `geoprospect info`.
 pub fn describe(path: &Path) -> Result<String> {
     let ds = open_vector(path)?;
-    let mut out = format!("vector: {}\ndriver: {}\n", path.display(), ds.driver().short_name());
+    let mut out = format!(
+        "vector: {}\ndriver: {}\n",
+        path.display(),
+        ds.driver().short_name()
+    );
     for layer in ds.layers() {
         let crs = match layer.spatial_ref() {
             Some(srs) => Crs::from_srs(srs).map(|c| c.label()).unwrap_or_else(|m| m),
@@ -249,7 +292,9 @@ pub fn describe(path: &Path) -> Result<String> {
             .try_get_extent()
             .ok()
             .flatten()
-            .map_or("empty".to_string(), |e| format!("[{}, {}, {}, {}]", e.MinX, e.MinY, e.MaxX, e.MaxY));
+            .map_or("empty".to_string(), |e| {
+                format!("[{}, {}, {}, {}]", e.MinX, e.MinY, e.MaxX, e.MaxY)
+            });
         let fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
         out.push_str(&format!(
             "layer {:?}: {} feature(s), geometry {}, crs {crs}\n  extent: {extent}\n  attributes: {}\n",
@@ -268,8 +313,12 @@ mod tests {
 
     #[test]
     fn class_codes_are_sorted_from_one() {
-        let (codes, names) = class_codes([Some("shale"), Some("granite"), None, Some("shale")].into_iter());
+        let (codes, names) =
+            class_codes([Some("shale"), Some("granite"), None, Some("shale")].into_iter());
         assert_eq!(codes, vec![2.0, 1.0, CLASS_NODATA as f64, 2.0]);
-        assert_eq!(names, vec!["".to_string(), "granite".into(), "shale".into()]);
+        assert_eq!(
+            names,
+            vec!["".to_string(), "granite".into(), "shale".into()]
+        );
     }
 }

@@ -1,0 +1,46 @@
+# geoprospect — two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+APT_PACKAGES := libgdal-dev libproj-dev gdal-bin pkg-config build-essential libclang-dev python3-gdal python3-numpy proj-bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO ?= cargo
+DEMO_OUT ?= out
+
+.PHONY: deps demo test bench samples clean
+
+# Installs the system libraries when any is missing (Debian 12). libclang-dev is needed by
+# proj-sys's bindgen; python3-gdal, python3-numpy and proj-bin are test references only.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v $(CARGO) >/dev/null || { echo "error: cargo not found: install Rust from https://rustup.rs"; exit 1; }
+
+demo: deps
+	$(CARGO) build --release
+	@for p in samples/*/project.toml; do \
+	  b=$$(basename $$(dirname $$p)); \
+	  echo "== $$b"; \
+	  ./target/release/geoprospect run $$p --out $(DEMO_OUT)/$$b || exit 1; \
+	done
+	@echo; echo "outputs:"; for d in $(DEMO_OUT)/*/; do echo "  $$d (layers/*.tif, points/*.csv)"; done
+
+test: deps
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) test
+
+bench: deps
+	$(CARGO) bench
+
+# Regenerates samples/ (deterministic).
+samples:
+	$(CARGO) run --release --example make_samples
+
+clean:
+	$(CARGO) clean
+	rm -rf $(DEMO_OUT)
