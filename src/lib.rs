@@ -1,5 +1,6 @@
 //! geoprospect: mineral prospectivity mapping.
 pub mod commodity;
+pub mod engine;
 pub mod error;
 pub mod geochem;
 pub mod grid;

@@ -7,8 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::geochem::censored::Assay;
 use crate::grid::GridSpec;
@@ -115,28 +114,14 @@ pub fn run(project: &Project, out: &Path, options: &RunOptions) -> Result<RunSum
     let start = Instant::now();
     let plan = plan(project)?;
     let staging = Staging::new(out)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.max(1))
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
-    let tasks = layer_tasks(project);
-    let targets = tasks
-        .iter()
-        .map(|t| staging.path(&format!("layers/{}.tif", t.name())))
-        .collect::<Result<Vec<_>>>()?;
-    // Each layer opens its own GDAL handles; COG compression runs single-threaded per layer
-    // so that layers, not tiles, share the cores.
-    let cog = CogOptions {
-        threads: 1,
-        ..options.cog
-    };
-    let layers = pool.install(|| {
-        tasks
-            .par_iter()
-            .zip(&targets)
-            .map(|(task, target)| task.ingest(&plan.grid, target, &cog))
-            .collect::<Result<Vec<_>>>()
-    })?;
+    let engine = Engine::new(options.threads)?;
+    // Layers one after another; within a layer, blocks in parallel on the engine's workers,
+    // each with its own GDAL handles.
+    let mut layers = Vec::new();
+    for task in layer_tasks(project) {
+        let target = staging.path(&format!("layers/{}.tif", task.name()))?;
+        layers.push(task.ingest(&plan, &engine, &target, &options.cog)?);
+    }
     let mut sample_lines = Vec::new();
     for set in &plan.samples {
         write_samples_csv(
@@ -197,13 +182,17 @@ impl LayerTask<'_> {
     }
 
     /// Ingests the layer to `target`; returns a one-line summary.
-    /// GDAL handles are not shared between threads: each task rebuilds the analysis CRS from
-    /// the grid's WKT.
-    fn ingest(&self, grid: &GridSpec, target: &Path, cog: &CogOptions) -> Result<String> {
-        let crs = Crs::parse(&grid.crs_wkt).map_err(Error::Internal)?;
+    fn ingest(
+        &self,
+        plan: &Plan,
+        engine: &Engine,
+        target: &Path,
+        cog: &CogOptions,
+    ) -> Result<String> {
+        let (grid, crs) = (&plan.grid, &plan.crs);
         match self {
             LayerTask::Raster(r) => {
-                let rep = ingest_raster(r, grid, &crs, target, cog)?;
+                let rep = ingest_raster(r, grid, crs, engine, target, cog)?;
                 let how = if rep.passthrough {
                     "already on the grid: copied unchanged".to_string()
                 } else {
@@ -224,7 +213,7 @@ impl LayerTask<'_> {
                     v.layer.as_deref(),
                     v.filter.as_deref(),
                     v.crs.as_deref(),
-                    &crs,
+                    crs,
                 )?;
                 let attribute = v.attribute.as_deref();
                 if v.role == VectorRole::Geology && attribute.is_none() {
@@ -240,7 +229,7 @@ impl LayerTask<'_> {
                     items: vec![("GEOPROSPECT_ROLE".into(), v.role.as_str().into())],
                     category_names: Vec::new(),
                 };
-                let rep = burn_layer(&data, &burn, grid, meta, target, cog, &v.path)?;
+                let rep = burn_layer(&data, &burn, grid, engine, meta, target, cog)?;
                 let what = if rep.classes.is_empty() {
                     "presence".to_string()
                 } else {

@@ -12,17 +12,13 @@ use std::path::Path;
 
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags, Metadata};
 
+use crate::engine::{blocks, Block, Engine};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType, CLASS_NODATA};
 use crate::io::crs::Crs;
 use crate::io::gdal_apps::{translate_vrt, warp_vrt};
 use crate::project::{RasterKind, RasterSource, Resampling};
-
-/// Rows processed at a time: about 4 M cells, at least one row.
-fn strip_rows(width: usize) -> usize {
-    (4_000_000 / width.max(1)).clamp(1, 4096)
-}
 
 /// Opens a raster file, with an error naming the file.
 pub fn open_raster(path: &Path) -> Result<Dataset> {
@@ -67,11 +63,22 @@ pub struct RasterIngest {
     pub valid_cells: u64,
 }
 
-/// Reads `src` onto `grid` and writes it as a COG to `target`.
+/// How one raster maps onto the grid, checked once before any block is read.
+struct SourcePlan {
+    /// The source CRS as WKT (GDAL objects are rebuilt per worker: they are not `Sync`).
+    crs_wkt: String,
+    /// Whole-cell offset of the source on the grid, when it can be copied without resampling.
+    aligned: Option<(i64, i64)>,
+    convert: Convert,
+    resampling: Resampling,
+}
+
+/// Reads `src` onto `grid` block by block on `engine` and writes it as a COG to `target`.
 pub fn ingest_raster(
     src: &RasterSource,
     grid: &GridSpec,
     grid_crs: &Crs,
+    engine: &Engine,
     target: &Path,
     cog: &CogOptions,
 ) -> Result<RasterIngest> {
@@ -112,13 +119,23 @@ pub fn ingest_raster(
     let band = ds
         .rasterband(src.band)
         .map_err(|e| Error::input(path, e.to_string()))?;
-    let nodata = src.nodata.or_else(|| band.no_data_value());
-    let scale = band.scale().unwrap_or(1.0);
-    let offset = band.offset().unwrap_or(0.0);
-    let resampling = src.resampling.unwrap_or(match src.kind {
-        RasterKind::Continuous => Resampling::Bilinear,
-        RasterKind::Categorical => Resampling::Nearest,
-    });
+    let plan = SourcePlan {
+        crs_wkt: crs.wkt()?,
+        aligned: if crs.same_as(grid_crs) {
+            grid.aligned_offset(&gt)
+        } else {
+            None
+        },
+        convert: Convert {
+            nodata: src.nodata.or_else(|| band.no_data_value()),
+            scale: band.scale().unwrap_or(1.0),
+            offset: band.offset().unwrap_or(0.0),
+        },
+        resampling: src.resampling.unwrap_or(match src.kind {
+            RasterKind::Continuous => Resampling::Bilinear,
+            RasterKind::Categorical => Resampling::Nearest,
+        }),
+    };
     let pixel = match src.kind {
         RasterKind::Continuous => PixelType::Float32,
         RasterKind::Categorical => PixelType::Int32,
@@ -133,43 +150,78 @@ pub fn ingest_raster(
         category_names: Vec::new(),
     };
     let mut writer = CogWriter::create(grid, target, pixel, &meta)?;
-    let convert = Convert {
-        nodata,
-        scale,
-        offset,
-    };
-    let passthrough = crs.same_as(grid_crs) && grid.aligned_offset(&gt).is_some();
-    let valid_cells = if let (true, Some(off)) = (passthrough, grid.aligned_offset(&gt)) {
-        copy_aligned(&band, off, grid, &convert, &mut writer, path)?
-    } else {
-        let selected = select_band(&ds, src, &crs, nodata).map_err(|m| Error::input(path, m))?;
-        let warped = warp_vrt(&selected, &warp_args(grid, resampling, src.kind)).map_err(|m| {
-            Error::input(
-                path,
-                format!("cannot warp onto the analysis grid: {}", one_line(&m)),
-            )
-        })?;
-        let wband = warped
-            .rasterband(1)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        // The warped band already has NaN for nodata; only scale/offset remain.
-        let after_warp = Convert {
-            nodata: None,
-            scale,
-            offset,
-        };
-        copy_warped(&wband, grid, &after_warp, &mut writer, path)?
-    };
+    let mut valid_cells = 0;
+    engine.for_each_block(
+        &blocks(grid),
+        |block| read_block(src, &plan, grid, block),
+        |block, strip| {
+            valid_cells += write_strip(&mut writer, block.row0, &strip)?;
+            Ok(())
+        },
+    )?;
     writer.finish(cog)?;
     Ok(RasterIngest {
         source_crs: crs.label(),
-        passthrough,
-        resampling,
+        passthrough: plan.aligned.is_some(),
+        resampling: plan.resampling,
         valid_cells,
     })
 }
 
+/// Physical values of one block of the grid, read through this worker's own GDAL handles.
+fn read_block(
+    src: &RasterSource,
+    plan: &SourcePlan,
+    grid: &GridSpec,
+    block: &Block,
+) -> Result<Vec<f64>> {
+    let path = src.path.as_path();
+    let ds = open_raster(path)?;
+    let bg = block.grid(grid);
+    if let Some((dc, dr)) = plan.aligned {
+        let band = ds
+            .rasterband(src.band)
+            .map_err(|e| Error::input(path, e.to_string()))?;
+        return copy_aligned(
+            &band,
+            (dc, dr - block.row0 as i64),
+            &bg,
+            &plan.convert,
+            path,
+        );
+    }
+    let crs = Crs::parse(&plan.crs_wkt).map_err(Error::Internal)?;
+    let selected =
+        select_band(&ds, src, &crs, plan.convert.nodata).map_err(|m| Error::input(path, m))?;
+    let warped = warp_vrt(&selected, &warp_args(&bg, plan.resampling, src.kind)).map_err(|m| {
+        Error::input(
+            path,
+            format!("cannot warp onto the analysis grid: {}", one_line(&m)),
+        )
+    })?;
+    let band = warped
+        .rasterband(1)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let (w, h) = (bg.width, bg.height);
+    let buf = band
+        .read_as::<f64>((0, 0), (w, h), (w, h), None)
+        .map_err(|e| {
+            Error::input(
+                path,
+                format!("cannot warp raster: {}", one_line(&e.to_string())),
+            )
+        })?;
+    // The warped band has NaN for nodata already; scale and offset remain (linear, so they
+    // commute with bilinear weights).
+    let after = Convert {
+        nodata: None,
+        ..plan.convert
+    };
+    Ok(buf.data().iter().map(|&v| after.apply(v)).collect())
+}
+
 /// Raw band values to physical values: nodata to NaN, then `v · scale + offset`.
+#[derive(Debug, Clone, Copy)]
 struct Convert {
     nodata: Option<f64>,
     scale: f64,
@@ -243,78 +295,39 @@ pub fn warp_args(grid: &GridSpec, resampling: Resampling, kind: RasterKind) -> V
     .collect()
 }
 
-/// Copies a raster that sits on the grid (offset by whole cells), without resampling.
+/// Copies the part of an aligned source (its top-left at whole-cell offset `(dc, dr)` of
+/// `grid`) that falls on `grid`, without resampling; cells off the source are NaN.
 fn copy_aligned(
     band: &gdal::raster::RasterBand,
     (dc, dr): (i64, i64),
     grid: &GridSpec,
     convert: &Convert,
-    writer: &mut CogWriter,
     path: &Path,
-) -> Result<u64> {
+) -> Result<Vec<f64>> {
     let (sw, sh) = band.size();
     let (sw, sh) = (sw as i64, sh as i64);
-    let w = grid.width as i64;
-    // Grid columns covered by the source.
-    let c0 = dc.max(0);
-    let c1 = (dc + sw).min(w);
-    let mut valid = 0;
-    let step = strip_rows(grid.width);
-    for r0 in (0..grid.height).step_by(step) {
-        let rows = step.min(grid.height - r0);
-        let mut strip = vec![f64::NAN; rows * grid.width];
-        let (gr0, gr1) = ((r0 as i64).max(dr), ((r0 + rows) as i64).min(dr + sh));
-        if c0 < c1 && gr0 < gr1 {
-            let (ww, wh) = ((c1 - c0) as usize, (gr1 - gr0) as usize);
-            let buf = band
-                .read_as::<f64>(
-                    ((c0 - dc) as isize, (gr0 - dr) as isize),
-                    (ww, wh),
-                    (ww, wh),
-                    None,
-                )
-                .map_err(|e| Error::input(path, format!("cannot read raster: {e}")))?;
-            for (i, row) in buf.data().chunks(ww).enumerate() {
-                let base = (gr0 as usize - r0 + i) * grid.width + c0 as usize;
-                for (dst, &v) in strip[base..base + ww].iter_mut().zip(row) {
-                    *dst = convert.apply(v);
-                }
-            }
-        }
-        valid += write_strip(writer, r0, &strip)?;
-    }
-    Ok(valid)
-}
-
-/// Reads the warped VRT strip by strip (GDAL warps each window on demand).
-fn copy_warped(
-    band: &gdal::raster::RasterBand,
-    grid: &GridSpec,
-    convert: &Convert,
-    writer: &mut CogWriter,
-    path: &Path,
-) -> Result<u64> {
-    let mut valid = 0;
-    let step = strip_rows(grid.width);
-    for r0 in (0..grid.height).step_by(step) {
-        let rows = step.min(grid.height - r0);
+    let (w, h) = (grid.width as i64, grid.height as i64);
+    let mut strip = vec![f64::NAN; grid.width * grid.height];
+    let (c0, c1) = (dc.max(0), (dc + sw).min(w));
+    let (r0, r1) = (dr.max(0), (dr + sh).min(h));
+    if c0 < c1 && r0 < r1 {
+        let (ww, wh) = ((c1 - c0) as usize, (r1 - r0) as usize);
         let buf = band
             .read_as::<f64>(
-                (0, r0 as isize),
-                (grid.width, rows),
-                (grid.width, rows),
+                ((c0 - dc) as isize, (r0 - dr) as isize),
+                (ww, wh),
+                (ww, wh),
                 None,
             )
-            .map_err(|e| {
-                Error::input(
-                    path,
-                    format!("cannot warp raster: {}", one_line(&e.to_string())),
-                )
-            })?;
-        let strip: Vec<f64> = buf.data().iter().map(|&v| convert.apply(v)).collect();
-        valid += write_strip(writer, r0, &strip)?;
+            .map_err(|e| Error::input(path, format!("cannot read raster: {e}")))?;
+        for (i, row) in buf.data().chunks(ww).enumerate() {
+            let base = (r0 as usize + i) * grid.width + c0 as usize;
+            for (dst, &v) in strip[base..base + ww].iter_mut().zip(row) {
+                *dst = convert.apply(v);
+            }
+        }
     }
-    Ok(valid)
+    Ok(strip)
 }
 
 /// Writes a strip of physical values in the writer's pixel type; returns the valid cell count.

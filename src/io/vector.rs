@@ -14,6 +14,7 @@ use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
 use gdal::vector::{Geometry, LayerAccess};
 use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 
+use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType, CLASS_NODATA};
@@ -22,6 +23,8 @@ use crate::io::raster::one_line;
 
 /// Features of one vector layer, reprojected into the analysis CRS.
 pub struct VectorData {
+    /// The file read.
+    pub path: std::path::PathBuf,
     /// Attribute names.
     pub fields: Vec<String>,
     /// Geometries in the analysis CRS.
@@ -93,6 +96,7 @@ pub fn read_vector(
     let transform = coord_transform(&source, analysis).map_err(|m| Error::input(path, m))?;
     let fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
     let mut data = VectorData {
+        path: path.to_path_buf(),
         fields,
         geometries: Vec::new(),
         attributes: Vec::new(),
@@ -169,11 +173,12 @@ pub fn burn_layer(
     data: &VectorData,
     burn: &Burn,
     grid: &GridSpec,
+    engine: &Engine,
     meta: LayerMeta,
     target: &Path,
     cog: &CogOptions,
-    source: &Path,
 ) -> Result<BurnReport> {
+    let source = data.path.as_path();
     let (values, classes, background) = match burn {
         Burn::Presence => (vec![1.0; data.geometries.len()], Vec::new(), 0),
         Burn::Classes(attr) => {
@@ -189,60 +194,93 @@ pub fn burn_layer(
     };
     let mut meta = meta;
     meta.category_names = classes.clone();
+    // GDAL geometries are not `Sync`: workers rebuild the ones they need from WKB.
+    let shapes = data
+        .geometries
+        .iter()
+        .zip(values)
+        .map(|(g, value)| {
+            let wkb = g
+                .wkb()
+                .map_err(|e| Error::input(source, format!("invalid geometry: {e}")))?;
+            let e = g.envelope();
+            Ok(Shape {
+                wkb,
+                ymin: e.MinY,
+                ymax: e.MaxY,
+                value,
+                linear: is_linear(g),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut writer = CogWriter::create(grid, target, PixelType::Int32, &meta)?;
-    let envelopes: Vec<_> = data.geometries.iter().map(|g| g.envelope()).collect();
-    let mem =
-        DriverManager::get_driver_by_name("MEM").map_err(|e| Error::Internal(e.to_string()))?;
-    let rows_per_strip = (4_000_000 / grid.width.max(1)).clamp(1, 4096);
     let mut covered = 0;
-    for r0 in (0..grid.height).step_by(rows_per_strip) {
-        let rows = rows_per_strip.min(grid.height - r0);
-        let top = grid.y0 - r0 as f64 * grid.res;
-        let bottom = top - rows as f64 * grid.res;
-        let mut ds = mem
-            .create_with_band_type::<i32, _>("", grid.width, rows, 1)
-            .map_err(|e| Error::Internal(format!("cannot allocate a strip: {e}")))?;
-        ds.set_geo_transform(&[grid.x0, grid.res, 0.0, top, 0.0, -grid.res])
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        ds.rasterband(1)
-            .and_then(|mut b| b.fill(background as f64, None))
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        // Polygons first (centre-in rule), then lines and points on top (every touched cell).
-        for lines in [false, true] {
-            let (geoms, burns): (Vec<Geometry>, Vec<f64>) = data
-                .geometries
+    engine.for_each_block(
+        &blocks(grid),
+        |block| burn_block(&shapes, background, &block.grid(grid), source),
+        |block, strip| {
+            covered += strip
                 .iter()
-                .zip(&envelopes)
-                .zip(&values)
-                .filter(|((g, e), _)| is_linear(g) == lines && e.MaxY >= bottom && e.MinY <= top)
-                .map(|((g, _), &v)| (g.clone(), v))
-                .unzip();
-            if geoms.is_empty() {
-                continue;
-            }
-            let options = RasterizeOptions {
-                all_touched: lines,
-                ..Default::default()
-            };
-            rasterize(&mut ds, &[1], &geoms, &burns, Some(options))
-                .map_err(|e| Error::input(source, format!("cannot rasterize: {e}")))?;
-        }
-        let buf = ds
-            .rasterband(1)
-            .and_then(|b| b.read_as::<i32>((0, 0), (grid.width, rows), (grid.width, rows), None))
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        let (_, strip) = buf.into_shape_and_vec();
-        covered += strip
-            .iter()
-            .filter(|&&v| v != background && v != CLASS_NODATA)
-            .count() as u64;
-        writer.write_rows(r0, strip)?;
-    }
+                .filter(|&&v| v != background && v != CLASS_NODATA)
+                .count() as u64;
+            writer.write_rows(block.row0, strip)
+        },
+    )?;
     writer.finish(cog)?;
     Ok(BurnReport {
         classes,
         covered_cells: covered,
     })
+}
+
+/// A feature ready to burn.
+struct Shape {
+    wkb: Vec<u8>,
+    ymin: f64,
+    ymax: f64,
+    value: f64,
+    linear: bool,
+}
+
+/// Burns the shapes that reach one block into a fresh in-memory raster of that block.
+fn burn_block(shapes: &[Shape], background: i32, bg: &GridSpec, source: &Path) -> Result<Vec<i32>> {
+    let mem =
+        DriverManager::get_driver_by_name("MEM").map_err(|e| Error::Internal(e.to_string()))?;
+    let mut ds = mem
+        .create_with_band_type::<i32, _>("", bg.width, bg.height, 1)
+        .map_err(|e| Error::Internal(format!("cannot allocate a block: {e}")))?;
+    ds.set_geo_transform(&bg.geo_transform())
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    ds.rasterband(1)
+        .and_then(|mut b| b.fill(background as f64, None))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let [_, bottom, _, top] = bg.extent();
+    // Polygons first (centre-in rule), then lines and points on top (every touched cell).
+    for lines in [false, true] {
+        let mut geoms = Vec::new();
+        let mut burns = Vec::new();
+        for s in shapes
+            .iter()
+            .filter(|s| s.linear == lines && s.ymax >= bottom && s.ymin <= top)
+        {
+            geoms.push(Geometry::from_wkb(&s.wkb).map_err(|e| Error::Internal(e.to_string()))?);
+            burns.push(s.value);
+        }
+        if geoms.is_empty() {
+            continue;
+        }
+        let options = RasterizeOptions {
+            all_touched: lines,
+            ..Default::default()
+        };
+        rasterize(&mut ds, &[1], &geoms, &burns, Some(options))
+            .map_err(|e| Error::input(source, format!("cannot rasterize: {e}")))?;
+    }
+    let buf = ds
+        .rasterband(1)
+        .and_then(|b| b.read_as::<i32>((0, 0), (bg.width, bg.height), (bg.width, bg.height), None))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(buf.into_shape_and_vec().1)
 }
 
 /// Lines and points burn every cell they touch; polygons the cells whose centre they contain.
