@@ -196,7 +196,11 @@ impl LayerTask<'_> {
                 let how = if rep.passthrough {
                     "already on the grid: copied unchanged".to_string()
                 } else {
-                    format!("warped from {} ({:?})", rep.source_crs, rep.resampling).to_lowercase()
+                    format!(
+                        "warped from {} ({})",
+                        rep.source_crs,
+                        format!("{:?}", rep.resampling).to_lowercase()
+                    )
                 };
                 let kind = match r.kind {
                     RasterKind::Continuous => "continuous",

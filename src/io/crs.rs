@@ -76,9 +76,24 @@ impl Crs {
         }
     }
 
-    /// Whether two CRSs are the same (GDAL's `OSRIsSame`).
+    /// Whether two CRSs are the same (GDAL's `OSRIsSameEx`, ignoring how a file maps its data
+    /// axes: a GeoTIFF in EPSG:5186 stores easting first although the EPSG axis order is
+    /// northing first, and is still the same CRS).
     pub fn same_as(&self, other: &Crs) -> bool {
-        self.srs == other.srs
+        let options: gdal::cpl::CslStringList = [
+            "IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES",
+            "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS",
+        ]
+        .into_iter()
+        .collect();
+        // Safety: both handles are valid for the lifetime of `self` and `other`; GDAL only reads.
+        unsafe {
+            gdal_sys::OSRIsSameEx(
+                self.srs.to_c_hsrs(),
+                other.srs.to_c_hsrs(),
+                options.as_ptr() as *const *const std::ffi::c_char,
+            ) == 1
+        }
     }
 
     /// Whether coordinates are angles (longitude/latitude).

@@ -164,6 +164,34 @@ fn raster_already_on_the_grid_passes_through_bit_identical() {
         .all(|(a, b)| a.to_bits() == b.to_bits()));
 }
 
+/// Regression: a GeoTIFF in a CRS whose EPSG axis order is northing first (Korea 2000,
+/// EPSG:5186) was taken for another CRS and resampled instead of passed through.
+#[test]
+fn northing_first_crs_on_the_grid_passes_through() {
+    let ws = Workspace::new();
+    let data = field(40, 30);
+    write_tif(
+        &ws.path("k.tif"),
+        "EPSG:5186",
+        [318000.0, 100.0, 0.0, 518000.0, 0.0, -100.0],
+        40,
+        30,
+        data.clone(),
+        None,
+    );
+    run(
+        &ws,
+        "[project]\nname = \"k\"\ncrs = \"EPSG:5186\"\nresolution = 100.0\n\
+         extent = [318000.0, 515000.0, 322000.0, 518000.0]\n\
+         [[rasters]]\npath = \"k.tif\"\nname = \"k\"\n",
+    );
+    let ours = read_band(&ws.path("out/layers/k.tif")).2;
+    assert!(ours
+        .iter()
+        .zip(&data)
+        .all(|(a, &b)| a.to_bits() == (b as f64).to_bits()));
+}
+
 #[test]
 fn nodata_scale_offset_and_band_choice_are_honoured() {
     let ws = Workspace::new();
