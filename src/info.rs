@@ -110,7 +110,7 @@ fn describe_table(
     let _ = writeln!(out, "element columns: {}", elements.len());
     let _ = writeln!(
         out,
-        "  {:<18} {:<8} {:<6} {:>7} {:>9} {:>8} {:>6}",
+        "  {:<18} {:<12} {:<6} {:>7} {:>9} {:>8} {:>6}",
         "column", "element", "unit", "values", "censored", "missing", "above"
     );
     for e in &elements {
@@ -121,7 +121,7 @@ fn describe_table(
         };
         let _ = writeln!(
             out,
-            "  {:<18} {:<8} {:<6} {:>7} {:>9} {:>8} {:>6}",
+            "  {:<18} {:<12} {:<6} {:>7} {:>9} {:>8} {:>6}",
             e.spec.column,
             element,
             e.spec.unit.to_string(),

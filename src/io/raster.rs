@@ -393,9 +393,9 @@ pub fn describe(path: &Path) -> Result<String> {
             .no_data_value()
             .map_or("none".to_string(), |v| v.to_string());
         out.push_str(&format!(
-            "band {}: {:?}{} nodata={nodata} scale={} offset={}\n",
+            "band {}: {}{} nodata={nodata} scale={} offset={}\n",
             i + 1,
-            band.band_type(),
+            band.band_type().name(),
             if desc.is_empty() {
                 String::new()
             } else {

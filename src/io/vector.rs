@@ -326,13 +326,9 @@ pub fn describe(path: &Path) -> Result<String> {
             Some(srs) => Crs::from_srs(srs).map(|c| c.label()).unwrap_or_else(|m| m),
             None => "none".into(),
         };
-        let extent = layer
-            .try_get_extent()
-            .ok()
-            .flatten()
-            .map_or("empty".to_string(), |e| {
-                format!("[{}, {}, {}, {}]", e.MinX, e.MinY, e.MaxX, e.MaxY)
-            });
+        let extent = layer.get_extent().ok().map_or("empty".to_string(), |e| {
+            format!("[{}, {}, {}, {}]", e.MinX, e.MinY, e.MaxX, e.MaxY)
+        });
         let fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
         out.push_str(&format!(
             "layer {:?}: {} feature(s), geometry {}, crs {crs}\n  extent: {extent}\n  attributes: {}\n",
