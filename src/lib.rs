@@ -2,9 +2,11 @@
 pub mod commodity;
 pub mod engine;
 pub mod error;
+pub mod evidence;
 pub mod geochem;
 pub mod grid;
 pub mod info;
 pub mod io;
+pub mod models;
 pub mod pipeline;
 pub mod project;

@@ -28,3 +28,8 @@ pub mod censored;
 pub mod columns;
 pub mod elements;
 pub mod units;
+pub mod anomaly;
+pub mod derived;
+pub mod gridding;
+pub mod stats;
+pub mod transforms;

@@ -1,0 +1,1 @@
+//! Evidence layers: proximity, fuzzy membership functions, categorical scores.

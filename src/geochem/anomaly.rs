@@ -1,0 +1,1 @@
+//! Anomaly separation: thresholds from the distribution of an element.

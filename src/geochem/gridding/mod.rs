@@ -1,0 +1,1 @@
+//! Gridding sample points onto the analysis grid: IDW, nearest neighbour, ordinary kriging.

@@ -1,0 +1,1 @@
+//! Order statistics shared by transforms and thresholds.

@@ -1,0 +1,1 @@
+//! Prospectivity models: fuzzy overlay, index overlay, weights of evidence, logistic regression.
