@@ -32,6 +32,8 @@ pub struct Global {
 pub enum Command {
     /// Ingest a project's inputs onto its analysis grid (layers/*.tif, points/*.csv).
     Run(RunArgs),
+    /// Run many surveys (project files, or folders of them), one output folder each.
+    Batch(BatchArgs),
     /// Describe an input file: raster, vector or sample table.
     Info(InfoArgs),
 }
@@ -42,6 +44,20 @@ pub struct RunArgs {
     /// The project file (TOML).
     pub project: PathBuf,
     /// Output folder (created if missing).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Compression of the output COGs.
+    #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
+    pub compress: CompressArg,
+}
+
+/// `geoprospect batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Project files, or folders holding `*.toml` or `*/project.toml`.
+    #[arg(required = true)]
+    pub projects: Vec<PathBuf>,
+    /// Output folder: one subfolder per survey plus batch_summary.csv.
     #[arg(long, short)]
     pub out: PathBuf,
     /// Compression of the output COGs.

@@ -6,10 +6,13 @@
 //! the grid size. Each block's result depends only on the block and the shared inputs, never
 //! on which thread computed it or in which order, so outputs are bit-identical for any thread
 //! count.
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
+use crate::progress::{Progress, Silent};
 
 /// Target cells per block: 1 Mi cells, 4 MiB per Float32 layer.
 pub const BLOCK_CELLS: usize = 1 << 20;
@@ -71,6 +74,7 @@ pub fn blocks_of(grid: &GridSpec, cells: usize) -> Vec<Block> {
 pub struct Engine {
     pool: rayon::ThreadPool,
     threads: usize,
+    progress: Arc<dyn Progress>,
 }
 
 impl Engine {
@@ -81,7 +85,22 @@ impl Engine {
             .num_threads(threads)
             .build()
             .map_err(|e| Error::Internal(format!("cannot start {threads} worker threads: {e}")))?;
-        Ok(Engine { pool, threads })
+        Ok(Engine {
+            pool,
+            threads,
+            progress: Arc::new(Silent),
+        })
+    }
+
+    /// The same engine reporting to `progress`.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Engine {
+        self.progress = progress;
+        self
+    }
+
+    /// Where stages and blocks are reported.
+    pub fn progress(&self) -> &dyn Progress {
+        self.progress.as_ref()
     }
 
     /// Worker threads.
@@ -95,7 +114,8 @@ impl Engine {
     }
 
     /// Computes every block with `compute` in parallel and passes the results to `sink` in
-    /// block order. Stops at the first error (in block order).
+    /// block order, reporting each written block to the engine's progress. Stops at the first
+    /// error (in block order).
     pub fn for_each_block<T, C, S>(&self, blocks: &[Block], compute: C, mut sink: S) -> Result<()>
     where
         T: Send,

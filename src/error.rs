@@ -16,6 +16,10 @@ pub enum Error {
     /// An output could not be written.
     #[error("{}: {message}", path.display())]
     Output { path: PathBuf, message: String },
+    /// Some of several independent jobs failed (each was reported); `code` is the worst exit
+    /// code among them.
+    #[error("{message}")]
+    Failed { message: String, code: i32 },
     /// A failure that is not the user's fault.
     #[error("internal error: {0}")]
     Internal(String),
@@ -44,6 +48,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Internal(_) => 1,
+            Error::Failed { code, .. } => *code,
             _ => 2,
         }
     }

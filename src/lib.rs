@@ -1,4 +1,5 @@
 //! geoprospect: mineral prospectivity mapping.
+pub mod batch;
 pub mod commodity;
 pub mod engine;
 pub mod error;
@@ -9,4 +10,5 @@ pub mod info;
 pub mod io;
 pub mod models;
 pub mod pipeline;
+pub mod progress;
 pub mod project;

@@ -1,10 +1,13 @@
 //! The `geoprospect` command: parse arguments, set up logging, call the library, and turn an
 //! error into one `error: ...` line and an exit code (2 bad input or usage, 1 internal).
 mod cli;
+mod ui;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use geoprospect::batch::{find_projects, run_batch};
+use geoprospect::engine::Engine;
 use geoprospect::error::Error;
 use geoprospect::io::cog::{CogOptions, Compression};
 use geoprospect::pipeline::{run, RunOptions};
@@ -54,6 +57,11 @@ fn threads(g: &cli::Global) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// The block engine with progress shown as the user asked.
+fn engine(threads: usize, quiet: bool) -> Result<Engine, Error> {
+    Ok(Engine::new(threads)?.with_progress(std::sync::Arc::new(ui::Bars::new(quiet))))
+}
+
 fn execute(cli: Cli) -> Result<(), Error> {
     let threads = threads(&cli.global);
     match cli.command {
@@ -64,17 +72,54 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 CompressArg::Zstd => Compression::Zstd,
             };
             let options = RunOptions {
-                threads,
                 cog: CogOptions {
                     compression,
                     threads,
                 },
             };
-            let summary = run(&project, &args.out, &options)?;
+            let summary = run(
+                &project,
+                &args.out,
+                &engine(threads, cli.global.quiet)?,
+                &options,
+            )?;
             if !cli.global.quiet {
                 print!("{}", summary.render(&args.out));
             }
             Ok(())
+        }
+        Command::Batch(args) => {
+            let projects = find_projects(&args.projects)?;
+            let compression = match args.compress {
+                CompressArg::Deflate => Compression::Deflate,
+                CompressArg::Zstd => Compression::Zstd,
+            };
+            let options = RunOptions {
+                cog: CogOptions {
+                    compression,
+                    threads,
+                },
+            };
+            let summary = run_batch(
+                &projects,
+                &args.out,
+                &engine(threads, cli.global.quiet)?,
+                &options,
+            )?;
+            if !cli.global.quiet {
+                print!("{}", summary.render());
+            }
+            match summary.failed() {
+                0 => Ok(()),
+                n => Err(Error::Failed {
+                    message: format!(
+                        "{n} of {} surveys failed (see {})",
+                        summary.surveys.len(),
+                        args.out.join("batch_summary.csv").display()
+                    ),
+                    code: summary.exit_code(),
+                }),
+            }
         }
         Command::Info(args) => {
             let text = geoprospect::info::describe(

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::engine::Engine;
+use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
 use crate::geochem::censored::Assay;
 use crate::grid::GridSpec;
@@ -21,10 +21,8 @@ use crate::io::vector::{burn_layer, read_vector, Burn};
 use crate::project::{Project, RasterKind, VectorRole};
 
 /// How to run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
-    /// Worker threads.
-    pub threads: usize,
     /// COG settings.
     pub cog: CogOptions,
 }
@@ -110,17 +108,29 @@ fn samples_bbox(samples: &[SampleSet]) -> Option<[f64; 4]> {
 }
 
 /// Runs the ingest of `project` into `out`.
-pub fn run(project: &Project, out: &Path, options: &RunOptions) -> Result<RunSummary> {
+pub fn run(
+    project: &Project,
+    out: &Path,
+    engine: &Engine,
+    options: &RunOptions,
+) -> Result<RunSummary> {
     let start = Instant::now();
     let plan = plan(project)?;
     let staging = Staging::new(out)?;
-    let engine = Engine::new(options.threads)?;
     // Layers one after another; within a layer, blocks in parallel on the engine's workers,
     // each with its own GDAL handles.
     let mut layers = Vec::new();
     for task in layer_tasks(project) {
         let target = staging.path(&format!("layers/{}.tif", task.name()))?;
-        layers.push(task.ingest(&plan, &engine, &target, &options.cog)?);
+        let progress = engine.progress();
+        progress.stage(
+            &format!("layer {}", task.name()),
+            blocks(&plan.grid).len() as u64,
+        );
+        let line = task.ingest(&plan, engine, &target, &options.cog)?;
+        progress.finish();
+        tracing::info!("{line}");
+        layers.push(line);
     }
     let mut sample_lines = Vec::new();
     for set in &plan.samples {

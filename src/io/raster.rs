@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType, CLASS_NODATA};
 use crate::io::crs::Crs;
-use crate::io::gdal_apps::{translate_vrt, warp_vrt};
+use crate::io::gdal_apps::{translate_vrt, warp_mem};
 use crate::project::{RasterKind, RasterSource, Resampling};
 
 /// Opens a raster file, with an error naming the file.
@@ -193,7 +193,7 @@ fn read_block(
     let crs = Crs::parse(&plan.crs_wkt).map_err(Error::Internal)?;
     let selected =
         select_band(&ds, src, &crs, plan.convert.nodata).map_err(|m| Error::input(path, m))?;
-    let warped = warp_vrt(&selected, &warp_args(&bg, plan.resampling, src.kind)).map_err(|m| {
+    let warped = warp_mem(&selected, &warp_args(&bg, plan.resampling, src.kind)).map_err(|m| {
         Error::input(
             path,
             format!("cannot warp onto the analysis grid: {}", one_line(&m)),

@@ -1,5 +1,6 @@
 //! Integration tests: the built binary in temporary folders, checked against GDAL's and PROJ's
 //! own command-line tools where one exists. One test binary for all of them.
+mod engine;
 mod errors;
 mod fixtures;
 mod ingest;
