@@ -205,9 +205,13 @@ impl CogWriter {
 
 impl Drop for CogWriter {
     fn drop(&mut self) {
-        // Close the scratch dataset before removing its file.
+        // Close the scratch dataset before removing its file and its side file (GDAL keeps
+        // category names in `.aux.xml` beside a GeoTIFF).
         self.dataset.take();
         let _ = std::fs::remove_file(&self.scratch);
+        let mut aux = self.scratch.clone().into_os_string();
+        aux.push(".aux.xml");
+        let _ = std::fs::remove_file(aux);
     }
 }
 
