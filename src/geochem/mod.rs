@@ -23,13 +23,13 @@
 //! let fe = cols[1].substituted(&Substitution::default());
 //! assert!((fe[0] - 13_988.6).abs() < 0.1 && fe[1].is_nan()); // 2 wt% Fe2O3 = 1.3989 wt% Fe
 //! ```
+pub mod anomaly;
 pub mod assays;
 pub mod censored;
 pub mod columns;
-pub mod elements;
-pub mod units;
-pub mod anomaly;
 pub mod derived;
+pub mod elements;
 pub mod gridding;
 pub mod stats;
 pub mod transforms;
+pub mod units;
