@@ -3,7 +3,9 @@
 //! A run writes everything into a staging folder inside the output folder (`.staging-<pid>`),
 //! then renames each finished file into place. A run that fails or is killed leaves no file
 //! under a final name; a failed run removes its staging folder, and a later run removes stale
-//! ones left by killed runs.
+//! ones left by killed runs. A lock file (`.geoprospect.lock`, holding the writer's process id)
+//! keeps two runs from writing into the same folder at once; a lock left by a killed run is
+//! taken over.
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -12,7 +14,59 @@ use crate::error::{Error, Result};
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
+    lock: PathBuf,
     committed: bool,
+}
+
+/// Name of the lock file in an output folder.
+pub const LOCK_FILE: &str = ".geoprospect.lock";
+
+/// Whether a process with this id is running (Linux `/proc`).
+fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Takes the output folder's lock, or says which run holds it.
+fn take_lock(out: &Path) -> Result<PathBuf> {
+    use std::io::Write;
+    let lock = out.join(LOCK_FILE);
+    for _ in 0..2 {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+        {
+            Ok(mut f) => {
+                f.write_all(std::process::id().to_string().as_bytes())
+                    .map_err(|e| Error::output(&lock, format!("cannot write lock file: {e}")))?;
+                return Ok(lock);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let holder = std::fs::read_to_string(&lock)
+                    .ok()
+                    .and_then(|t| t.trim().parse::<u32>().ok());
+                match holder {
+                    Some(pid) if pid != std::process::id() && process_alive(pid) => {
+                        return Err(Error::output(
+                            out,
+                            format!("another geoprospect run (process {pid}) is writing to this folder; wait for it or choose another --out"),
+                        ))
+                    }
+                    // A lock left by a run that was killed: take it over.
+                    _ => {
+                        let _ = std::fs::remove_file(&lock);
+                    }
+                }
+            }
+            Err(e) => {
+                return Err(Error::output(
+                    &lock,
+                    format!("cannot create lock file: {e}"),
+                ))
+            }
+        }
+    }
+    Err(Error::output(&lock, "cannot take the lock file"))
 }
 
 impl Staging {
@@ -20,14 +74,18 @@ impl Staging {
     pub fn new(out: &Path) -> Result<Staging> {
         std::fs::create_dir_all(out)
             .map_err(|e| Error::output(out, format!("cannot create output folder: {e}")))?;
+        let lock = take_lock(out)?;
         remove_stale(out);
         let dir = out.join(format!(".staging-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir)
-            .map_err(|e| Error::output(&dir, format!("cannot create staging folder: {e}")))?;
+        if let Err(e) = std::fs::create_dir(&dir) {
+            let _ = std::fs::remove_file(&lock);
+            return Err(Error::output(&dir, format!("cannot create staging folder: {e}")));
+        }
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
+            lock,
             committed: false,
         })
     }
@@ -66,6 +124,7 @@ impl Staging {
         }
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_file(&self.lock);
         Ok(placed)
     }
 }
@@ -74,6 +133,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = std::fs::remove_file(&self.lock);
         }
     }
 }
@@ -176,6 +236,21 @@ mod tests {
         let placed = staging.commit().unwrap();
         assert_eq!(placed, vec![out.join("layers/a.tif")]);
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn second_writer_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        // A live process other than us: our parent (the test harness's parent shell or init).
+        let other = std::os::unix::process::parent_id();
+        std::fs::write(dir.path().join(LOCK_FILE), other.to_string()).unwrap();
+        let err = Staging::new(dir.path()).err().unwrap();
+        assert!(err.to_string().contains("another geoprospect run"), "{err}");
+        // A lock from a dead process is taken over.
+        std::fs::write(dir.path().join(LOCK_FILE), "4000000000").unwrap();
+        let staging = Staging::new(dir.path()).unwrap();
+        staging.commit().unwrap();
+        assert!(!dir.path().join(LOCK_FILE).exists());
     }
 
     #[test]
