@@ -29,6 +29,7 @@ pub mod censored;
 pub mod columns;
 pub mod derived;
 pub mod elements;
+pub mod fractal;
 pub mod gridding;
 pub mod stats;
 pub mod transforms;
