@@ -36,6 +36,45 @@ pub enum Command {
     Batch(BatchArgs),
     /// Describe an input file: raster, vector or sample table.
     Info(InfoArgs),
+    /// Grid one field of sample points (IDW, nearest, ordinary kriging) into a COG.
+    Grid(Box<GridArgs>),
+    /// Anomaly thresholds (median+2MAD, Tukey, p95, C-A fractal) and classes of sample assays.
+    Anomalies(AnomaliesArgs),
+    /// Distance from each cell to the nearest feature of a vector file.
+    Proximity(ProximityArgs),
+    /// Apply a fuzzy membership function (linear, large, small, gaussian, sigmoid) to a layer.
+    Membership(MembershipArgs),
+    /// Combine layers: fuzzy and, or, product, sum, gamma, or weighted index overlay.
+    Overlay(OverlayArgs),
+    /// Weights of evidence of a class layer against known deposits (CSV table).
+    Wofe(WofeArgs),
+    /// Logistic regression of deposits against evidence layers (CSV of coefficients).
+    Logistic(LogisticArgs),
+}
+
+/// `geoprospect anomalies`.
+#[derive(Debug, Args)]
+pub struct AnomaliesArgs {
+    /// Sample file: CSV/TSV/TXT with coordinate columns, or any OGR point file.
+    pub samples: PathBuf,
+    /// X (longitude/easting) column of delimited text.
+    #[arg(long)]
+    pub x: Option<String>,
+    /// Y (latitude/northing) column of delimited text.
+    #[arg(long)]
+    pub y: Option<String>,
+    /// CRS of the coordinates, e.g. EPSG:4326 (required for delimited text).
+    #[arg(long)]
+    pub points_crs: Option<String>,
+    /// Element symbols to keep, comma-separated (default: every element column).
+    #[arg(long, value_delimiter = ',')]
+    pub elements: Vec<String>,
+    /// Text encoding of delimited text (default: detected).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Output folder for thresholds.csv and samples.geojson (created if missing).
+    #[arg(long)]
+    pub out_dir: PathBuf,
 }
 
 /// `geoprospect run`.
@@ -88,4 +127,251 @@ pub struct InfoArgs {
     /// Text encoding of a sample table (default: detected).
     #[arg(long)]
     pub encoding: Option<String>,
+}
+
+/// `geoprospect grid`.
+#[derive(Debug, Args)]
+pub struct GridArgs {
+    /// Point file: CSV/TSV/TXT with coordinate columns, or any OGR point file.
+    pub points: PathBuf,
+    /// The field (column) to grid; values stay in its unit (Au_ppb grids ppb).
+    #[arg(long)]
+    pub field: String,
+    /// X column of a delimited text file.
+    #[arg(long)]
+    pub x: Option<String>,
+    /// Y column of a delimited text file.
+    #[arg(long)]
+    pub y: Option<String>,
+    /// CRS of the point coordinates (default: the file's; the grid's for delimited text).
+    #[arg(long)]
+    pub points_crs: Option<String>,
+    /// OGR layer of the point file.
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// Text encoding of a delimited file (default: detected).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Grid CRS (EPSG code, WKT or PROJ string).
+    #[arg(long)]
+    pub crs: Option<String>,
+    /// Grid extent xmin,ymin,xmax,ymax in the grid CRS.
+    #[arg(long, allow_hyphen_values = true)]
+    pub extent: Option<String>,
+    /// Cell size in grid CRS units.
+    #[arg(long)]
+    pub resolution: Option<f64>,
+    /// Take CRS, extent and cell size from this raster instead.
+    #[arg(long)]
+    pub like: Option<PathBuf>,
+    /// idw, nearest or kriging.
+    #[arg(long, default_value = "idw")]
+    pub method: String,
+    /// IDW power (default 2).
+    #[arg(long, allow_negative_numbers = true)]
+    pub power: Option<f64>,
+    /// Nearest samples used per cell (default 12 for idw, 16 for kriging).
+    #[arg(long, alias = "neighbours")]
+    pub neighbors: Option<usize>,
+    /// Search radius in grid CRS units (default: none); cells with no sample within it are nodata.
+    #[arg(long, allow_negative_numbers = true)]
+    pub radius: Option<f64>,
+    /// Kriging variogram KIND,NUGGET,PARTIAL_SILL,RANGE (default: fitted automatically).
+    #[arg(long)]
+    pub variogram: Option<String>,
+    /// Interpolate log10 of the values and back-transform (values must be positive).
+    #[arg(long)]
+    pub log: bool,
+    /// Output COG.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Compression of the output COG.
+    #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
+    pub compress: CompressArg,
+}
+
+/// `geoprospect proximity`.
+#[derive(Debug, Args)]
+pub struct ProximityArgs {
+    /// Vector file (lines, polygons, points; any OGR format and CRS).
+    pub vector: PathBuf,
+    /// Raster whose grid (CRS, extent, cell size) the output takes.
+    #[arg(long)]
+    pub like: PathBuf,
+    /// Output COG (distances in the grid's CRS units).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// OGR layer (default: the first).
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// OGR SQL attribute filter, e.g. "type = 'fault'".
+    #[arg(long = "where")]
+    pub filter: Option<String>,
+    /// CRS of a vector file that has none.
+    #[arg(long)]
+    pub vector_crs: Option<String>,
+    /// Compression of the output COG.
+    #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
+    pub compress: CompressArg,
+}
+
+/// Membership functions.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MembershipFn {
+    /// 0 at --low, 1 at --high, linear between.
+    Linear,
+    /// 1 / (1 + (x / midpoint)^-spread): large values favourable.
+    Large,
+    /// 1 / (1 + (x / midpoint)^spread): small values favourable.
+    Small,
+    /// exp(-spread (x - midpoint)^2).
+    Gaussian,
+    /// 1 / (1 + exp(-slope (x - midpoint))).
+    Sigmoid,
+}
+
+/// `geoprospect membership`.
+#[derive(Debug, Args)]
+pub struct MembershipArgs {
+    /// Input layer on an analysis grid.
+    pub input: PathBuf,
+    /// The membership function.
+    #[arg(long = "fn", value_enum)]
+    pub function: MembershipFn,
+    /// Value (or percentile such as p10) where a linear membership is 0.
+    #[arg(long, allow_hyphen_values = true)]
+    pub low: Option<String>,
+    /// Value (or percentile such as p98) where a linear membership is 1.
+    #[arg(long, allow_hyphen_values = true)]
+    pub high: Option<String>,
+    /// Midpoint: a value or a percentile such as p90.
+    #[arg(long, allow_hyphen_values = true)]
+    pub midpoint: Option<String>,
+    /// Spread of large, small (ArcGIS default 5) and gaussian (default 0.1).
+    #[arg(long)]
+    pub spread: Option<f64>,
+    /// Slope of sigmoid (negative: decreasing).
+    #[arg(long, allow_hyphen_values = true)]
+    pub slope: Option<f64>,
+    /// Output COG.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Compression of the output COG.
+    #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
+    pub compress: CompressArg,
+}
+
+/// Overlay operators.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OverlayOp {
+    /// Fuzzy AND: minimum.
+    And,
+    /// Fuzzy OR: maximum.
+    Or,
+    /// Algebraic product.
+    Product,
+    /// Algebraic sum 1 - prod(1 - m).
+    Sum,
+    /// Gamma: sum^gamma * product^(1 - gamma).
+    Gamma,
+    /// Weighted index overlay: sum(w m) / sum(w).
+    Index,
+}
+
+/// `geoprospect overlay`.
+#[derive(Debug, Args)]
+pub struct OverlayArgs {
+    /// Input layers, all on the grid of the first.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The operator.
+    #[arg(long, value_enum)]
+    pub op: OverlayOp,
+    /// Gamma of --op gamma, in [0, 1].
+    #[arg(long)]
+    pub gamma: Option<f64>,
+    /// Weights of --op index, one per input, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub weights: Vec<f64>,
+    /// Output COG.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Compression of the output COG.
+    #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
+    pub compress: CompressArg,
+}
+
+/// Deposit file options shared by wofe and logistic.
+#[derive(Debug, Args)]
+pub struct DepositArgs {
+    /// Known deposits: points in any OGR format, or CSV with --x/--y/--deposits-crs.
+    #[arg(long)]
+    pub deposits: PathBuf,
+    /// Commodity whose deposits are used: REE, Sn or Mo.
+    #[arg(long)]
+    pub commodity: String,
+    /// Attribute naming each deposit's commodities.
+    #[arg(long, default_value = "commodity")]
+    pub deposit_attribute: String,
+    /// X column of a CSV deposit file.
+    #[arg(long)]
+    pub x: Option<String>,
+    /// Y column of a CSV deposit file.
+    #[arg(long)]
+    pub y: Option<String>,
+    /// CRS of a CSV deposit file (or of a file without one).
+    #[arg(long)]
+    pub deposits_crs: Option<String>,
+    /// OGR layer of the deposit file.
+    #[arg(long)]
+    pub deposits_layer: Option<String>,
+}
+
+/// Cumulative weights tables.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Cumulative {
+    /// Classes <= c (small values favourable, e.g. distance classes).
+    Ascending,
+    /// Classes >= c (large values favourable, e.g. concentration classes).
+    Descending,
+}
+
+/// `geoprospect wofe`.
+#[derive(Debug, Args)]
+pub struct WofeArgs {
+    /// Class layer (Int32, or Float32 with integral values) on an analysis grid.
+    pub evidence: PathBuf,
+    #[command(flatten)]
+    pub deposit: DepositArgs,
+    /// Unit cell area in km².
+    #[arg(long, default_value_t = 1.0)]
+    pub unit_cell_km2: f64,
+    /// Cumulative table instead of one row per class.
+    #[arg(long, value_enum)]
+    pub cumulative: Option<Cumulative>,
+    /// Generalise a cumulative table to binary: max-contrast, max-studentized or cut=CLASS.
+    #[arg(long)]
+    pub generalise: Option<String>,
+    /// Output CSV.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+/// `geoprospect logistic`.
+#[derive(Debug, Args)]
+pub struct LogisticArgs {
+    /// Evidence layers (predictors) on one analysis grid.
+    #[arg(required = true)]
+    pub evidence: Vec<PathBuf>,
+    #[command(flatten)]
+    pub deposit: DepositArgs,
+    /// Background cells sampled as negatives (default: 10 per deposit).
+    #[arg(long)]
+    pub background: Option<u64>,
+    /// Seed of the background sample.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output CSV of coefficients.
+    #[arg(long, short)]
+    pub out: PathBuf,
 }

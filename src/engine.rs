@@ -129,6 +129,7 @@ impl Engine {
                 .install(|| chunk.par_iter().map(&compute).collect());
             for (block, result) in chunk.iter().zip(results) {
                 sink(block, result?)?;
+                self.progress.advance(1);
             }
         }
         Ok(())

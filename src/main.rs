@@ -46,6 +46,7 @@ fn init_logging(g: &cli::Global) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .init();
     geoprospect::io::gdal_setup();
@@ -131,5 +132,262 @@ fn execute(cli: Cli) -> Result<(), Error> {
             print!("{text}");
             Ok(())
         }
+        Command::Grid(args) => {
+            let args = *args;
+            let compression = match args.compress {
+                CompressArg::Deflate => Compression::Deflate,
+                CompressArg::Zstd => Compression::Zstd,
+            };
+            let request = geoprospect::geochem::gridding::command::GridRequest {
+                points: args.points,
+                field: args.field,
+                x: args.x,
+                y: args.y,
+                points_crs: args.points_crs,
+                layer: args.layer,
+                encoding: args.encoding,
+                crs: args.crs,
+                extent: args.extent,
+                resolution: args.resolution,
+                like: args.like,
+                method: args.method,
+                power: args.power,
+                neighbors: args.neighbors,
+                radius: args.radius,
+                variogram: args.variogram,
+                log: args.log,
+                out: args.out,
+                cog: CogOptions {
+                    compression,
+                    threads,
+                },
+            };
+            let summary = geoprospect::geochem::gridding::command::run_grid_on(
+                &request,
+                &engine(threads, cli.global.quiet)?,
+            )?;
+            if !cli.global.quiet {
+                print!("{summary}");
+            }
+            Ok(())
+        }
+        Command::Anomalies(args) => {
+            use geoprospect::geochem::anomaly::command::{run_anomalies, AnomalyRequest};
+            let request = AnomalyRequest {
+                samples: args.samples,
+                x: args.x,
+                y: args.y,
+                points_crs: args.points_crs,
+                elements: args.elements,
+                encoding: args.encoding,
+                out_dir: args.out_dir,
+            };
+            let report = run_anomalies(&request, &engine(threads, cli.global.quiet)?)?;
+            if !cli.global.quiet {
+                print!("{}", report.render());
+            }
+            Ok(())
+        }
+        Command::Proximity(_)
+        | Command::Membership(_)
+        | Command::Overlay(_)
+        | Command::Wofe(_)
+        | Command::Logistic(_) => {
+            let quiet = cli.global.quiet;
+            let summary = evidence_command(cli.command, &engine(threads, quiet)?, threads)?;
+            if !quiet {
+                println!("{summary}");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Evidence and model commands: arguments to library requests; returns the summary line.
+fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result<String, Error> {
+    use geoprospect::evidence::membership::{run_membership, MembershipRequest, MembershipSpec};
+    use geoprospect::evidence::proximity::{run_proximity, ProximityRequest};
+    use geoprospect::models::fuzzy::{run_overlay, FuzzyOp, Overlay, OverlayRequest};
+    use geoprospect::models::logistic::{run_logistic, LogisticRequest};
+    use geoprospect::models::wofe::{run_wofe, TableKind, WofeRequest};
+    let cog = |c: CompressArg| CogOptions {
+        compression: match c {
+            CompressArg::Deflate => Compression::Deflate,
+            CompressArg::Zstd => Compression::Zstd,
+        },
+        threads,
+    };
+    let threshold = |flag: &str, v: Option<String>| -> Result<_, Error> {
+        let text = v.ok_or_else(|| Error::param(format!("--fn needs --{flag}")))?;
+        text.parse()
+            .map_err(|e: String| Error::param(format!("--{flag}: {e}")))
+    };
+    let number =
+        |flag: &str, v: Option<f64>| v.ok_or_else(|| Error::param(format!("--fn needs --{flag}")));
+    let deposits = |d: cli::DepositArgs| -> Result<_, Error> {
+        let commodity =
+            geoprospect::commodity::Commodity::parse(&d.commodity).ok_or_else(|| {
+                Error::param(format!("--commodity {:?}: use REE, Sn or Mo", d.commodity))
+            })?;
+        let source = geoprospect::project::DepositSource {
+            path: d.deposits,
+            commodity: d.deposit_attribute,
+            name: None,
+            x: d.x,
+            y: d.y,
+            crs: d.deposits_crs,
+            layer: d.deposits_layer,
+        };
+        Ok((source, commodity))
+    };
+    match command {
+        Command::Proximity(a) => run_proximity(
+            &ProximityRequest {
+                vector: &a.vector,
+                like: &a.like,
+                out: &a.out,
+                layer: a.layer.as_deref(),
+                filter: a.filter.as_deref(),
+                crs: a.vector_crs.as_deref(),
+                cog: cog(a.compress),
+            },
+            engine,
+        ),
+        Command::Membership(a) => {
+            use cli::MembershipFn as F;
+            let unused = |flags: &[(&str, bool)]| match flags.iter().find(|f| f.1) {
+                Some((name, _)) => Err(Error::param(format!(
+                    "--{name} does not apply to --fn {:?}",
+                    a.function
+                ))),
+                None => Ok(()),
+            };
+            let spec = match a.function {
+                F::Linear => {
+                    unused(&[
+                        ("midpoint", a.midpoint.is_some()),
+                        ("spread", a.spread.is_some()),
+                        ("slope", a.slope.is_some()),
+                    ])?;
+                    MembershipSpec::Linear {
+                        low: threshold("low", a.low.clone())?,
+                        high: threshold("high", a.high.clone())?,
+                    }
+                }
+                F::Large | F::Small | F::Gaussian => {
+                    unused(&[
+                        ("low", a.low.is_some()),
+                        ("high", a.high.is_some()),
+                        ("slope", a.slope.is_some()),
+                    ])?;
+                    let midpoint = threshold("midpoint", a.midpoint.clone())?;
+                    match a.function {
+                        F::Large => MembershipSpec::Large {
+                            midpoint,
+                            spread: a.spread.unwrap_or(5.0),
+                        },
+                        F::Small => MembershipSpec::Small {
+                            midpoint,
+                            spread: a.spread.unwrap_or(5.0),
+                        },
+                        _ => MembershipSpec::Gaussian {
+                            midpoint,
+                            spread: a.spread.unwrap_or(0.1),
+                        },
+                    }
+                }
+                F::Sigmoid => {
+                    unused(&[
+                        ("low", a.low.is_some()),
+                        ("high", a.high.is_some()),
+                        ("spread", a.spread.is_some()),
+                    ])?;
+                    MembershipSpec::Sigmoid {
+                        midpoint: threshold("midpoint", a.midpoint.clone())?,
+                        slope: number("slope", a.slope)?,
+                    }
+                }
+            };
+            run_membership(
+                &MembershipRequest {
+                    input: &a.input,
+                    out: &a.out,
+                    spec,
+                    cog: cog(a.compress),
+                },
+                engine,
+            )
+        }
+        Command::Overlay(a) => {
+            use cli::OverlayOp as O;
+            if a.gamma.is_some() && !matches!(a.op, O::Gamma) {
+                return Err(Error::param("--gamma applies only to --op gamma"));
+            }
+            if !a.weights.is_empty() && !matches!(a.op, O::Index) {
+                return Err(Error::param("--weights applies only to --op index"));
+            }
+            let overlay = match a.op {
+                O::And => Overlay::Fuzzy(FuzzyOp::And),
+                O::Or => Overlay::Fuzzy(FuzzyOp::Or),
+                O::Product => Overlay::Fuzzy(FuzzyOp::Product),
+                O::Sum => Overlay::Fuzzy(FuzzyOp::Sum),
+                O::Gamma => Overlay::Fuzzy(FuzzyOp::parse("gamma", a.gamma)?),
+                O::Index if a.weights.is_empty() => {
+                    return Err(Error::param("--op index needs --weights, e.g. 3,2,1"))
+                }
+                O::Index => Overlay::Index(a.weights.clone()),
+            };
+            run_overlay(
+                &OverlayRequest {
+                    inputs: &a.inputs,
+                    out: &a.out,
+                    overlay,
+                    cog: cog(a.compress),
+                },
+                engine,
+            )
+        }
+        Command::Wofe(a) => {
+            let (source, commodity) = deposits(a.deposit)?;
+            let generalise = a
+                .generalise
+                .as_deref()
+                .map(|g| {
+                    g.parse()
+                        .map_err(|e| Error::param(format!("--generalise {e}")))
+                })
+                .transpose()?;
+            run_wofe(
+                &WofeRequest {
+                    evidence: &a.evidence,
+                    deposits: source,
+                    commodity,
+                    unit_cell_km2: a.unit_cell_km2,
+                    kind: match a.cumulative {
+                        None => TableKind::Unique,
+                        Some(cli::Cumulative::Ascending) => TableKind::Ascending,
+                        Some(cli::Cumulative::Descending) => TableKind::Descending,
+                    },
+                    generalise,
+                    out: &a.out,
+                },
+                engine,
+            )
+        }
+        Command::Logistic(a) => {
+            let (source, commodity) = deposits(a.deposit)?;
+            run_logistic(
+                &LogisticRequest {
+                    evidence: &a.evidence,
+                    deposits: source,
+                    commodity,
+                    background: a.background,
+                    seed: a.seed,
+                    out: &a.out,
+                },
+                engine,
+            )
+        }
+        _ => Err(Error::Internal("not an evidence command".into())),
     }
 }

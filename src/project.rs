@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::commodity::Commodity;
 use crate::error::{Error, Result};
 
 /// Largest analysis grid accepted, in cells (a 100 000 x 100 000 grid is national scale at 30 m;
@@ -62,6 +63,72 @@ pub struct Project {
     pub vectors: Vec<VectorSource>,
     /// Known occurrences.
     pub deposits: Option<DepositSource>,
+    /// How sample points become element grids.
+    #[serde(default)]
+    pub geochem: GeochemSettings,
+    /// Models per commodity (`[models.ree]`), overriding the presets.
+    #[serde(default, skip_serializing)]
+    pub models: BTreeMap<Commodity, crate::modelspec::ModelSpec>,
+}
+
+/// Interpolation methods for element grids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GridMethod {
+    /// Inverse distance weighting.
+    #[default]
+    Idw,
+    /// Nearest sample.
+    Nearest,
+    /// Ordinary kriging with an automatically fitted variogram.
+    Kriging,
+}
+
+/// The `[geochem]` table.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeochemSettings {
+    /// Interpolation method.
+    #[serde(default)]
+    pub method: GridMethod,
+    /// IDW power.
+    #[serde(default = "default_power")]
+    pub power: f64,
+    /// Neighbours used per cell.
+    #[serde(default = "default_neighbors")]
+    pub neighbors: usize,
+    /// Search radius (CRS units); cells with no sample within it are nodata.
+    pub radius: Option<f64>,
+    /// Interpolate log10 values and back-transform (assays are log-normal).
+    #[serde(default)]
+    pub log: bool,
+    /// Grid only these elements (default: every element column).
+    pub elements: Option<Vec<String>>,
+    /// Derived variables: name -> expression of elements, e.g. `{ Sn_W = "Sn + W" }`.
+    #[serde(default)]
+    pub derived: BTreeMap<String, String>,
+}
+
+fn default_power() -> f64 {
+    2.0
+}
+
+fn default_neighbors() -> usize {
+    12
+}
+
+impl Default for GeochemSettings {
+    fn default() -> Self {
+        GeochemSettings {
+            method: GridMethod::Idw,
+            power: default_power(),
+            neighbors: default_neighbors(),
+            radius: None,
+            log: false,
+            elements: None,
+            derived: BTreeMap::new(),
+        }
+    }
 }
 
 /// The `[project]` table.
@@ -78,6 +145,8 @@ pub struct Settings {
     pub extent: Option<[f64; 4]>,
     /// Margin around the samples' bounding box when `extent` is absent (CRS units).
     pub margin: Option<f64>,
+    /// Commodities to score (default: all of REE, Sn, Mo).
+    pub commodities: Option<Vec<Commodity>>,
 }
 
 /// A `[[samples]]` entry: geochemical sample points.
@@ -187,7 +256,7 @@ fn default_band() -> usize {
 }
 
 /// What a vector layer stands for geologically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VectorRole {
     /// Faults and shear zones (lines).
@@ -257,6 +326,26 @@ pub struct DepositSource {
 }
 
 impl Project {
+    /// The commodities to score, in report order.
+    pub fn commodities(&self) -> Vec<Commodity> {
+        match &self.project.commodities {
+            Some(list) => Commodity::ALL
+                .into_iter()
+                .filter(|c| list.contains(c))
+                .collect(),
+            None => Commodity::ALL.to_vec(),
+        }
+    }
+
+    /// The model of a commodity: the preset with the project's `[models.<c>]` on top.
+    pub fn model(&self, c: Commodity) -> std::result::Result<crate::modelspec::Model, String> {
+        let preset = crate::modelspec::preset(c);
+        match self.models.get(&c) {
+            Some(m) => preset.overridden_by(m).check(c),
+            None => preset.check(c),
+        }
+    }
+
     /// Reads and validates a project file; relative paths are resolved against its folder.
     pub fn load(path: &Path) -> Result<Project> {
         let text = std::fs::read_to_string(path)
@@ -333,6 +422,27 @@ impl Project {
                     v.name
                 ));
             }
+        }
+        let g = &self.geochem;
+        if !(g.power.is_finite() && g.power > 0.0) {
+            return Err(format!("geochem.power must be > 0, got {}", g.power));
+        }
+        if g.neighbors == 0 {
+            return Err("geochem.neighbors must be at least 1".into());
+        }
+        if let Some(r) = g.radius.filter(|r| !(r.is_finite() && *r > 0.0)) {
+            return Err(format!("geochem.radius must be > 0, got {r}"));
+        }
+        for (name, expr) in &g.derived {
+            check_name(name, "geochem.derived name")?;
+            crate::geochem::derived::parse_expression(expr)
+                .map_err(|e| format!("geochem.derived.{name}: {e}"))?;
+        }
+        for (c, m) in &self.models {
+            crate::modelspec::preset(*c)
+                .overridden_by(m)
+                .check(*c)
+                .map_err(|e| format!("models.{}: {e}", c.id()))?;
         }
         for (i, smp) in self.samples.iter().enumerate() {
             if smp.x.is_some() != smp.y.is_some() {

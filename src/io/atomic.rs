@@ -80,7 +80,10 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&dir);
         if let Err(e) = std::fs::create_dir(&dir) {
             let _ = std::fs::remove_file(&lock);
-            return Err(Error::output(&dir, format!("cannot create staging folder: {e}")));
+            return Err(Error::output(
+                &dir,
+                format!("cannot create staging folder: {e}"),
+            ));
         }
         Ok(Staging {
             out: out.to_path_buf(),
@@ -88,6 +91,11 @@ impl Staging {
             lock,
             committed: false,
         })
+    }
+
+    /// The staging folder.
+    pub fn root(&self) -> &Path {
+        &self.dir
     }
 
     /// Where to write `relative` while staging (parent folders are created).

@@ -69,7 +69,8 @@ impl Default for CogOptions {
     }
 }
 
-/// Writes one single-band layer on a grid, strip by strip, then converts it to a COG.
+/// Writes a layer on a grid (one band, or several of the same pixel type), strip by strip,
+/// then converts it to a COG.
 pub struct CogWriter {
     dataset: Option<Dataset>,
     scratch: PathBuf,
@@ -77,6 +78,7 @@ pub struct CogWriter {
     pixel: PixelType,
     width: usize,
     height: usize,
+    bands: usize,
 }
 
 impl CogWriter {
@@ -87,6 +89,25 @@ impl CogWriter {
         pixel: PixelType,
         meta: &LayerMeta,
     ) -> Result<CogWriter> {
+        CogWriter::create_bands(grid, target, pixel, std::slice::from_ref(meta))
+    }
+
+    /// Starts a layer of `metas.len()` bands (at least one). The first entry's inputs and items
+    /// are the dataset's metadata; every entry's description and category names are its band's,
+    /// and the items of the entries after the first are their bands' metadata.
+    pub fn create_bands(
+        grid: &GridSpec,
+        target: &Path,
+        pixel: PixelType,
+        metas: &[LayerMeta],
+    ) -> Result<CogWriter> {
+        let Some(meta) = metas.first() else {
+            return Err(Error::Internal(format!(
+                "{}: a layer needs at least one band",
+                target.display()
+            )));
+        };
+        let bands = metas.len();
         let scratch = target.with_extension("scratch.tif");
         let driver = DriverManager::get_driver_by_name("GTiff")
             .map_err(|e| Error::Internal(format!("GDAL has no GTiff driver: {e}")))?;
@@ -107,14 +128,14 @@ impl CogWriter {
                 &scratch,
                 grid.width,
                 grid.height,
-                1,
+                bands,
                 &options,
             ),
             PixelType::Int32 => driver.create_with_band_type_with_options::<i32, _>(
                 &scratch,
                 grid.width,
                 grid.height,
-                1,
+                bands,
                 &options,
             ),
         }
@@ -138,16 +159,22 @@ impl CogWriter {
         for (k, v) in &meta.items {
             dataset.set_metadata_item(k, v, "").map_err(out_err)?;
         }
-        {
-            let mut band = dataset.rasterband(1).map_err(out_err)?;
-            band.set_description(&meta.description).map_err(out_err)?;
+        for (i, band_meta) in metas.iter().enumerate() {
+            let mut band = dataset.rasterband(i + 1).map_err(out_err)?;
+            band.set_description(&band_meta.description)
+                .map_err(out_err)?;
             match pixel {
                 PixelType::Float32 => band.set_no_data_value(Some(FLOAT_NODATA)),
                 PixelType::Int32 => band.set_no_data_value(Some(CLASS_NODATA as f64)),
             }
             .map_err(out_err)?;
-            if !meta.category_names.is_empty() {
-                set_category_names(&band, &meta.category_names);
+            if !band_meta.category_names.is_empty() {
+                set_category_names(&band, &band_meta.category_names);
+            }
+            if i > 0 {
+                for (k, v) in &band_meta.items {
+                    band.set_metadata_item(k, v, "").map_err(out_err)?;
+                }
             }
         }
         Ok(CogWriter {
@@ -157,6 +184,7 @@ impl CogWriter {
             pixel,
             width: grid.width,
             height: grid.height,
+            bands,
         })
     }
 
@@ -165,8 +193,30 @@ impl CogWriter {
         self.pixel
     }
 
-    /// Writes full-width rows starting at `row0`; `data.len()` must be a multiple of the width.
+    /// Writes full-width rows of band 1 starting at `row0`; `data.len()` must be a multiple of
+    /// the width.
     pub fn write_rows<T: GdalType + Copy>(&mut self, row0: usize, data: Vec<T>) -> Result<()> {
+        self.write_band_rows(1, row0, data)
+    }
+
+    /// Number of bands.
+    pub fn bands(&self) -> usize {
+        self.bands
+    }
+
+    /// Writes full-width rows of band `band` (from 1) starting at `row0`.
+    pub fn write_band_rows<T: GdalType + Copy>(
+        &mut self,
+        band: usize,
+        row0: usize,
+        data: Vec<T>,
+    ) -> Result<()> {
+        if band == 0 || band > self.bands {
+            return Err(Error::Internal(format!(
+                "band {band} of a {}-band layer",
+                self.bands
+            )));
+        }
         let rows = data.len() / self.width.max(1);
         if rows * self.width != data.len() || row0 + rows > self.height {
             return Err(Error::Internal(format!(
@@ -181,7 +231,7 @@ impl CogWriter {
             .as_mut()
             .ok_or_else(|| Error::Internal("layer already finished".into()))?;
         let mut band = dataset
-            .rasterband(1)
+            .rasterband(band)
             .map_err(|e| Error::Internal(e.to_string()))?;
         let mut buffer = Buffer::new((self.width, rows), data);
         band.write((0, row0 as isize), (self.width, rows), &mut buffer)
@@ -316,6 +366,50 @@ mod tests {
             ds.metadata_item("GEOPROSPECT_INPUTS", "").as_deref(),
             Some("a.tif")
         );
+    }
+
+    #[test]
+    fn writes_a_two_band_cog_with_band_descriptions_and_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("krig.tif");
+        let metas = [
+            LayerMeta {
+                description: "Mo_ppm".into(),
+                inputs: vec!["p.csv".into()],
+                items: vec![("GEOPROSPECT_UNIT".into(), "ppm".into())],
+                ..Default::default()
+            },
+            LayerMeta {
+                description: "Mo_ppm kriging variance".into(),
+                items: vec![("GEOPROSPECT_BAND".into(), "variance".into())],
+                ..Default::default()
+            },
+        ];
+        let mut w = CogWriter::create_bands(&grid(), &path, PixelType::Float32, &metas).unwrap();
+        assert_eq!(w.bands(), 2);
+        w.write_band_rows(1, 0, vec![1.0f32; 12]).unwrap();
+        w.write_band_rows(2, 0, vec![0.5f32; 8]).unwrap();
+        w.write_band_rows(2, 2, vec![f32::NAN; 4]).unwrap();
+        assert!(w.write_band_rows(3, 0, vec![0.5f32; 4]).is_err());
+        w.finish(&CogOptions::default()).unwrap();
+        let ds = Dataset::open(&path).unwrap();
+        assert_eq!(ds.raster_count(), 2);
+        assert_eq!(
+            ds.metadata_item("GEOPROSPECT_UNIT", "").as_deref(),
+            Some("ppm")
+        );
+        let b2 = ds.rasterband(2).unwrap();
+        assert_eq!(b2.description().unwrap(), "Mo_ppm kriging variance");
+        assert_eq!(
+            b2.metadata_item("GEOPROSPECT_BAND", "").as_deref(),
+            Some("variance")
+        );
+        assert!(b2.no_data_value().unwrap().is_nan());
+        let v = b2.read_as::<f32>((0, 0), (4, 3), (4, 3), None).unwrap();
+        assert_eq!(v.data()[7], 0.5);
+        assert!(v.data()[8].is_nan());
+        let v1 = ds.rasterband(1).unwrap();
+        assert_eq!(v1.description().unwrap(), "Mo_ppm");
     }
 
     #[test]

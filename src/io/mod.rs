@@ -4,6 +4,8 @@ pub mod cog;
 pub mod crs;
 pub mod deposits;
 pub mod gdal_apps;
+pub mod geojson;
+pub mod layer;
 pub mod points;
 pub mod raster;
 pub mod samples;

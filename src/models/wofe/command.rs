@@ -1,0 +1,254 @@
+//! `geoprospect wofe`: the weights table of one class layer against known deposits, as CSV.
+use std::io::Write;
+use std::path::Path;
+
+use crate::commodity::Commodity;
+use crate::engine::{Block, Engine};
+use crate::error::{Error, Result};
+use crate::grid::GridSpec;
+use crate::io::atomic::AtomicFile;
+use crate::io::crs::Crs;
+use crate::io::layer::{aligned_blocks, GridLayer};
+use crate::project::DepositSource;
+
+use super::{
+    generalise, table, ClassCounts, Generalise, Generalised, TableKind, Units, WeightsRow,
+};
+
+/// What `geoprospect wofe` is asked to do.
+#[derive(Debug, Clone)]
+pub struct WofeRequest<'a> {
+    /// Class layer on an analysis grid.
+    pub evidence: &'a Path,
+    /// The deposits file.
+    pub deposits: DepositSource,
+    /// Commodity whose deposits train the weights.
+    pub commodity: Commodity,
+    /// Unit cell area in km².
+    pub unit_cell_km2: f64,
+    /// Weights table kind.
+    pub kind: TableKind,
+    /// Generalisation of a cumulative table.
+    pub generalise: Option<Generalise>,
+    /// Output CSV.
+    pub out: &'a Path,
+}
+
+/// Deposits of one commodity located on a grid.
+#[derive(Debug, Clone, Default)]
+pub struct GridDeposits {
+    /// `(row, col)` of each deposit inside the grid, sorted.
+    pub cells: Vec<(usize, usize)>,
+    /// Deposits of the commodity outside the grid.
+    pub outside: usize,
+    /// Deposits in the file (all commodities).
+    pub in_file: usize,
+}
+
+impl GridDeposits {
+    /// Reads the deposits file, keeps those naming `commodity` and locates them on `grid`.
+    pub fn read(
+        src: &DepositSource,
+        commodity: Commodity,
+        grid: &GridSpec,
+        crs: &Crs,
+    ) -> Result<Self> {
+        let all = crate::io::deposits::read_deposits(src, crs)?;
+        let mut out = GridDeposits {
+            in_file: all.len(),
+            ..Default::default()
+        };
+        for d in all.iter().filter(|d| d.commodities.contains(&commodity)) {
+            match grid.cell_of(d.x, d.y) {
+                Some(rc) => out.cells.push(rc),
+                None => out.outside += 1,
+            }
+        }
+        out.cells.sort_unstable();
+        if out.cells.is_empty() {
+            return Err(Error::input(
+                &src.path,
+                format!(
+                    "no {commodity} deposit lies on the grid ({} of {} deposits name {commodity}, \
+                     attribute {:?})",
+                    out.outside, out.in_file, src.commodity
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Block-relative cell indices of the deposits in `block` (one per deposit).
+    pub fn in_block(&self, block: &Block, width: usize) -> Vec<usize> {
+        let start = self.cells.partition_point(|&(r, _)| r < block.row0);
+        let end = self
+            .cells
+            .partition_point(|&(r, _)| r < block.row0 + block.rows);
+        self.cells[start..end]
+            .iter()
+            .map(|&(r, c)| (r - block.row0) * width + c)
+            .collect()
+    }
+}
+
+/// Area of one cell of `grid` in m², from the CRS's linear unit (refuses geographic CRSs).
+pub fn cell_m2(grid: &GridSpec, crs: &Crs, path: &Path) -> Result<f64> {
+    if crs.is_geographic() {
+        return Err(Error::input(
+            path,
+            format!(
+                "the grid's CRS ({}) is geographic: areas need a projected CRS",
+                crs.label()
+            ),
+        ));
+    }
+    let metres = crs.srs().linear_units();
+    let metres = if metres > 0.0 { metres } else { 1.0 };
+    Ok((grid.res * metres).powi(2))
+}
+
+/// `geoprospect wofe`: the weights table of one evidence layer as CSV; returns a summary.
+pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<String> {
+    if !(req.unit_cell_km2.is_finite() && req.unit_cell_km2 > 0.0) {
+        return Err(Error::param(format!(
+            "--unit-cell-km2 must be a positive area, got {}",
+            req.unit_cell_km2
+        )));
+    }
+    if req.generalise.is_some() && req.kind == TableKind::Unique {
+        return Err(Error::param(
+            "--generalise needs a cumulative table: add --cumulative ascending or descending",
+        ));
+    }
+    let (layer, grid, crs) = GridLayer::open_as_grid(req.evidence)?;
+    let units = Units {
+        cell_m2: cell_m2(&grid, &crs, req.evidence)?,
+        unit_km2: req.unit_cell_km2,
+    };
+    let deposits = GridDeposits::read(&req.deposits, req.commodity, &grid, &crs)?;
+    let mut counts = ClassCounts::default();
+    let grid_blocks = aligned_blocks(&grid, layer.tile_rows());
+    let progress = engine.progress();
+    progress.stage("weights of evidence", grid_blocks.len() as u64);
+    engine.for_each_block(
+        &grid_blocks,
+        |b| {
+            let codes = layer.read_classes(b.row0, b.rows)?;
+            let mut c = ClassCounts::default();
+            c.add_block(&codes, &deposits.in_block(b, grid.width));
+            Ok(c)
+        },
+        |_, c| {
+            counts.merge(&c);
+            Ok(())
+        },
+    )?;
+    progress.finish();
+    let rows = table(&counts, units, req.kind)
+        .map_err(|e| Error::input(req.evidence, format!("{e} ({} deposits)", req.commodity)))?;
+    let generalised = req.generalise.map(|g| generalise(&rows, g)).transpose()?;
+    let file = AtomicFile::new(req.out)?;
+    write_table(
+        file.path(),
+        &rows,
+        generalised.as_ref(),
+        layer.category_names(),
+    )
+    .map_err(|e| Error::output(req.out, format!("cannot write the weights table: {e}")))?;
+    file.commit()?;
+    let n = counts.deposits();
+    let area = units.unit_cells(counts.cells());
+    let mut summary = format!(
+        "{}: {} rows; {n} {} deposit(s) on {:.4} unit cells (prior probability {:.6})",
+        req.out.display(),
+        rows.len(),
+        req.commodity,
+        area,
+        n as f64 / area
+    );
+    let left = deposits.outside as u64 + counts.deposits_on_nodata;
+    if left > 0 {
+        summary.push_str(&format!(
+            "; left out: {} outside the grid, {} on nodata",
+            deposits.outside, counts.deposits_on_nodata
+        ));
+    }
+    if let Some(g) = &generalised {
+        summary.push_str(&format!(
+            "; generalised at class {}: W+ {:.4}, W- {:.4}, contrast {:.4}",
+            g.class, g.weights.w_plus, g.weights.w_minus, g.weights.contrast
+        ));
+    }
+    Ok(summary)
+}
+
+/// Column names of the weights CSV.
+pub const CSV_COLUMNS: [&str; 16] = [
+    "class",
+    "area_km2",
+    "deposits",
+    "w_plus",
+    "w_minus",
+    "contrast",
+    "s_contrast",
+    "studentized_contrast",
+    "class_name",
+    "area_unit_cells",
+    "s_w_plus",
+    "s_w_minus",
+    "generalised_class",
+    "generalised_weight",
+    "generalised_s_weight",
+    "note",
+];
+
+fn write_table(
+    path: &Path,
+    rows: &[WeightsRow],
+    generalised: Option<&Generalised>,
+    names: &[String],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path)?));
+    w.write_record(CSV_COLUMNS)?;
+    for (i, r) in rows.iter().enumerate() {
+        let x = &r.weights;
+        let name = usize::try_from(r.class)
+            .ok()
+            .and_then(|c| names.get(c))
+            .cloned()
+            .unwrap_or_default();
+        let (gen_class, gen_w, gen_s) = match generalised {
+            Some(g) if g.class_of_row(i) == 2 => (
+                "2".to_string(),
+                g.weights.w_plus.to_string(),
+                g.weights.s_w_plus.to_string(),
+            ),
+            Some(g) => (
+                "1".to_string(),
+                g.weights.w_minus.to_string(),
+                g.weights.s_w_minus.to_string(),
+            ),
+            None => Default::default(),
+        };
+        w.write_record([
+            r.class.to_string(),
+            r.area_km2.to_string(),
+            r.deposits.to_string(),
+            x.w_plus.to_string(),
+            x.w_minus.to_string(),
+            x.contrast.to_string(),
+            x.s_contrast.to_string(),
+            x.studentized.to_string(),
+            name,
+            r.area_units.to_string(),
+            x.s_w_plus.to_string(),
+            x.s_w_minus.to_string(),
+            gen_class,
+            gen_w,
+            gen_s,
+            x.note.map_or("", |n| n.text()).to_string(),
+        ])?;
+    }
+    let mut inner = w.into_inner().map_err(|e| e.into_error())?;
+    inner.flush()
+}

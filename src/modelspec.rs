@@ -1,0 +1,333 @@
+//! Prospectivity model specifications: the commodity presets in `models/*.toml` and the
+//! project's own `[models.<commodity>]` tables.
+//!
+//! A model lists evidence layers, each with a source (proximity to vector features of a role,
+//! a gridded element, a raster layer, or class scores of a class layer) and a fuzzy membership
+//! function, and says how to combine them (Bonham-Carter 1994, ch. 9): fuzzy operators or a
+//! weighted index overlay. Evidence may be grouped into an inference network: memberships in a
+//! group are combined first (fuzzy OR unless `group_op` says otherwise), then the groups with
+//! `combine`.
+//!
+//! Presets adapt to what a survey holds: an evidence layer whose source is missing drops out
+//! with a warning. A project can replace a preset (`[models.sn]` with its own `evidence`) or
+//! change its combination only (`[models.sn] gamma = 0.7` keeps the preset's evidence).
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::commodity::Commodity;
+use crate::evidence::categorical::CategoricalScores;
+use crate::evidence::membership::MembershipSpec;
+use crate::models::fuzzy::FuzzyOp;
+use crate::project::VectorRole;
+
+/// The presets, compiled in so that the binary works from any folder.
+pub const PRESETS: [(Commodity, &str); 3] = [
+    (Commodity::Ree, include_str!("../models/ree.toml")),
+    (Commodity::Sn, include_str!("../models/sn.toml")),
+    (Commodity::Mo, include_str!("../models/mo.toml")),
+];
+
+/// How evidence is combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Fuzzy overlay (memberships combined with a fuzzy operator).
+    #[default]
+    Fuzzy,
+    /// Weighted index overlay of memberships, `Σ wᵢ mᵢ / Σ wᵢ`.
+    Index,
+}
+
+/// A model as written in a preset or project file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// The commodity (presets only; project tables are keyed by it).
+    pub commodity: Option<Commodity>,
+    /// Fuzzy or index overlay.
+    #[serde(default)]
+    pub method: Method,
+    /// Fuzzy operator across groups: `and`, `or`, `product`, `sum`, `gamma`.
+    #[serde(default = "default_combine")]
+    pub combine: String,
+    /// γ for the gamma operator (default 0.8, a common choice that leans toward the
+    /// algebraic sum; Bonham-Carter 1994 discusses 0.7-0.95).
+    pub gamma: Option<f64>,
+    /// Fuzzy operator within a group (default `or`).
+    #[serde(default = "default_group_op")]
+    pub group_op: String,
+    /// The evidence layers.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceSpec>,
+}
+
+/// γ when a model says `combine = "gamma"` without a value.
+pub const DEFAULT_GAMMA: f64 = 0.8;
+
+fn default_combine() -> String {
+    "gamma".into()
+}
+
+fn default_group_op() -> String {
+    "or".into()
+}
+
+/// One evidence layer of a model.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSpec {
+    /// Name in outputs and reports.
+    pub name: String,
+    /// Distance to the features of vector layers with this role.
+    pub proximity: Option<VectorRole>,
+    /// A gridded element (`Mo`), or `TREO`.
+    pub element: Option<String>,
+    /// Raster layer names to look for, first match wins.
+    pub raster: Option<Vec<String>>,
+    /// A class layer (raster or vector layer name) scored by `scores`.
+    pub classes: Option<String>,
+    /// Class name -> favourability for `classes`.
+    pub scores: Option<BTreeMap<String, f64>>,
+    /// Score of classes `scores` does not name (default 0).
+    pub default_score: Option<f64>,
+    /// Membership function of the raw values (not for `classes`).
+    pub membership: Option<MembershipSpec>,
+    /// Weight in an index overlay (default 1).
+    pub weight: Option<f64>,
+    /// Inference-network group (default: a group of its own).
+    pub group: Option<String>,
+}
+
+/// Where an evidence layer's raw values come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Distance to features of a role.
+    Proximity(VectorRole),
+    /// A gridded element (or TREO).
+    Element(String),
+    /// The first raster layer with one of these names.
+    Raster(Vec<String>),
+    /// Class scores of a class layer.
+    Classes {
+        layer: String,
+        scores: CategoricalScores,
+    },
+}
+
+/// An evidence layer, checked.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// Name.
+    pub name: String,
+    /// Source of the raw values.
+    pub source: Source,
+    /// Membership (None for class scores, which are favourabilities already).
+    pub membership: Option<MembershipSpec>,
+    /// Index-overlay weight.
+    pub weight: f64,
+    /// Group name.
+    pub group: String,
+}
+
+/// A checked model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Commodity.
+    pub commodity: Commodity,
+    /// Method.
+    pub method: Method,
+    /// Operator across groups.
+    pub combine: FuzzyOp,
+    /// Operator within groups.
+    pub group_op: FuzzyOp,
+    /// Evidence layers, in the order given.
+    pub evidence: Vec<Evidence>,
+}
+
+impl ModelSpec {
+    /// Parses a preset or model file.
+    pub fn parse(text: &str) -> Result<ModelSpec, String> {
+        toml::from_str(text).map_err(|e| e.message().replace('\n', " "))
+    }
+
+    /// Checks the spec and turns it into a [`Model`] for `commodity`.
+    pub fn check(&self, commodity: Commodity) -> Result<Model, String> {
+        if let Some(c) = self.commodity.filter(|&c| c != commodity) {
+            return Err(format!("the model is for {c}, not {commodity}"));
+        }
+        let gamma = Some(self.gamma.unwrap_or(DEFAULT_GAMMA));
+        let combine = FuzzyOp::parse(&self.combine, gamma).map_err(|e| format!("combine: {e}"))?;
+        let group_op =
+            FuzzyOp::parse(&self.group_op, gamma).map_err(|e| format!("group_op: {e}"))?;
+        let mut names = std::collections::BTreeSet::new();
+        let evidence = self
+            .evidence
+            .iter()
+            .map(|e| {
+                if !names.insert(e.name.clone()) {
+                    return Err(format!("evidence {:?} is defined twice", e.name));
+                }
+                e.check()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if evidence.is_empty() {
+            return Err("the model has no evidence".into());
+        }
+        Ok(Model {
+            commodity,
+            method: self.method,
+            combine,
+            group_op,
+            evidence,
+        })
+    }
+
+    /// This spec with `over`'s settings on top: its evidence replaces ours when it has any.
+    pub fn overridden_by(&self, over: &ModelSpec) -> ModelSpec {
+        let mut m = self.clone();
+        if over.method != Method::default() {
+            m.method = over.method;
+        }
+        if over.combine != default_combine() {
+            m.combine = over.combine.clone();
+        }
+        if over.gamma.is_some() {
+            m.gamma = over.gamma;
+        }
+        if over.group_op != default_group_op() {
+            m.group_op = over.group_op.clone();
+        }
+        if !over.evidence.is_empty() {
+            m.evidence = over.evidence.clone();
+        }
+        m
+    }
+}
+
+impl EvidenceSpec {
+    fn check(&self) -> Result<Evidence, String> {
+        let n = &self.name;
+        let sources = [
+            self.proximity.is_some(),
+            self.element.is_some(),
+            self.raster.is_some(),
+            self.classes.is_some(),
+        ];
+        if sources.iter().filter(|&&s| s).count() != 1 {
+            return Err(format!(
+                "evidence {n:?}: give exactly one of proximity, element, raster, classes"
+            ));
+        }
+        let source = if let Some(role) = self.proximity {
+            Source::Proximity(role)
+        } else if let Some(el) = &self.element {
+            Source::Element(el.clone())
+        } else if let Some(names) = &self.raster {
+            if names.is_empty() {
+                return Err(format!("evidence {n:?}: raster names are empty"));
+            }
+            Source::Raster(names.clone())
+        } else {
+            let layer = self.classes.clone().unwrap_or_default();
+            let table = self
+                .scores
+                .clone()
+                .ok_or_else(|| format!("evidence {n:?}: classes need a scores table"))?;
+            let scores = CategoricalScores::new(
+                table.iter().map(|(k, v)| (k.as_str(), *v)),
+                self.default_score.unwrap_or(0.0),
+            )
+            .map_err(|e| format!("evidence {n:?}: {e}"))?;
+            Source::Classes { layer, scores }
+        };
+        let is_classes = matches!(source, Source::Classes { .. });
+        match (is_classes, &self.membership) {
+            (false, None) => return Err(format!("evidence {n:?} needs a membership function")),
+            (true, Some(_)) => {
+                return Err(format!(
+                    "evidence {n:?}: class scores take no membership function"
+                ))
+            }
+            _ => {}
+        }
+        let weight = self.weight.unwrap_or(1.0);
+        if !(weight.is_finite() && weight >= 0.0) {
+            return Err(format!("evidence {n:?}: weight must be >= 0, got {weight}"));
+        }
+        Ok(Evidence {
+            name: n.clone(),
+            source,
+            membership: self.membership,
+            weight,
+            group: self.group.clone().unwrap_or_else(|| n.clone()),
+        })
+    }
+}
+
+/// The preset spec of a commodity.
+pub fn preset(commodity: Commodity) -> ModelSpec {
+    let text = PRESETS
+        .iter()
+        .find(|(c, _)| *c == commodity)
+        .map_or("", |(_, t)| t);
+    // The presets are part of the program and tested to parse.
+    ModelSpec::parse(text).unwrap_or_else(|_| ModelSpec {
+        commodity: Some(commodity),
+        method: Method::Fuzzy,
+        combine: default_combine(),
+        gamma: None,
+        group_op: default_group_op(),
+        evidence: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_parse_and_check() {
+        for (c, text) in PRESETS {
+            let spec = ModelSpec::parse(text).unwrap_or_else(|e| panic!("{c}: {e}"));
+            let model = spec.check(c).unwrap();
+            assert!(model.evidence.len() >= 5, "{c}");
+        }
+    }
+
+    #[test]
+    fn project_override_keeps_preset_evidence_unless_given() {
+        let over = ModelSpec::parse("gamma = 0.6").unwrap();
+        let m = preset(Commodity::Sn).overridden_by(&over);
+        assert_eq!(m.gamma, Some(0.6));
+        assert_eq!(m.evidence.len(), preset(Commodity::Sn).evidence.len());
+        let own = ModelSpec::parse(
+            "combine = \"and\"\n[[evidence]]\nname = \"x\"\nelement = \"Sn\"\nmembership = { fn = \"large\", midpoint = \"p90\", spread = 5.0 }\n",
+        )
+        .unwrap();
+        let m = preset(Commodity::Sn)
+            .overridden_by(&own)
+            .check(Commodity::Sn)
+            .unwrap();
+        assert_eq!(m.evidence.len(), 1);
+        assert_eq!(m.combine, FuzzyOp::And);
+    }
+
+    #[test]
+    fn evidence_needs_one_source_and_a_membership() {
+        let two = "[[evidence]]\nname = \"x\"\nelement = \"Sn\"\nproximity = \"faults\"\nmembership = { fn = \"large\", midpoint = 3.0, spread = 5.0 }\n";
+        assert!(ModelSpec::parse(two)
+            .unwrap()
+            .check(Commodity::Sn)
+            .unwrap_err()
+            .contains("exactly one"));
+        let none = "[[evidence]]\nname = \"x\"\nelement = \"Sn\"\n";
+        assert!(ModelSpec::parse(none)
+            .unwrap()
+            .check(Commodity::Sn)
+            .unwrap_err()
+            .contains("membership"));
+        let typo = "[[evidence]]\nname = \"x\"\nelemnt = \"Sn\"\n";
+        assert!(ModelSpec::parse(typo).unwrap_err().contains("elemnt"));
+    }
+}

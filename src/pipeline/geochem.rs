@@ -1,0 +1,211 @@
+//! The geochemistry stage: every element column of the project's samples (and TREO and the
+//! project's derived variables) gridded onto the analysis grid as an evidence layer.
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::geochem::derived::{parse_expression, treo};
+use crate::geochem::gridding::{grid_to_cog_stats, Gridder, Method, Samples};
+use crate::io::atomic::Staging;
+use crate::io::cog::{CogOptions, LayerMeta};
+use crate::io::samples::SampleSet;
+use crate::project::{GeochemSettings, GridMethod};
+
+use super::Plan;
+
+/// One gridded variable.
+#[derive(Debug, Clone)]
+pub struct ElementGrid {
+    /// Element symbol, `TREO`, or a derived variable's name.
+    pub element: String,
+    /// File stem (unique in the run).
+    pub label: String,
+    /// Sample set and column it came from.
+    pub source: String,
+    /// The staged file.
+    pub path: PathBuf,
+}
+
+/// A variable to grid: sample values in ppm (NaN missing) of one sample set.
+struct Variable<'a> {
+    element: String,
+    source: String,
+    set: &'a SampleSet,
+    values: Vec<f64>,
+    censored: usize,
+}
+
+/// The variables of the plan's sample sets that `settings` asks for.
+fn variables<'a>(plan: &'a Plan, settings: &GeochemSettings) -> Result<Vec<Variable<'a>>> {
+    let wanted = |el: &str| {
+        settings
+            .elements
+            .as_ref()
+            .map_or(true, |list| list.iter().any(|e| e == el))
+    };
+    let mut out = Vec::new();
+    for set in &plan.samples {
+        let mut by_element: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        for col in &set.elements {
+            let values = col.substituted(&set.substitution);
+            by_element
+                .entry(col.spec.element.as_str())
+                .or_insert_with(|| values.clone());
+            if wanted(&col.spec.element) {
+                out.push(Variable {
+                    element: col.spec.element.clone(),
+                    source: format!("{}: {}", set.name, col.spec.column),
+                    set,
+                    values,
+                    censored: col.n_censored,
+                });
+            }
+        }
+        // TREO from the first column of each REE.
+        let columns: Vec<(&str, &[f64])> =
+            by_element.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+        if let Ok(t) = treo(&columns, false) {
+            if !t.present.is_empty() && wanted("TREO") {
+                out.push(Variable {
+                    element: "TREO".into(),
+                    source: format!("{}: TREO of {}", set.name, t.present.join(", ")),
+                    set,
+                    values: t.values,
+                    censored: 0,
+                });
+            }
+        }
+        for (name, text) in &settings.derived {
+            let expr = parse_expression(text)
+                .map_err(|e| Error::param(format!("geochem.derived.{name}: {e}")))?;
+            if expr.require(|e| by_element.contains_key(e)).is_err() {
+                tracing::warn!(
+                    "geochem.derived.{name}: sample set {} lacks an element of {text:?}; skipped",
+                    set.name
+                );
+                continue;
+            }
+            let n = set.points.xy.len();
+            let values = (0..n)
+                .map(|i| expr.eval(|e| by_element.get(e).map(|v| v[i])))
+                .collect();
+            out.push(Variable {
+                element: name.clone(),
+                source: format!("{}: {text}", set.name),
+                set,
+                values,
+                censored: 0,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Grids every variable into `geochem/<label>.tif` of the staging folder.
+pub fn grid_elements(
+    plan: &Plan,
+    settings: &GeochemSettings,
+    staging: &Staging,
+    engine: &Engine,
+    cog: &CogOptions,
+) -> Result<Vec<ElementGrid>> {
+    let vars = variables(plan, settings)?;
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in &vars {
+        *count.entry(v.element.as_str()).or_default() += 1;
+    }
+    let method = match settings.method {
+        GridMethod::Idw => Method::Idw {
+            power: settings.power,
+            neighbors: settings.neighbors,
+            radius: settings.radius,
+        },
+        GridMethod::Nearest => Method::Nearest {
+            radius: settings.radius,
+        },
+        GridMethod::Kriging => Method::Kriging {
+            neighbors: settings.neighbors,
+            radius: settings.radius,
+            model: None,
+        },
+    };
+    let mut grids = Vec::with_capacity(vars.len());
+    for v in &vars {
+        let label = if count[v.element.as_str()] > 1 {
+            sanitize(&format!("{}_{}", v.element, v.source))
+        } else {
+            v.element.clone()
+        };
+        let (x, y): (Vec<f64>, Vec<f64>) = v.set.points.xy.iter().copied().unzip();
+        let gridder = match Samples::new(x, y, v.values.clone())
+            .and_then(|s| Gridder::new(s, method, settings.log))
+        {
+            Ok(g) => g,
+            Err(e) => {
+                tracing::warn!("{}: not gridded: {e}", v.source);
+                continue;
+            }
+        };
+        let path = staging.path(&format!("geochem/{label}.tif"))?;
+        let mut items = vec![
+            ("GEOPROSPECT_UNIT".to_string(), "ppm".to_string()),
+            ("GEOPROSPECT_METHOD".to_string(), format!("{method:?}")),
+            (
+                "GEOPROSPECT_CENSORED".to_string(),
+                format!(
+                    "{} values below detection substituted ({})",
+                    v.censored, v.set.substitution
+                ),
+            ),
+        ];
+        if settings.log {
+            items.push((
+                "GEOPROSPECT_LOG".into(),
+                "interpolated log10 values, back-transformed".into(),
+            ));
+        }
+        if let Some(vg) = gridder.variogram() {
+            items.push(("GEOPROSPECT_VARIOGRAM".into(), format!("{vg}")));
+        }
+        let meta = LayerMeta {
+            description: format!("{} (ppm)", v.element),
+            inputs: vec![v.set.path.display().to_string()],
+            items,
+            category_names: Vec::new(),
+        };
+        engine.progress().stage(
+            &format!("grid {label}"),
+            crate::engine::blocks(&plan.grid).len() as u64,
+        );
+        let stats = grid_to_cog_stats(&gridder, &plan.grid, engine, &path, &meta, cog)?;
+        engine.progress().finish();
+        tracing::info!(
+            "{label}: {} cells, {} nodata, {} .. {} ppm",
+            stats.cells,
+            stats.nodata,
+            stats.min,
+            stats.max
+        );
+        grids.push(ElementGrid {
+            element: v.element.clone(),
+            label,
+            source: v.source.clone(),
+            path,
+        });
+    }
+    Ok(grids)
+}
+
+/// A file stem from free text: letters, digits, `_`, `-`, `.` kept, the rest `_`.
+fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

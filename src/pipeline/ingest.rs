@@ -1,0 +1,105 @@
+//! The ingest stage: every raster and vector input onto the analysis grid as a COG layer.
+use std::path::Path;
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::io::cog::{CogOptions, LayerMeta};
+use crate::io::raster::ingest_raster;
+use crate::io::vector::{burn_layer, read_vector, Burn};
+use crate::project::{Project, RasterKind, VectorRole};
+
+use super::Plan;
+
+/// One raster or vector input to put on the grid.
+pub(super) enum LayerTask<'a> {
+    Raster(&'a crate::project::RasterSource),
+    Vector(&'a crate::project::VectorSource),
+}
+
+pub(super) fn layer_tasks(project: &Project) -> Vec<LayerTask<'_>> {
+    project
+        .rasters
+        .iter()
+        .map(LayerTask::Raster)
+        .chain(project.vectors.iter().map(LayerTask::Vector))
+        .collect()
+}
+
+impl LayerTask<'_> {
+    pub(super) fn name(&self) -> &str {
+        match self {
+            LayerTask::Raster(r) => &r.name,
+            LayerTask::Vector(v) => &v.name,
+        }
+    }
+
+    /// Ingests the layer to `target`; returns a one-line summary.
+    pub(super) fn ingest(
+        &self,
+        plan: &Plan,
+        engine: &Engine,
+        target: &Path,
+        cog: &CogOptions,
+    ) -> Result<String> {
+        let (grid, crs) = (&plan.grid, &plan.crs);
+        match self {
+            LayerTask::Raster(r) => {
+                let rep = ingest_raster(r, grid, crs, engine, target, cog)?;
+                let how = if rep.passthrough {
+                    "already on the grid: copied unchanged".to_string()
+                } else {
+                    format!(
+                        "warped from {} ({})",
+                        rep.source_crs,
+                        format!("{:?}", rep.resampling).to_lowercase()
+                    )
+                };
+                let kind = match r.kind {
+                    RasterKind::Continuous => "continuous",
+                    RasterKind::Categorical => "categorical",
+                };
+                Ok(format!(
+                    "{}: raster, {kind}, {how}, {} cells with data",
+                    r.name, rep.valid_cells
+                ))
+            }
+            LayerTask::Vector(v) => {
+                let data = read_vector(
+                    &v.path,
+                    v.layer.as_deref(),
+                    v.filter.as_deref(),
+                    v.crs.as_deref(),
+                    crs,
+                )?;
+                let attribute = v.attribute.as_deref();
+                if v.role == VectorRole::Geology && attribute.is_none() {
+                    return Err(Error::input(
+                        &v.path,
+                        "a geology layer needs `attribute` (the lithology field)",
+                    ));
+                }
+                let burn = attribute.map_or(Burn::Presence, Burn::Classes);
+                let meta = LayerMeta {
+                    description: v.name.clone(),
+                    inputs: vec![v.path.display().to_string()],
+                    items: vec![("GEOPROSPECT_ROLE".into(), v.role.as_str().into())],
+                    category_names: Vec::new(),
+                };
+                let rep = burn_layer(&data, &burn, grid, engine, meta, target, cog)?;
+                let what = if rep.classes.is_empty() {
+                    "presence".to_string()
+                } else {
+                    format!("{} classes", rep.classes.len() - 1)
+                };
+                Ok(format!(
+                    "{}: vector ({}), {} features from {}, {what}, {} cells covered",
+                    v.name,
+                    v.role.as_str(),
+                    data.geometries.len(),
+                    data.source_crs,
+                    rep.covered_cells
+                ))
+            }
+        }
+    }
+}

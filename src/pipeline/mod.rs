@@ -1,0 +1,256 @@
+//! `geoprospect run`: a survey from its inputs to prospectivity maps.
+//!
+//! The plan is built and checked before any output is written: the analysis CRS, every sample
+//! file (which also fixes the default extent), the grid size, and the occurrences. Then, each
+//! stage block by block on the engine's workers, into a staging folder whose files are moved
+//! into the output folder only when every stage succeeded:
+//! 1. [`ingest`]: raster and vector inputs onto the grid (`layers/`);
+//! 2. [`points`]: samples and occurrences in the analysis CRS (`points/`);
+//! 3. [`geochem`]: element grids (`geochem/`);
+//! 4. [`prospectivity`]: evidence memberships and scores per commodity (`evidence/`,
+//!    `prospectivity_<c>.tif`), validated against the occurrences.
+pub mod geochem;
+pub mod ingest;
+pub mod points;
+pub mod prospectivity;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::engine::{blocks, Engine};
+use crate::error::{Error, Result};
+use crate::grid::GridSpec;
+use crate::io::atomic::Staging;
+use crate::io::cog::CogOptions;
+use crate::io::crs::Crs;
+use crate::io::deposits::{read_deposits, Occurrence};
+use crate::io::samples::{read_samples, SampleSet};
+use crate::project::Project;
+
+use ingest::layer_tasks;
+use points::{write_occurrences_csv, write_samples_csv};
+use prospectivity::{score_commodities, CommodityResult, Layers};
+
+/// How to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// COG settings.
+    pub cog: CogOptions,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunSummary {
+    /// The analysis grid.
+    pub grid: GridSpec,
+    /// Label of the analysis CRS.
+    pub crs: String,
+    /// One line per ingested layer.
+    pub layers: Vec<String>,
+    /// One line per sample set.
+    pub samples: Vec<String>,
+    /// Occurrences read.
+    pub occurrences: usize,
+    /// One line per element grid.
+    pub geochem: Vec<String>,
+    /// The prospectivity maps.
+    pub commodities: Vec<CommodityResult>,
+    /// Files written, in their final place.
+    pub outputs: Vec<PathBuf>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Everything read and checked before writing: the plan of a run.
+pub struct Plan {
+    /// Analysis CRS.
+    pub crs: Crs,
+    /// Analysis grid.
+    pub grid: GridSpec,
+    /// Sample sets, located.
+    pub samples: Vec<SampleSet>,
+    /// Known occurrences.
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// Reads and checks a project's point inputs and fixes the analysis grid.
+pub fn plan(project: &Project) -> Result<Plan> {
+    let s = &project.project;
+    let crs =
+        Crs::parse(&s.crs).map_err(|m| Error::input(&project.file, format!("project.crs: {m}")))?;
+    let samples = project
+        .samples
+        .iter()
+        .map(|src| read_samples(src, &crs))
+        .collect::<Result<Vec<_>>>()?;
+    let wkt = crs.wkt()?;
+    let grid = match s.extent {
+        Some(extent) => GridSpec::from_extent(wkt, extent, s.resolution),
+        None => {
+            let bbox = samples_bbox(&samples).ok_or_else(|| {
+                Error::input(
+                    &project.file,
+                    "project.extent is missing and no sample has coordinates",
+                )
+            })?;
+            GridSpec::around(
+                wkt,
+                bbox,
+                s.margin.unwrap_or(10.0 * s.resolution),
+                s.resolution,
+            )
+        }
+    }
+    .map_err(|e| Error::input(&project.file, e.to_string()))?;
+    let occurrences = match &project.deposits {
+        Some(d) => read_deposits(d, &crs)?,
+        None => Vec::new(),
+    };
+    Ok(Plan {
+        crs,
+        grid,
+        samples,
+        occurrences,
+    })
+}
+
+fn samples_bbox(samples: &[SampleSet]) -> Option<[f64; 4]> {
+    let mut pts = samples.iter().flat_map(|s| s.points.xy.iter());
+    let &(x, y) = pts.next()?;
+    Some(pts.fold([x, y, x, y], |b, &(x, y)| {
+        [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+    }))
+}
+
+/// Runs the ingest of `project` into `out`.
+pub fn run(
+    project: &Project,
+    out: &Path,
+    engine: &Engine,
+    options: &RunOptions,
+) -> Result<RunSummary> {
+    let start = Instant::now();
+    let plan = plan(project)?;
+    let staging = Staging::new(out)?;
+    // Layers one after another; within a layer, blocks in parallel on the engine's workers,
+    // each with its own GDAL handles.
+    let mut layers = Vec::new();
+    let mut ingested = BTreeMap::new();
+    for task in layer_tasks(project) {
+        let target = staging.path(&format!("layers/{}.tif", task.name()))?;
+        let progress = engine.progress();
+        progress.stage(
+            &format!("layer {}", task.name()),
+            blocks(&plan.grid).len() as u64,
+        );
+        let line = task.ingest(&plan, engine, &target, &options.cog)?;
+        progress.finish();
+        tracing::info!("{line}");
+        layers.push(line);
+        ingested.insert(task.name().to_string(), target);
+    }
+    let mut sample_lines = Vec::new();
+    for set in &plan.samples {
+        write_samples_csv(
+            set,
+            &plan.grid,
+            &staging.path(&format!("points/{}.csv", set.name))?,
+        )?;
+        sample_lines.push(format!(
+            "{}: {} samples ({} outside the grid), {} element columns, encoding {}, coordinates from {}",
+            set.name,
+            set.points.xy.len(),
+            set.points.xy.iter().filter(|&&(x, y)| plan.grid.cell_of(x, y).is_none()).count(),
+            set.elements.len(),
+            set.points.table.encoding,
+            set.points.source_crs
+        ));
+    }
+    if !plan.occurrences.is_empty() {
+        write_occurrences_csv(
+            &plan.occurrences,
+            &plan.grid,
+            &staging.path("points/occurrences.csv")?,
+        )?;
+    }
+    let elements = geochem::grid_elements(&plan, &project.geochem, &staging, engine, &options.cog)?;
+    let geochem_lines = elements
+        .iter()
+        .map(|g| format!("{}: gridded from {}", g.label, g.source))
+        .collect();
+    let mut available = Layers {
+        ingested,
+        elements: &elements,
+        distances: BTreeMap::new(),
+    };
+    let commodities = score_commodities(
+        project,
+        &plan,
+        &mut available,
+        &staging,
+        engine,
+        &options.cog,
+    )?;
+    let staged = staging.root().to_path_buf();
+    let outputs = staging.commit()?;
+    let commodities = commodities
+        .into_iter()
+        .map(|mut c| {
+            c.path = out.join(c.path.strip_prefix(&staged).unwrap_or(&c.path));
+            c
+        })
+        .collect();
+    Ok(RunSummary {
+        crs: plan.crs.label(),
+        grid: plan.grid,
+        layers,
+        samples: sample_lines,
+        occurrences: plan.occurrences.len(),
+        geochem: geochem_lines,
+        commodities,
+        outputs,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+impl RunSummary {
+    /// The summary printed after a run: the grid, each layer, each sample set, the outputs.
+    pub fn render(&self, out: &Path) -> String {
+        let g = &self.grid;
+        let [xmin, ymin, xmax, ymax] = g.extent();
+        let mut s = format!(
+            "analysis grid: {} x {} cells of {} in {}, extent [{xmin}, {ymin}, {xmax}, {ymax}]\n",
+            g.width, g.height, g.res, self.crs
+        );
+        for line in self.layers.iter().chain(&self.samples).chain(&self.geochem) {
+            s.push_str(&format!("  {line}\n"));
+        }
+        s.push_str(&format!("  occurrences: {}\n", self.occurrences));
+        for c in &self.commodities {
+            let used: Vec<&str> = c.summary.used.iter().map(|(n, _)| n.as_str()).collect();
+            s.push_str(&format!(
+                "  {}: {} from {}",
+                c.commodity,
+                c.path.display(),
+                used.join(", ")
+            ));
+            match &c.validation {
+                Some(v) => s.push_str(&format!(
+                    "; AUC {:.3} on {} occurrences, {:.0} % of them in the top 10 % of the area\n",
+                    v.auc,
+                    v.occurrences,
+                    100.0 * v.capture[1].1
+                )),
+                None => s.push_str("; no occurrences to validate against\n"),
+            }
+        }
+        s.push_str(&format!(
+            "wrote {} files to {} in {:.1} s\n",
+            self.outputs.len(),
+            out.display(),
+            self.seconds
+        ));
+        s
+    }
+}

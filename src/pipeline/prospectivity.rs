@@ -1,0 +1,254 @@
+//! The prospectivity stage: each commodity's model bound to the layers this survey has,
+//! scored over the grid, and validated against the known occurrences of that commodity.
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::commodity::Commodity;
+use crate::engine::{blocks, Engine};
+use crate::error::{Error, Result};
+use crate::evidence::proximity::{write_distance, Features};
+use crate::io::atomic::Staging;
+use crate::io::cog::{CogOptions, LayerMeta};
+use crate::io::layer::GridLayer;
+use crate::io::vector::read_vector;
+use crate::modelspec::{Model, Source};
+use crate::project::{Project, VectorRole};
+use crate::scoring::{score, BoundEvidence, ScoreSummary};
+use crate::validate::{validate, AreaCounts, Validation};
+
+use super::geochem::ElementGrid;
+use super::Plan;
+
+/// What scoring one commodity gave.
+#[derive(Debug, Clone)]
+pub struct CommodityResult {
+    /// The commodity.
+    pub commodity: Commodity,
+    /// The staged score map.
+    pub path: PathBuf,
+    /// Evidence used and how.
+    pub summary: ScoreSummary,
+    /// Evidence the survey could not provide, with the reason.
+    pub dropped: Vec<String>,
+    /// Success rate against the commodity's occurrences (training data), when there are any.
+    pub validation: Option<Validation>,
+}
+
+/// Layers a run has made, by what models ask for.
+pub struct Layers<'a> {
+    /// Ingested raster and vector layers by name.
+    pub ingested: BTreeMap<String, PathBuf>,
+    /// Element grids.
+    pub elements: &'a [ElementGrid],
+    /// Distance layers made so far, by role.
+    pub distances: BTreeMap<VectorRole, PathBuf>,
+}
+
+/// Scores every commodity the project asks for.
+pub fn score_commodities(
+    project: &Project,
+    plan: &Plan,
+    layers: &mut Layers,
+    staging: &Staging,
+    engine: &Engine,
+    cog: &CogOptions,
+) -> Result<Vec<CommodityResult>> {
+    let mut results = Vec::new();
+    for c in project.commodities() {
+        let model = project
+            .model(c)
+            .map_err(|e| Error::input(&project.file, format!("models.{}: {e}", c.id())))?;
+        let (bound, dropped) = bind(&model, project, plan, layers, staging, engine, cog)?;
+        if !dropped.is_empty() {
+            tracing::warn!(
+                "{c}: evidence not in this survey, left out: {}",
+                dropped.join("; ")
+            );
+        }
+        if bound.is_empty() {
+            tracing::warn!("{c}: no evidence in this survey; no prospectivity map");
+            continue;
+        }
+        let path = staging.path(&format!("prospectivity_{}.tif", c.id()))?;
+        let dir = staging.path(&format!("evidence/{}/.keep", c.id()))?;
+        let dir = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let summary = score(&model, &bound, &plan.grid, engine, &dir, &path, cog)?;
+        let occurrences: Vec<(f64, f64)> = plan
+            .occurrences
+            .iter()
+            .filter(|o| o.commodities.contains(&c))
+            .map(|o| (o.x, o.y))
+            .collect();
+        let validation = if occurrences.is_empty() {
+            None
+        } else {
+            validate_map(&path, plan, &occurrences, engine)?
+        };
+        results.push(CommodityResult {
+            commodity: c,
+            path,
+            summary,
+            dropped,
+            validation,
+        });
+    }
+    Ok(results)
+}
+
+/// Finds each evidence layer's raw values among the run's layers (making distance layers as
+/// needed); returns the bound evidence and the reasons for what was dropped.
+fn bind(
+    model: &Model,
+    project: &Project,
+    plan: &Plan,
+    layers: &mut Layers,
+    staging: &Staging,
+    engine: &Engine,
+    cog: &CogOptions,
+) -> Result<(Vec<BoundEvidence>, Vec<String>)> {
+    let mut bound = Vec::new();
+    let mut dropped = Vec::new();
+    for e in &model.evidence {
+        let raw = match &e.source {
+            Source::Proximity(role) => distance_layer(
+                *role, project, plan, layers, staging, engine, cog,
+            )?
+            .ok_or_else(|| format!("{}: no vector layer with role {}", e.name, role.as_str())),
+            Source::Element(el) => layers
+                .elements
+                .iter()
+                .find(|g| &g.element == el)
+                .map(|g| g.path.clone())
+                .ok_or_else(|| format!("{}: no {el} in the samples", e.name)),
+            Source::Raster(names) => names
+                .iter()
+                .find_map(|n| {
+                    project
+                        .rasters
+                        .iter()
+                        .find(|r| r.name.eq_ignore_ascii_case(n))
+                        .and_then(|r| layers.ingested.get(&r.name).cloned())
+                })
+                .ok_or_else(|| format!("{}: no raster named {}", e.name, names.join(" or "))),
+            Source::Classes { layer, .. } => layers
+                .ingested
+                .get(layer)
+                .cloned()
+                .ok_or_else(|| format!("{}: no class layer named {layer}", e.name)),
+        };
+        match raw {
+            Ok(raw) => {
+                let label = raw
+                    .strip_prefix(staging.root())
+                    .unwrap_or(&raw)
+                    .display()
+                    .to_string();
+                bound.push(BoundEvidence {
+                    evidence: e.clone(),
+                    raw,
+                    label,
+                })
+            }
+            Err(reason) => dropped.push(reason),
+        }
+    }
+    Ok((bound, dropped))
+}
+
+/// The distance layer to every feature of `role`, made once per run.
+fn distance_layer(
+    role: VectorRole,
+    project: &Project,
+    plan: &Plan,
+    layers: &mut Layers,
+    staging: &Staging,
+    engine: &Engine,
+    cog: &CogOptions,
+) -> Result<Option<PathBuf>> {
+    if let Some(p) = layers.distances.get(&role) {
+        return Ok(Some(p.clone()));
+    }
+    let sources: Vec<_> = project.vectors.iter().filter(|v| v.role == role).collect();
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let mut geometries = Vec::new();
+    for v in &sources {
+        let data = read_vector(
+            &v.path,
+            v.layer.as_deref(),
+            v.filter.as_deref(),
+            v.crs.as_deref(),
+            &plan.crs,
+        )?;
+        for (i, g) in data.geometries.iter().enumerate() {
+            let geo = g.to_geo().map_err(|e| {
+                Error::input(
+                    &v.path,
+                    format!(
+                        "feature {i}: geometry {} not supported: {e}",
+                        g.geometry_name()
+                    ),
+                )
+            })?;
+            geometries.push(geo);
+        }
+    }
+    let features = Features::new(&geometries);
+    if features.is_empty() {
+        return Ok(None);
+    }
+    let path = staging.path(&format!("evidence/distance_{}.tif", role.as_str()))?;
+    let meta = LayerMeta {
+        description: format!("distance to {} (m)", role.as_str()),
+        inputs: sources
+            .iter()
+            .map(|v| v.path.display().to_string())
+            .collect(),
+        items: vec![(
+            "GEOPROSPECT_PROXIMITY".into(),
+            "distance from cell centres to the nearest feature; 0 inside polygons".into(),
+        )],
+        category_names: Vec::new(),
+    };
+    engine.progress().stage(
+        &format!("distance to {}", role.as_str()),
+        blocks(&plan.grid).len() as u64,
+    );
+    write_distance(&features, &plan.grid, engine, &path, &meta, cog)?;
+    engine.progress().finish();
+    layers.distances.insert(role, path.clone());
+    Ok(Some(path))
+}
+
+/// Success rate of a score map against occurrences (one pass over the map).
+pub fn validate_map(
+    path: &Path,
+    plan: &Plan,
+    occurrences: &[(f64, f64)],
+    engine: &Engine,
+) -> Result<Option<Validation>> {
+    let layer = GridLayer::open(path, &plan.grid)?;
+    let mut scores = Vec::with_capacity(occurrences.len());
+    for &(x, y) in occurrences {
+        let s = match plan.grid.cell_of(x, y) {
+            Some((row, col)) => layer.read_rows(row, 1)?[col] as f64,
+            None => f64::NAN,
+        };
+        scores.push(s);
+    }
+    if scores.iter().all(|s| s.is_nan()) {
+        return Ok(None);
+    }
+    let empty = AreaCounts::new(&scores);
+    let parts = engine.map_blocks(&blocks(&plan.grid), |b| {
+        let mut c = empty.clone();
+        c.add(&layer.read_block(b)?);
+        Ok(c)
+    })?;
+    let mut counts = empty;
+    for p in &parts {
+        counts.merge(p);
+    }
+    validate(&scores, &counts).map(Some)
+}

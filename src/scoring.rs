@@ -1,0 +1,272 @@
+//! Prospectivity scores: a checked [`Model`] evaluated block by block over the analysis grid.
+//!
+//! For each evidence layer the raw values (a distance, an element grid, a raster) are read from
+//! the layer files of the run, its membership thresholds given as percentiles are resolved over
+//! the whole grid in two exact passes, and a last pass computes, block by block, every
+//! membership and the combined score. Memberships are combined within groups, then groups
+//! across (an inference network, Bonham-Carter 1994, ch. 9). A cell where an evidence layer has
+//! no data is scored on the evidence it has (missing evidence is unknown, not unfavourable, as
+//! weights of evidence treats it); a cell with no evidence at all is nodata.
+use std::path::{Path, PathBuf};
+
+use crate::engine::{blocks, Block, Engine};
+use crate::error::{Error, Result};
+use crate::evidence::categorical::ScoreLookup;
+use crate::evidence::membership::{resolve_on_layer, Membership};
+use crate::grid::GridSpec;
+use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
+use crate::io::layer::GridLayer;
+use crate::modelspec::{Evidence, Method, Model, Source};
+
+/// An evidence layer whose source was found, with its raw-value file.
+pub struct BoundEvidence {
+    /// The model's evidence entry.
+    pub evidence: Evidence,
+    /// The file holding its raw values on the analysis grid.
+    pub raw: PathBuf,
+    /// How outputs name that file (relative to the output folder).
+    pub label: String,
+}
+
+/// How a raw block becomes memberships.
+enum Transform {
+    Membership(Membership),
+    Classes(ScoreLookup),
+}
+
+/// What scoring produced, for the summary and the report.
+#[derive(Debug, Clone)]
+pub struct ScoreSummary {
+    /// Evidence used, with its resolved membership function.
+    pub used: Vec<(String, String)>,
+    /// Cells with a score.
+    pub scored_cells: u64,
+}
+
+/// Evaluates `model` over `grid`: writes each membership to `membership_dir/<name>.tif` and
+/// the score to `target`.
+pub fn score(
+    model: &Model,
+    bound: &[BoundEvidence],
+    grid: &GridSpec,
+    engine: &Engine,
+    membership_dir: &Path,
+    target: &Path,
+    cog: &CogOptions,
+) -> Result<ScoreSummary> {
+    if bound.is_empty() {
+        return Err(Error::Internal(format!(
+            "no evidence to score {}",
+            model.commodity
+        )));
+    }
+    let all = blocks(grid);
+    let layers = bound
+        .iter()
+        .map(|b| GridLayer::open(&b.raw, grid))
+        .collect::<Result<Vec<_>>>()?;
+    let mut transforms = Vec::with_capacity(bound.len());
+    let mut used = Vec::with_capacity(bound.len());
+    for (b, layer) in bound.iter().zip(&layers) {
+        let t = match (&b.evidence.source, &b.evidence.membership) {
+            (Source::Classes { scores, .. }, _) => {
+                Transform::Classes(scores.lookup(layer.category_names()))
+            }
+            (_, Some(spec)) => {
+                engine.progress().stage(
+                    &format!("{} {}: thresholds", model.commodity, b.evidence.name),
+                    0,
+                );
+                let m = resolve_on_layer(spec, layer, &all, engine)?;
+                engine.progress().finish();
+                Transform::Membership(m)
+            }
+            (_, None) => {
+                return Err(Error::Internal(format!(
+                    "evidence {} has no membership",
+                    b.evidence.name
+                )))
+            }
+        };
+        let how = match &t {
+            Transform::Membership(m) => m.describe(),
+            Transform::Classes(_) => "class scores".to_string(),
+        };
+        used.push((b.evidence.name.clone(), how));
+        transforms.push(t);
+    }
+    let groups = group_indices(
+        &bound
+            .iter()
+            .map(|b| b.evidence.group.clone())
+            .collect::<Vec<_>>(),
+    );
+    let weights: Vec<f64> = bound.iter().map(|b| b.evidence.weight).collect();
+    let mut writers = bound
+        .iter()
+        .map(|b| {
+            let meta = LayerMeta {
+                description: format!("{} membership: {}", model.commodity, b.evidence.name),
+                inputs: vec![b.label.clone()],
+                ..Default::default()
+            };
+            CogWriter::create(
+                grid,
+                &membership_dir.join(format!("{}.tif", b.evidence.name)),
+                PixelType::Float32,
+                &meta,
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let meta = LayerMeta {
+        description: format!("{} prospectivity", model.commodity),
+        inputs: bound.iter().map(|b| b.label.clone()).collect(),
+        items: vec![("GEOPROSPECT_MODEL".into(), model_description(model))],
+        category_names: Vec::new(),
+    };
+    let mut out = CogWriter::create(grid, target, PixelType::Float32, &meta)?;
+    let mut scored = 0;
+    engine
+        .progress()
+        .stage(&format!("{} score", model.commodity), all.len() as u64);
+    engine.for_each_block(
+        &all,
+        |block| score_block(block, &layers, &transforms, model, &groups, &weights),
+        |block, (memberships, score)| {
+            scored += score.iter().filter(|v| !v.is_nan()).count() as u64;
+            for (w, m) in writers.iter_mut().zip(memberships) {
+                w.write_rows(block.row0, m)?;
+            }
+            out.write_rows(block.row0, score)
+        },
+    )?;
+    engine.progress().finish();
+    for w in writers {
+        w.finish(cog)?;
+    }
+    out.finish(cog)?;
+    Ok(ScoreSummary {
+        used,
+        scored_cells: scored,
+    })
+}
+
+/// Memberships and the score of one block.
+fn score_block(
+    block: &Block,
+    layers: &[GridLayer],
+    transforms: &[Transform],
+    model: &Model,
+    groups: &[Vec<usize>],
+    weights: &[f64],
+) -> Result<(Vec<Vec<f32>>, Vec<f32>)> {
+    let mut memberships = Vec::with_capacity(layers.len());
+    for (layer, t) in layers.iter().zip(transforms) {
+        let m = match t {
+            Transform::Membership(f) => {
+                let mut v = layer.read_block(block)?;
+                f.apply(&mut v);
+                v
+            }
+            Transform::Classes(lookup) => {
+                let codes = layer.read_classes(block.row0, block.rows)?;
+                let mut v = vec![0f32; codes.len()];
+                lookup.apply(&codes, &mut v);
+                v
+            }
+        };
+        memberships.push(m);
+    }
+    let n = memberships.first().map_or(0, Vec::len);
+    let mut score = vec![f32::NAN; n];
+    let mut cell = Vec::with_capacity(layers.len());
+    let mut group_values = Vec::with_capacity(groups.len());
+    let mut group_weights = Vec::with_capacity(groups.len());
+    for (j, s) in score.iter_mut().enumerate() {
+        group_values.clear();
+        group_weights.clear();
+        for g in groups {
+            cell.clear();
+            cell.extend(
+                g.iter()
+                    .map(|&i| memberships[i][j] as f64)
+                    .filter(|v| !v.is_nan()),
+            );
+            if !cell.is_empty() {
+                group_values.push(model.group_op.apply_available(&cell));
+                group_weights.push(g.iter().map(|&i| weights[i]).sum::<f64>());
+            }
+        }
+        if group_values.is_empty() {
+            continue;
+        }
+        *s = match model.method {
+            Method::Fuzzy => model.combine.apply_available(&group_values),
+            Method::Index => {
+                let total: f64 = group_weights.iter().sum();
+                if total > 0.0 {
+                    group_values
+                        .iter()
+                        .zip(&group_weights)
+                        .map(|(v, w)| v * w)
+                        .sum::<f64>()
+                        / total
+                } else {
+                    f64::NAN
+                }
+            }
+        } as f32;
+    }
+    Ok((memberships, score))
+}
+
+/// Indices of the evidence in each group, groups in order of first appearance.
+fn group_indices(groups: &[String]) -> Vec<Vec<usize>> {
+    let mut names: Vec<&String> = Vec::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        match names.iter().position(|n| *n == g) {
+            Some(k) => out[k].push(i),
+            None => {
+                names.push(g);
+                out.push(vec![i]);
+            }
+        }
+    }
+    out
+}
+
+/// One line naming the model, for output metadata.
+pub fn model_description(model: &Model) -> String {
+    let names: Vec<&str> = model.evidence.iter().map(|e| e.name.as_str()).collect();
+    let how = match model.method {
+        Method::Fuzzy => format!("fuzzy {}", model.combine.name()),
+        Method::Index => "index overlay".to_string(),
+    };
+    format!(
+        "{how} of {} (groups by {})",
+        names.join(", "),
+        model.group_op.name()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::fuzzy::FuzzyOp;
+
+    #[test]
+    fn groups_keep_first_appearance_order() {
+        let g = group_indices(&["a".into(), "b".into(), "a".into(), "c".into()]);
+        assert_eq!(g, vec![vec![0, 2], vec![1], vec![3]]);
+    }
+
+    #[test]
+    fn fuzzy_op_on_available_values() {
+        assert_eq!(FuzzyOp::Or.apply_available(&[0.2, 0.7]), 0.7);
+        assert_eq!(FuzzyOp::And.apply_available(&[0.2, 0.7]), 0.2);
+        // Gamma: sum^g · product^(1-g) with sum = 1 - 0.8·0.3 = 0.76, product = 0.14.
+        let g = FuzzyOp::Gamma(0.5).apply_available(&[0.2, 0.7]);
+        assert!((g - (0.76f64 * 0.14).sqrt()).abs() < 1e-12, "{g}");
+    }
+}
