@@ -12,9 +12,17 @@ pub mod samples;
 pub mod table;
 pub mod vector;
 
+/// GDAL's raster block cache when the user has not set `GDAL_CACHEMAX`: GDAL's default is 5 % of
+/// RAM, which a streaming run does not need (each block is read or written once) and which
+/// would otherwise dominate its memory.
+pub const GDAL_CACHE_MB: &str = "256";
+
 /// Routes GDAL's error messages to the log instead of stderr (errors reach the user through
-/// our own one-line messages) and registers the drivers.
+/// our own one-line messages), bounds GDAL's block cache and registers the drivers.
 pub fn gdal_setup() {
+    if std::env::var_os("GDAL_CACHEMAX").is_none() {
+        let _ = gdal::config::set_config_option("GDAL_CACHEMAX", GDAL_CACHE_MB);
+    }
     gdal::DriverManager::register_all();
     gdal::config::set_error_handler(|class, code, msg| {
         tracing::debug!("GDAL {class:?} {code}: {msg}");
