@@ -19,6 +19,7 @@ POINTS=${POINTS:-100000}
 SIZE=${SIZE:-2000}
 RADIUS=${RADIUS:-1500}
 NEIGHBORS=${NEIGHBORS:-12}
+GDAL_THREADS=${THREADS:-ALL_CPUS}
 THREADS=${THREADS:-$(nproc)}
 PY=/usr/bin/python3
 
@@ -77,7 +78,7 @@ for _ in $(seq "${REPEAT:-3}"); do
   best=$("$PY" -c "print(min(${best:-$t}, $t))")
 done
 t1=$(now)
-GDAL_NUM_THREADS=$THREADS gdal_grid -q -ot Float64 -zfield Mo_ppm \
+GDAL_NUM_THREADS=$GDAL_THREADS gdal_grid -q -ot Float64 -zfield Mo_ppm \
   -a "invdistnn:power=2:max_points=$NEIGHBORS:radius=$RADIUS:nodata=-9999" \
   -txe $XMIN $XMAX -tye $YMAX $YMIN -outsize "$SIZE" "$SIZE" \
   "$WORK/points.vrt" "$WORK/gdal.tif"

@@ -50,6 +50,8 @@ pub enum Command {
     Wofe(WofeArgs),
     /// Logistic regression of deposits against evidence layers (CSV of coefficients).
     Logistic(LogisticArgs),
+    /// Success-rate curve, AUC, capture and prediction-area plot of a score map against deposits.
+    Validate(ValidateArgs),
 }
 
 /// `geoprospect anomalies`.
@@ -320,7 +322,7 @@ pub struct DepositArgs {
     #[arg(long)]
     pub y: Option<String>,
     /// CRS of a CSV deposit file (or of a file without one).
-    #[arg(long)]
+    #[arg(long, alias = "points-crs")]
     pub deposits_crs: Option<String>,
     /// OGR layer of the deposit file.
     #[arg(long)]
@@ -374,4 +376,17 @@ pub struct LogisticArgs {
     /// Output CSV of coefficients.
     #[arg(long, short)]
     pub out: PathBuf,
+}
+
+/// `geoprospect validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Score map (higher is more prospective) on a north-up grid.
+    pub score: PathBuf,
+    #[command(flatten)]
+    pub deposit: DepositArgs,
+    /// Success-rate curve CSV; the P-A table and the figures go beside it
+    /// (<stem>_pa.csv, <stem>_summary.csv).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
 }

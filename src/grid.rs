@@ -42,9 +42,19 @@ impl GridSpec {
         let cells = |span: f64| ((span / res) - 1e-9).ceil().max(1.0);
         let (w, h) = (cells(xmax - xmin), cells(ymax - ymin));
         if w * h > MAX_CELLS as f64 || w > i32::MAX as f64 || h > i32::MAX as f64 {
+            // Absurd sizes in scientific notation, not 300 digits.
+            let count = |v: f64| {
+                if v < 1e12 {
+                    format!("{v}")
+                } else {
+                    format!("{v:.2e}")
+                }
+            };
             return Err(Error::param(format!(
-                "the grid would be {w} x {h} cells at resolution {res}, more than the limit of \
-                 {MAX_CELLS} cells: check the resolution and extent units"
+                "the grid would be {} x {} cells at resolution {res}, more than the limit of \
+                 {MAX_CELLS} cells: check the resolution and extent units",
+                count(w),
+                count(h)
             )));
         }
         Ok(GridSpec {

@@ -13,5 +13,6 @@ pub mod modelspec;
 pub mod pipeline;
 pub mod progress;
 pub mod project;
+pub mod report;
 pub mod scoring;
 pub mod validate;

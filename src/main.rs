@@ -25,12 +25,47 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&cli.global);
-    match execute(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    // A panic prints as one line, `error: internal error: ... at file:line`, without the
+    // backtrace hint (the parameter's type is not named: it changed name in Rust 1.81).
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error: {}{at} (a bug: please report it)",
+            message.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }));
+    // A panic is a bug, but the user still gets one `error:` line and exit code 1, and
+    // unwinding drops the staging folder and the lock of a run.
+    match std::panic::catch_unwind(move || execute(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+/// Writes what the user asked to see. A reader that went away (`| head`) ends the output
+/// quietly; any other failure (`> /dev/full`) is an error, not a panic.
+fn stdout(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::output(
+            "standard output",
+            format!("cannot write: {e}"),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -85,7 +120,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 &options,
             )?;
             if !cli.global.quiet {
-                print!("{}", summary.render(&args.out));
+                stdout(&summary.render(&args.out))?;
             }
             Ok(())
         }
@@ -108,7 +143,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 &options,
             )?;
             if !cli.global.quiet {
-                print!("{}", summary.render());
+                stdout(&summary.render())?;
             }
             match summary.failed() {
                 0 => Ok(()),
@@ -129,7 +164,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 args.y.as_deref(),
                 args.encoding.as_deref(),
             )?;
-            print!("{text}");
+            stdout(&text)?;
             Ok(())
         }
         Command::Grid(args) => {
@@ -167,7 +202,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 &engine(threads, cli.global.quiet)?,
             )?;
             if !cli.global.quiet {
-                print!("{summary}");
+                stdout(&summary)?;
             }
             Ok(())
         }
@@ -184,7 +219,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             };
             let report = run_anomalies(&request, &engine(threads, cli.global.quiet)?)?;
             if !cli.global.quiet {
-                print!("{}", report.render());
+                stdout(&report.render())?;
             }
             Ok(())
         }
@@ -192,11 +227,12 @@ fn execute(cli: Cli) -> Result<(), Error> {
         | Command::Membership(_)
         | Command::Overlay(_)
         | Command::Wofe(_)
-        | Command::Logistic(_) => {
+        | Command::Logistic(_)
+        | Command::Validate(_) => {
             let quiet = cli.global.quiet;
             let summary = evidence_command(cli.command, &engine(threads, quiet)?, threads)?;
             if !quiet {
-                println!("{summary}");
+                stdout(&format!("{summary}\n"))?;
             }
             Ok(())
         }
@@ -387,6 +423,20 @@ fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result
                 },
                 engine,
             )
+        }
+        Command::Validate(a) => {
+            use geoprospect::report::validate_cmd::{run_validate, ValidateRequest};
+            let (source, commodity) = deposits(a.deposit)?;
+            let report = run_validate(
+                &ValidateRequest {
+                    score: &a.score,
+                    deposits: source,
+                    commodity,
+                    out: a.out.as_deref(),
+                },
+                engine,
+            )?;
+            Ok(report.render().trim_end().to_string())
         }
         _ => Err(Error::Internal("not an evidence command".into())),
     }

@@ -69,6 +69,69 @@ pub struct Project {
     /// Models per commodity (`[models.ree]`), overriding the presets.
     #[serde(default, skip_serializing)]
     pub models: BTreeMap<Commodity, crate::modelspec::ModelSpec>,
+    /// How target zones are cut from the score maps (`[targets]`).
+    #[serde(default)]
+    pub targets: TargetSettings,
+}
+
+/// The `[targets]` table: which cells of a score map make target zones.
+///
+/// `top_area` (default 0.05 when neither is given) keeps the highest-scoring fraction of the
+/// scored area: cells scoring at least the `1 - top_area` quantile of the valid cells (exact,
+/// numpy's linear interpolation); `min_score` keeps cells scoring at least that value. Zones
+/// (8-connected) of fewer than `min_cells` cells are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSettings {
+    /// Fraction of the scored area to keep, in (0, 1].
+    pub top_area: Option<f64>,
+    /// Lowest score kept, in [0, 1].
+    pub min_score: Option<f64>,
+    /// Smallest zone kept, in cells.
+    #[serde(default = "default_min_cells")]
+    pub min_cells: usize,
+}
+
+/// Default `[targets] top_area`.
+pub const DEFAULT_TOP_AREA: f64 = 0.05;
+
+fn default_min_cells() -> usize {
+    4
+}
+
+impl Default for TargetSettings {
+    fn default() -> Self {
+        TargetSettings {
+            top_area: None,
+            min_score: None,
+            min_cells: default_min_cells(),
+        }
+    }
+}
+
+impl TargetSettings {
+    /// Checks the ranges; `top_area` and `min_score` exclude each other.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.top_area.is_some() && self.min_score.is_some() {
+            return Err("targets: give top_area or min_score, not both".into());
+        }
+        if let Some(a) = self
+            .top_area
+            .filter(|a| !(a.is_finite() && *a > 0.0 && *a <= 1.0))
+        {
+            return Err(format!("targets.top_area must be in (0, 1], got {a}"));
+        }
+        if let Some(s) = self
+            .min_score
+            .filter(|s| !(s.is_finite() && (0.0..=1.0).contains(s)))
+        {
+            return Err(format!("targets.min_score must be in [0, 1], got {s}"));
+        }
+        if self.min_cells == 0 {
+            return Err("targets.min_cells must be at least 1".into());
+        }
+        Ok(())
+    }
 }
 
 /// Interpolation methods for element grids.
@@ -435,9 +498,17 @@ impl Project {
         }
         for (name, expr) in &g.derived {
             check_name(name, "geochem.derived name")?;
+            // A derived variable named like an element (or TREO) would stand beside the gridded
+            // element under the same name, and models asking for the element would get either.
+            if name == "TREO" || crate::geochem::elements::element(name).is_some() {
+                return Err(format!(
+                    "geochem.derived.{name}: {name:?} is the name of a gridded element; choose another name"
+                ));
+            }
             crate::geochem::derived::parse_expression(expr)
                 .map_err(|e| format!("geochem.derived.{name}: {e}"))?;
         }
+        self.targets.check()?;
         for (c, m) in &self.models {
             crate::modelspec::preset(*c)
                 .overridden_by(m)
@@ -581,6 +652,27 @@ extent = [0.0, 0.0, 1000.0, 2000.0]
             format!("{MINIMAL}\n[[vectors]]\npath = \"b.shp\"\nname = \"x\"\nrole = \"volcano\"\n");
         let err = Project::parse(&text, Path::new(".")).unwrap_err();
         assert!(err.contains("volcano"), "{err}");
+    }
+
+    #[test]
+    fn targets_table_defaults_and_checks() {
+        let p = Project::parse(MINIMAL, Path::new(".")).unwrap();
+        assert_eq!(p.targets, TargetSettings::default());
+        assert_eq!(p.targets.min_cells, 4);
+        let text = format!("{MINIMAL}\n[targets]\nmin_score = 0.7\nmin_cells = 10\n");
+        let p = Project::parse(&text, Path::new(".")).unwrap();
+        assert_eq!((p.targets.min_score, p.targets.min_cells), (Some(0.7), 10));
+        for (bad, word) in [
+            ("top_area = 0.1\nmin_score = 0.5", "not both"),
+            ("top_area = 1.5", "top_area"),
+            ("min_score = -1.0", "min_score"),
+            ("min_cells = 0", "min_cells"),
+            ("top_aera = 0.1", "top_aera"),
+        ] {
+            let text = format!("{MINIMAL}\n[targets]\n{bad}\n");
+            let err = Project::parse(&text, Path::new(".")).unwrap_err();
+            assert!(err.contains(word), "{bad}: {err}");
+        }
     }
 
     #[test]

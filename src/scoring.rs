@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::engine::{blocks, Block, Engine};
 use crate::error::{Error, Result};
 use crate::evidence::categorical::ScoreLookup;
-use crate::evidence::membership::{resolve_on_layer, Membership};
+use crate::evidence::membership::{layer_percentiles, Membership};
 use crate::grid::GridSpec;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::layer::GridLayer;
@@ -41,10 +41,18 @@ pub struct ScoreSummary {
     pub used: Vec<(String, String)>,
     /// Cells with a score.
     pub scored_cells: u64,
+    /// Evidence left out because its layer gives no usable percentile thresholds (no data on
+    /// the grid, or percentiles that coincide as on a constant layer), with the reason.
+    pub left_out: Vec<String>,
 }
 
 /// Evaluates `model` over `grid`: writes each membership to `membership_dir/<name>.tif` and
 /// the score to `target`.
+///
+/// Evidence whose membership thresholds are percentiles that the layer cannot give (a layer
+/// with no data on the grid, or one where they coincide, as on a constant layer of values all
+/// below detection) is left out with a warning: survey data, not the model, is at fault, and
+/// the other evidence still scores. `None` when no evidence is left.
 pub fn score(
     model: &Model,
     bound: &[BoundEvidence],
@@ -53,7 +61,7 @@ pub fn score(
     membership_dir: &Path,
     target: &Path,
     cog: &CogOptions,
-) -> Result<ScoreSummary> {
+) -> Result<Option<ScoreSummary>> {
     if bound.is_empty() {
         return Err(Error::Internal(format!(
             "no evidence to score {}",
@@ -67,19 +75,39 @@ pub fn score(
         .collect::<Result<Vec<_>>>()?;
     let mut transforms = Vec::with_capacity(bound.len());
     let mut used = Vec::with_capacity(bound.len());
-    for (b, layer) in bound.iter().zip(&layers) {
+    let mut kept = Vec::with_capacity(bound.len());
+    let mut left_out = Vec::new();
+    for (i, (b, layer)) in bound.iter().zip(&layers).enumerate() {
         let t = match (&b.evidence.source, &b.evidence.membership) {
             (Source::Classes { scores, .. }, _) => {
                 Transform::Classes(scores.lookup(layer.category_names()))
+            }
+            (_, Some(spec)) if spec.percentiles().is_empty() => {
+                Transform::Membership(spec.resolve(&[])?)
             }
             (_, Some(spec)) => {
                 engine.progress().stage(
                     &format!("{} {}: thresholds", model.commodity, b.evidence.name),
                     0,
                 );
-                let m = resolve_on_layer(spec, layer, &all, engine)?;
+                let values = layer_percentiles(&spec.percentiles(), layer, &all, engine)?;
                 engine.progress().finish();
-                Transform::Membership(m)
+                let resolved = match values {
+                    None => Err("no data on the analysis grid".to_string()),
+                    Some(v) => spec.resolve(&v).map_err(|e| e.to_string()),
+                };
+                match resolved {
+                    Ok(m) => Transform::Membership(m),
+                    Err(reason) => {
+                        tracing::warn!(
+                            "{}: evidence {} left out: {reason}",
+                            model.commodity,
+                            b.evidence.name
+                        );
+                        left_out.push(format!("{}: {reason}", b.evidence.name));
+                        continue;
+                    }
+                }
             }
             (_, None) => {
                 return Err(Error::Internal(format!(
@@ -94,7 +122,18 @@ pub fn score(
         };
         used.push((b.evidence.name.clone(), how));
         transforms.push(t);
+        kept.push(i);
     }
+    if kept.is_empty() {
+        return Ok(None);
+    }
+    let bound: Vec<&BoundEvidence> = kept.iter().map(|&i| &bound[i]).collect();
+    let layers: Vec<GridLayer> = layers
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| kept.contains(i))
+        .map(|(_, l)| l)
+        .collect();
     let groups = group_indices(
         &bound
             .iter()
@@ -145,10 +184,11 @@ pub fn score(
         w.finish(cog)?;
     }
     out.finish(cog)?;
-    Ok(ScoreSummary {
+    Ok(Some(ScoreSummary {
         used,
         scored_cells: scored,
-    })
+        left_out,
+    }))
 }
 
 /// Memberships and the score of one block.

@@ -189,6 +189,166 @@ fn pa_intersection(descending: &[f64], curve: &[(f64, f64)]) -> Option<(f64, f64
         .map(|&(t, p, _)| (t, p))
 }
 
+/// One row of a success-rate curve: after the cells scoring at least `threshold` (`None` for
+/// the start, before any cell, and for a closing (1, 1) point below the lowest deposit score),
+/// `area_fraction` of the area holds `deposit_fraction` of the deposits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurveRow {
+    /// Fraction of the scored area with a score `>= threshold`.
+    pub area_fraction: f64,
+    /// Fraction of the deposits on those cells.
+    pub deposit_fraction: f64,
+    /// The score level.
+    pub threshold: Option<f64>,
+}
+
+/// The curve of `v` with the score level of each point; `occurrence_scores` are the scores
+/// `v` was computed from (NaN for deposits on nodata).
+pub fn curve_rows(v: &Validation, occurrence_scores: &[f64]) -> Vec<CurveRow> {
+    let mut distinct: Vec<f64> = occurrence_scores
+        .iter()
+        .copied()
+        .filter(|s| !s.is_nan())
+        .collect();
+    distinct.sort_by(|a, b| b.total_cmp(a));
+    distinct.dedup();
+    v.curve
+        .iter()
+        .enumerate()
+        .map(|(j, &(a, d))| CurveRow {
+            area_fraction: a,
+            deposit_fraction: d,
+            threshold: j.checked_sub(1).and_then(|k| distinct.get(k).copied()),
+        })
+        .collect()
+}
+
+/// One row of a prediction-area (P-A) plot (Yousefi & Carranza 2015): at a score level, the
+/// prediction rate (fraction of deposits scoring `>=` it) against the fraction of the area
+/// scoring `>=` it; the P-A plot draws the rate and `1 - area_fraction` against the level, and
+/// they cross where `rate = 1 - area_fraction`. `normalized_density` = rate / area fraction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PaRow {
+    /// The score level.
+    pub threshold: f64,
+    /// Fraction of deposits scoring `>=` the level.
+    pub prediction_rate: f64,
+    /// Fraction of the area scoring `>=` the level.
+    pub area_fraction: f64,
+    /// `1 - area_fraction`.
+    pub area_complement: f64,
+    /// `prediction_rate / area_fraction`.
+    pub normalized_density: f64,
+}
+
+/// The P-A table: one row per curve point with a score level, highest level first.
+pub fn pa_rows(curve: &[CurveRow]) -> Vec<PaRow> {
+    curve
+        .iter()
+        .filter_map(|r| {
+            r.threshold.map(|t| PaRow {
+                threshold: t,
+                prediction_rate: r.deposit_fraction,
+                area_fraction: r.area_fraction,
+                area_complement: 1.0 - r.area_fraction,
+                normalized_density: if r.area_fraction > 0.0 {
+                    r.deposit_fraction / r.area_fraction
+                } else {
+                    f64::NAN
+                },
+            })
+        })
+        .collect()
+}
+
+/// A number for CSV: shortest round-trip text, empty for NaN.
+pub fn csv_number(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        String::new()
+    }
+}
+
+/// Writes the curve as CSV: `area_fraction,deposit_fraction,score_threshold` (empty threshold
+/// for the start and a closing point).
+pub fn write_curve_csv<W: std::io::Write>(rows: &[CurveRow], out: W) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["area_fraction", "deposit_fraction", "score_threshold"])?;
+    for r in rows {
+        w.write_record([
+            csv_number(r.area_fraction),
+            csv_number(r.deposit_fraction),
+            r.threshold.map_or(String::new(), csv_number),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes the P-A table as CSV: `score_threshold,prediction_rate,area_fraction,
+/// one_minus_area_fraction,normalized_density`.
+pub fn write_pa_csv<W: std::io::Write>(rows: &[PaRow], out: W) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "score_threshold",
+        "prediction_rate",
+        "area_fraction",
+        "one_minus_area_fraction",
+        "normalized_density",
+    ])?;
+    for r in rows {
+        w.write_record([
+            csv_number(r.threshold),
+            csv_number(r.prediction_rate),
+            csv_number(r.area_fraction),
+            csv_number(r.area_complement),
+            csv_number(r.normalized_density),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The figures of a validation as `metric,value` rows: `deposits`, `auc`, `capture_5`,
+/// `capture_10`, `capture_20` (fractions of deposits in the top 5/10/20 % of the area),
+/// `pa_threshold`, `pa_prediction_rate` (the P-A intersection; empty when the curves do not
+/// cross).
+pub fn summary_rows(v: &Validation) -> Vec<(String, String)> {
+    let mut rows = vec![
+        ("deposits".to_string(), v.occurrences.to_string()),
+        ("auc".into(), csv_number(v.auc)),
+    ];
+    for (a, c) in v.capture {
+        rows.push((format!("capture_{}", (a * 100.0).round()), csv_number(c)));
+    }
+    let (t, p) = v.pa_intersection.unwrap_or((f64::NAN, f64::NAN));
+    rows.push(("pa_threshold".into(), csv_number(t)));
+    rows.push(("pa_prediction_rate".into(), csv_number(p)));
+    rows
+}
+
+/// The figures of a validation in one line: AUC, captures and the P-A intersection.
+pub fn describe(v: &Validation) -> String {
+    let mut s = format!(
+        "AUC {:.3} on {} deposits; captured in the top 5/10/20 % of the area: {:.0} / {:.0} / {:.0} %",
+        v.auc,
+        v.occurrences,
+        100.0 * v.capture[0].1,
+        100.0 * v.capture[1].1,
+        100.0 * v.capture[2].1
+    );
+    match v.pa_intersection {
+        Some((t, p)) => s.push_str(&format!(
+            "; P-A intersection at score {t:.4}: {:.0} % of the deposits in {:.0} % of the area",
+            100.0 * p,
+            100.0 * (1.0 - p)
+        )),
+        None => s.push_str("; the P-A curves do not cross"),
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +408,36 @@ mod tests {
             t > 10.0 && t < 99.0 && share > 0.0 && share < 1.0,
             "{t} {share}"
         );
+    }
+
+    #[test]
+    fn curve_and_pa_tables_carry_the_score_levels() {
+        // 10 cells 0.1 .. 1.0; deposits on 1.0, 0.8 and 0.8, and one on nodata.
+        let cells: Vec<f32> = (1..=10).map(|i| i as f32 / 10.0).collect();
+        let occ = [1.0f32 as f64, 0.8f32 as f64, 0.8f32 as f64, f64::NAN];
+        let v = validate(&occ, &counts(&cells, &occ)).unwrap();
+        let rows = curve_rows(&v, &occ);
+        // (0, 0); 1 cell >= 1.0 holds 1 of 3; 3 cells >= 0.8 hold 3 of 3; (1, 1).
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[0].threshold, None);
+        assert_eq!(rows[1].threshold, Some(1.0));
+        assert!((rows[1].area_fraction - 0.1).abs() < 1e-12);
+        assert!((rows[1].deposit_fraction - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(rows[2].threshold, Some(0.8f32 as f64));
+        assert!((rows[2].area_fraction - 0.3).abs() < 1e-12);
+        assert_eq!((rows[3].area_fraction, rows[3].threshold), (1.0, None));
+        let pa = pa_rows(&rows);
+        assert_eq!(pa.len(), 2);
+        assert!((pa[1].normalized_density - 1.0 / 0.3).abs() < 1e-12);
+        let mut text = Vec::new();
+        write_curve_csv(&rows, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.starts_with("area_fraction,deposit_fraction,score_threshold\n0,0,\n"));
+        assert!(text.ends_with("1,1,\n"), "{text}");
+        let s = summary_rows(&v);
+        assert_eq!(s[0], ("deposits".to_string(), "3".to_string()));
+        assert_eq!(s[3].0, "capture_10");
+        assert!(describe(&v).starts_with("AUC "));
     }
 
     #[test]

@@ -451,6 +451,24 @@ pub fn resolve_on_layer(
     if ps.is_empty() {
         return spec.resolve(&[]);
     }
+    let values = layer_percentiles(&ps, layer, grid_blocks, engine)?.ok_or_else(|| {
+        Error::input(
+            layer.path(),
+            "the layer has no valid cells to take percentiles of",
+        )
+    })?;
+    spec.resolve(&values)
+        .map_err(|e| Error::input(layer.path(), e.to_string()))
+}
+
+/// The percentiles `ps` (each in [0, 100]) of the layer's valid cells, in two exact passes over
+/// `grid_blocks`; `None` when the layer has no valid cell.
+pub fn layer_percentiles(
+    ps: &[f64],
+    layer: &GridLayer,
+    grid_blocks: &[Block],
+    engine: &Engine,
+) -> Result<Option<Vec<f64>>> {
     let mut pass1 = QuantilePass1::default();
     let progress = engine.progress();
     progress.stage("percentiles, pass 1", grid_blocks.len() as u64);
@@ -467,8 +485,11 @@ pub fn resolve_on_layer(
         },
     )?;
     progress.finish();
+    if pass1.count() == 0 {
+        return Ok(None);
+    }
     let plan = pass1
-        .plan(&ps)
+        .plan(ps)
         .map_err(|e| Error::input(layer.path(), e.to_string()))?;
     let mut pass2 = plan.pass2();
     progress.stage("percentiles, pass 2", grid_blocks.len() as u64);
@@ -485,9 +506,7 @@ pub fn resolve_on_layer(
         },
     )?;
     progress.finish();
-    let values = plan.finish(&pass2);
-    spec.resolve(&values)
-        .map_err(|e| Error::input(layer.path(), e.to_string()))
+    Ok(Some(plan.finish(&pass2)))
 }
 
 /// `geoprospect membership`: applies a membership function to a layer; returns a summary.

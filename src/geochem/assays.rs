@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 
 use super::censored::{parse_assay, Assay, AssayError, Substitution};
 use super::columns::{detect_columns, ColumnError, ColumnOptions, ColumnSpec};
-use crate::io::table::TextTable;
+use crate::io::table::{Row, TextTable};
 
 /// Settings for [`parse_assays`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -116,8 +116,9 @@ impl AssayTableError {
 /// ```
 /// use geoprospect::geochem::assays::{parse_assays, AssayOptions};
 /// use geoprospect::geochem::censored::Assay;
+/// use geoprospect::io::table::Row;
 /// let headers = vec!["ID".to_string(), "Au_ppb".to_string(), "Fe2O3".to_string()];
-/// let rows = vec![vec!["A".to_string(), "<5".to_string(), "10".to_string()]];
+/// let rows = vec![Row::new(["A", "<5", "10"]).unwrap()];
 /// let cols = parse_assays(&headers, &rows, false, &AssayOptions::default()).unwrap();
 /// assert_eq!(cols[0].values, [Assay::Censored { limit: 0.005 }]);
 /// assert_eq!(cols[0].n_censored, 1);
@@ -126,7 +127,7 @@ impl AssayTableError {
 /// ```
 pub fn parse_assays(
     headers: &[String],
-    rows: &[Vec<String>],
+    rows: &[Row],
     decimal_comma: bool,
     opts: &AssayOptions,
 ) -> Result<Vec<ElementColumn>, AssayTableError> {
@@ -260,7 +261,7 @@ pub fn read_detection_limits(
     let mut first_row: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, row) in table.rows.iter().enumerate() {
         let (row_no, line) = (i + 1, table.lines.get(i).copied().unwrap_or(0));
-        let cell = |c: usize| row.get(c).map_or("", String::as_str);
+        let cell = |c: usize| row.get(c).unwrap_or_default();
         let (variable, text) = (cell(name_col), cell(limit_col));
         if text.is_empty() {
             continue;
@@ -381,7 +382,7 @@ mod tests {
             e.to_string(),
             "column \"Mo_ppm\", row 2: \"abc\" is not a number"
         );
-        let rows = vec![vec!["1".to_string()]];
+        let rows = vec![Row::new(["1"]).unwrap()];
         let e = parse_assays(&t.headers, &rows, false, &AssayOptions::default()).unwrap_err();
         assert_eq!(e.to_string(), "row 1 has 1 fields, expected 2");
         let mut opts = AssayOptions::default();
@@ -442,7 +443,7 @@ mod tests {
             let Some(col) = cols.iter().find(|c| c.spec.column == row[name]) else {
                 continue;
             };
-            assert_eq!(col.n_censored.to_string(), row[count], "{}", row[name]);
+            assert_eq!(col.n_censored.to_string(), &row[count], "{}", &row[name]);
             checked += 1;
         }
         assert_eq!(checked, 52); // 54 limits, minus LOI and pH

@@ -259,7 +259,13 @@ pub fn parse_formula(formula: &str) -> Result<Vec<(&'static Element, u32)>, Form
             });
         };
         match parts.iter_mut().find(|(p, _)| p.z == e.z) {
-            Some((_, n)) => *n += count,
+            // A repeated symbol whose counts overflow (`C4000000000C1000000000`, found by
+            // fuzzing column headers) is not a formula.
+            Some((_, n)) => {
+                *n = n
+                    .checked_add(count)
+                    .ok_or_else(|| syntax(digits_start + 1))?
+            }
             None => parts.push((e, count)),
         }
     }
@@ -364,6 +370,23 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol
+    }
+
+    /// Found by fuzzing `columns::parse_header` (`fuzz/`, target `assay_cell`): the counts of
+    /// a repeated symbol were summed in a `u32` that overflowed (a panic in debug builds, a
+    /// wrong formula in release builds).
+    #[test]
+    fn repeated_symbol_counts_that_overflow_are_a_syntax_error() {
+        let e = parse_formula("C4000000000C1000000000").unwrap_err();
+        assert_eq!(
+            e,
+            FormulaError::Syntax {
+                formula: "C4000000000C1000000000".into(),
+                position: 13
+            }
+        );
+        assert!(crate::geochem::columns::parse_header("C4000000000C1000000000_ppm").is_none());
+        assert_eq!(parse_formula("C2C3").unwrap()[0].1, 5);
     }
 
     #[test]

@@ -194,6 +194,14 @@ impl AtomicFile {
         if !parent.is_dir() {
             return Err(Error::output(target, "the output folder does not exist"));
         }
+        // The finished file is renamed over the target: never over a device (`/dev/full`), a
+        // pipe or a folder, which the rename would replace or fail on after all the work.
+        if target.metadata().is_ok_and(|m| !m.is_file()) {
+            return Err(Error::output(
+                target,
+                "exists and is not a regular file (a folder, device or pipe): give a file name",
+            ));
+        }
         let name = target
             .file_name()
             .ok_or_else(|| Error::output(target, "not a file name"))?

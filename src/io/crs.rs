@@ -102,9 +102,34 @@ impl Crs {
     }
 
     fn projjson(&self) -> std::result::Result<String, String> {
-        self.srs
+        let json = self
+            .srs
             .to_projjson()
-            .map_err(|_| format!("CRS {:?} cannot be used by PROJ", self.source))
+            .map_err(|_| format!("CRS {:?} cannot be used by PROJ", self.source))?;
+        // PROJ writes PROJJSON for any CRS it can parse, even one whose projection method it
+        // does not implement (a WKT with `PROJECTION["Some_Unknown_Method"]`); such a CRS only
+        // fails when points are transformed, and GDAL's warper then skips every block and leaves
+        // zeros. A projection PROJ implements always has a PROJ string: ask for one.
+        if self.srs.is_projected() && self.srs.to_proj4().is_err() {
+            let method = match self.srs.get_attr_value("PROJECTION", 0) {
+                Ok(Some(m)) => format!(" {m:?}"),
+                _ => String::new(),
+            };
+            return Err(format!(
+                "CRS {:?} cannot be used by PROJ: PROJ does not implement its projection method{method}",
+                short(&self.source),
+            ));
+        }
+        Ok(json)
+    }
+}
+
+/// A CRS definition shortened for messages (a WKT is hundreds of characters).
+fn short(text: &str) -> String {
+    let t = crate::io::raster::one_line(text);
+    match t.char_indices().nth(80) {
+        Some((i, _)) => format!("{}...", &t[..i]),
+        None => t,
     }
 }
 

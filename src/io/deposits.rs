@@ -62,8 +62,8 @@ pub fn read_deposits(src: &DepositSource, analysis: &Crs) -> Result<Vec<Occurren
         .map(|(row, &(x, y))| Occurrence {
             x,
             y,
-            name: ni.map(|i| row[i].clone()).unwrap_or_default(),
-            commodity_text: row[ci].clone(),
+            name: ni.map(|i| row[i].to_string()).unwrap_or_default(),
+            commodity_text: row[ci].to_string(),
             commodities: Commodity::mentioned_in(&row[ci]),
         })
         .collect())

@@ -10,7 +10,7 @@ use gdal::vector::LayerAccess;
 
 use crate::error::{Error, Result};
 use crate::io::crs::{Crs, Transformer};
-use crate::io::table::{read_table, TableOptions, TextTable};
+use crate::io::table::{read_table, Row, TableOptions, TextTable};
 use crate::io::vector::open_vector;
 
 /// How to find and read the points of one file.
@@ -185,17 +185,15 @@ fn read_ogr(path: &Path, src: &PointSource, analysis: &Crs) -> Result<PointTable
         let (x, y, _) = geom.get_point(0);
         let p = locate(x, y, &source, &transform)
             .map_err(|m| Error::input(path, format!("feature {id}: {m}")))?;
-        rows.push(
-            (0..headers.len())
-                .map(|f| {
-                    feature
-                        .field_as_string(f)
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default()
-                })
-                .collect(),
-        );
+        let row = Row::new((0..headers.len()).map(|f| {
+            feature
+                .field_as_string(f)
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        }))
+        .ok_or_else(|| Error::input(path, format!("feature {id}: attributes over 4 GiB")))?;
+        rows.push(row);
         lines.push(id);
         xy.push(p);
     }

@@ -91,27 +91,32 @@ pub fn ingest_raster(
             format!("band {} requested but the file has {bands}", src.band),
         ));
     }
-    let file_crs = dataset_crs(&ds, path)?;
+    // A CRS in the project wins, also over one in the file that PROJ cannot use.
+    let file_crs = dataset_crs(&ds, path);
     let crs = match (&src.crs, file_crs) {
         (Some(text), file) => {
             let given = Crs::parse(text).map_err(|m| Error::input(path, format!("crs: {m}")))?;
-            if let Some(f) = file.filter(|f| !f.same_as(&given)) {
-                tracing::warn!(
+            match file {
+                Ok(Some(f)) if !f.same_as(&given) => tracing::warn!(
                     "{}: the file says {}, the project says {}; using the project's",
                     path.display(),
                     f.label(),
                     given.label()
-                );
+                ),
+                Err(e) => tracing::warn!("{e}; using the project's {}", given.label()),
+                _ => {}
             }
             given
         }
-        (None, Some(f)) => f,
-        (None, None) => {
-            return Err(Error::input(
-                path,
-                "the file has no CRS: add `crs = \"EPSG:...\"` to its [[rasters]] entry",
-            ))
-        }
+        (None, file) => match file? {
+            Some(f) => f,
+            None => {
+                return Err(Error::input(
+                    path,
+                    "the file has no CRS: add `crs = \"EPSG:...\"` to its [[rasters]] entry",
+                ))
+            }
+        },
     };
     let gt = ds
         .geo_transform()
@@ -364,9 +369,12 @@ pub fn describe(path: &Path) -> Result<String> {
         ds.driver().short_name(),
         ds.raster_count()
     );
-    match dataset_crs(&ds, path)? {
-        Some(c) => out.push_str(&format!("crs: {}\n", c.label())),
-        None => out.push_str("crs: none (set `crs` in the project)\n"),
+    match dataset_crs(&ds, path) {
+        Ok(Some(c)) => out.push_str(&format!("crs: {}\n", c.label())),
+        Ok(None) => out.push_str("crs: none (set `crs` in the project)\n"),
+        // Describe the file anyway: this is what the user needs to see.
+        Err(Error::Input { message, .. }) => out.push_str(&format!("crs: unusable: {message}\n")),
+        Err(e) => return Err(e),
     }
     match ds.geo_transform() {
         Ok(gt) => {

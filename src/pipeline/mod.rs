@@ -8,11 +8,16 @@
 //! 2. [`points`]: samples and occurrences in the analysis CRS (`points/`);
 //! 3. [`geochem`]: element grids (`geochem/`);
 //! 4. [`prospectivity`]: evidence memberships and scores per commodity (`evidence/`,
-//!    `prospectivity_<c>.tif`), validated against the occurrences.
+//!    `prospectivity_<c>.tif`), validated against the occurrences;
+//! 5. [`outputs`]: target zones, samples as GeoJSON and a cross-validation per commodity
+//!    ([`crossval`]), then `manifest.json` over every staged file.
+pub mod crossval;
 pub mod geochem;
 pub mod ingest;
+pub mod outputs;
 pub mod points;
 pub mod prospectivity;
+pub mod report;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -60,6 +65,10 @@ pub struct RunSummary {
     pub outputs: Vec<PathBuf>,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Targets, samples files and cross-validation (the outputs stage).
+    pub products: outputs::Products,
+    /// `(stage, seconds)` in run order.
+    pub timings: Vec<(String, f64)>,
 }
 
 /// Everything read and checked before writing: the plan of a run.
@@ -131,7 +140,14 @@ pub fn run(
     options: &RunOptions,
 ) -> Result<RunSummary> {
     let start = Instant::now();
+    let mut timings: Vec<(String, f64)> = Vec::new();
+    let mut lap = Instant::now();
+    let mark = |stage: &str, timings: &mut Vec<(String, f64)>, lap: &mut Instant| {
+        timings.push((stage.to_string(), lap.elapsed().as_secs_f64()));
+        *lap = Instant::now();
+    };
     let plan = plan(project)?;
+    mark("plan", &mut timings, &mut lap);
     let staging = Staging::new(out)?;
     // Layers one after another; within a layer, blocks in parallel on the engine's workers,
     // each with its own GDAL handles.
@@ -150,6 +166,7 @@ pub fn run(
         layers.push(line);
         ingested.insert(task.name().to_string(), target);
     }
+    mark("ingest", &mut timings, &mut lap);
     let mut sample_lines = Vec::new();
     for set in &plan.samples {
         write_samples_csv(
@@ -174,7 +191,9 @@ pub fn run(
             &staging.path("points/occurrences.csv")?,
         )?;
     }
+    mark("points", &mut timings, &mut lap);
     let elements = geochem::grid_elements(&plan, &project.geochem, &staging, engine, &options.cog)?;
+    mark("geochem", &mut timings, &mut lap);
     let geochem_lines = elements
         .iter()
         .map(|g| format!("{}: gridded from {}", g.label, g.source))
@@ -192,6 +211,24 @@ pub fn run(
         engine,
         &options.cog,
     )?;
+    mark("prospectivity", &mut timings, &mut lap);
+    let products =
+        outputs::write_outputs(project, &plan, &commodities, &elements, &staging, engine)?;
+    timings.extend(products.timings.iter().cloned());
+    lap = Instant::now();
+    report::write_report_stage(project, &plan, &commodities, &products, &staging)?;
+    mark("report", &mut timings, &mut lap);
+    outputs::write_manifest(
+        project,
+        &plan,
+        &commodities,
+        &products,
+        &timings,
+        &staging,
+        engine,
+        options,
+    )?;
+    mark("manifest", &mut timings, &mut lap);
     let staged = staging.root().to_path_buf();
     let outputs = staging.commit()?;
     let commodities = commodities
@@ -211,6 +248,8 @@ pub fn run(
         commodities,
         outputs,
         seconds: start.elapsed().as_secs_f64(),
+        products,
+        timings,
     })
 }
 
@@ -244,6 +283,9 @@ impl RunSummary {
                 )),
                 None => s.push_str("; no occurrences to validate against\n"),
             }
+        }
+        for line in self.products.lines() {
+            s.push_str(&format!("  {line}\n"));
         }
         s.push_str(&format!(
             "wrote {} files to {} in {:.1} s\n",

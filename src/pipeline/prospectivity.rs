@@ -58,7 +58,7 @@ pub fn score_commodities(
         let model = project
             .model(c)
             .map_err(|e| Error::input(&project.file, format!("models.{}: {e}", c.id())))?;
-        let (bound, dropped) = bind(&model, project, plan, layers, staging, engine, cog)?;
+        let (bound, mut dropped) = bind(&model, project, plan, layers, staging, engine, cog)?;
         if !dropped.is_empty() {
             tracing::warn!(
                 "{c}: evidence not in this survey, left out: {}",
@@ -72,7 +72,11 @@ pub fn score_commodities(
         let path = staging.path(&format!("prospectivity_{}.tif", c.id()))?;
         let dir = staging.path(&format!("evidence/{}/.keep", c.id()))?;
         let dir = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let summary = score(&model, &bound, &plan.grid, engine, &dir, &path, cog)?;
+        let Some(summary) = score(&model, &bound, &plan.grid, engine, &dir, &path, cog)? else {
+            tracing::warn!("{c}: no evidence with data on the grid; no prospectivity map");
+            continue;
+        };
+        dropped.extend(summary.left_out.iter().cloned());
         let occurrences: Vec<(f64, f64)> = plan
             .occurrences
             .iter()
@@ -97,6 +101,12 @@ pub fn score_commodities(
 
 /// Finds each evidence layer's raw values among the run's layers (making distance layers as
 /// needed); returns the bound evidence and the reasons for what was dropped.
+///
+/// Preset evidence the survey lacks drops out (the presets are written for every survey). A
+/// project's own `[[models.<c>.evidence]]` naming a layer, role or element the survey does not
+/// have is an error naming it: there it is most likely a typo. A role whose layers are declared
+/// but hold no feature (an empty file, a `where` that matches nothing) is data, not a typo, and
+/// drops out in both cases.
 fn bind(
     model: &Model,
     project: &Project,
@@ -108,6 +118,10 @@ fn bind(
 ) -> Result<(Vec<BoundEvidence>, Vec<String>)> {
     let mut bound = Vec::new();
     let mut dropped = Vec::new();
+    let own = project
+        .models
+        .get(&model.commodity)
+        .is_some_and(|m| !m.evidence.is_empty());
     for e in &model.evidence {
         let raw = match &e.source {
             Source::Proximity(role) => distance_layer(
@@ -149,10 +163,48 @@ fn bind(
                     label,
                 })
             }
-            Err(reason) => dropped.push(reason),
+            Err(reason) => {
+                let declared_role = matches!(&e.source, Source::Proximity(role)
+                    if project.vectors.iter().any(|v| v.role == *role));
+                if own && !declared_role {
+                    return Err(Error::input(
+                        &project.file,
+                        format!(
+                            "models.{}: evidence {reason}; the layers are {}",
+                            model.commodity.id(),
+                            available(project, layers)
+                        ),
+                    ));
+                }
+                dropped.push(reason)
+            }
         }
     }
     Ok((bound, dropped))
+}
+
+/// What a project's own evidence can name, for error messages.
+fn available(project: &Project, layers: &Layers) -> String {
+    let names = |v: Vec<&str>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let rasters: Vec<&str> = project.rasters.iter().map(|r| r.name.as_str()).collect();
+    let vectors: Vec<String> = project
+        .vectors
+        .iter()
+        .map(|v| format!("{} (role {})", v.name, v.role.as_str()))
+        .collect();
+    let elements: Vec<&str> = layers.elements.iter().map(|g| g.element.as_str()).collect();
+    format!(
+        "rasters: {}; vectors: {}; gridded elements: {}",
+        names(rasters),
+        names(vectors.iter().map(String::as_str).collect()),
+        names(elements)
+    )
 }
 
 /// The distance layer to every feature of `role`, made once per run.

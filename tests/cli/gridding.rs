@@ -118,7 +118,9 @@ fn gdal_grid(ws: &Workspace, algorithm: &str, out: &str) {
     let e: Vec<&str> = e.split(',').collect();
     let status = Command::new("gdal_grid")
         .args(["-q", "-ot", "Float64", "-zfield", "Mo_ppm", "-a", algorithm])
-        // -tye ymax ymin: north-up whatever the GDAL version (3.6 keeps the order given).
+        // gdal_grid 3.6 makes north-up rasters whatever the -tye order (checked: origin
+        // (xmin, ymax), pixel (dx, -dy)) and computes at xmin + (i + 0.5)·dx,
+        // ymax − (j + 0.5)·dy with dx = (xmax − xmin) / width: our cell centres.
         .args(["-txe", e[0], e[2], "-tye", e[3], e[1], "-outsize", &w, &h])
         .arg(ws.path("points.vrt"))
         .arg(ws.path(out))
@@ -309,7 +311,7 @@ fn kriging_writes_value_and_variance_bands_with_the_variogram() {
     );
     assert!(out.contains("variogram fitted"), "{out}");
     assert!(
-        out.contains("1 points at repeated coordinates merged"),
+        out.contains("1 point at repeated coordinates merged"),
         "{out}"
     );
     let path = ws.path("krig.tif");

@@ -135,6 +135,7 @@ pub fn run_grid_on(req: &GridRequest, engine: &Engine) -> Result<String> {
         .map_or("unspecified", |u| u.as_str());
     let censored = match field.censored {
         0 => "none".to_string(),
+        1 => "1 value below detection substituted by half the limit".to_string(),
         n => format!("{n} values below detection substituted by half the limit"),
     };
     let mut items = vec![
@@ -159,8 +160,8 @@ pub fn run_grid_on(req: &GridRequest, engine: &Engine) -> Result<String> {
         items.push((
             "GEOPROSPECT_OVER_RANGE".to_string(),
             format!(
-                "{} values above the upper limit replaced by the limit",
-                field.above
+                "{} above the upper limit replaced by the limit",
+                count(field.above, "value", "values")
             ),
         ));
     }
@@ -199,8 +200,8 @@ pub fn run_grid_on(req: &GridRequest, engine: &Engine) -> Result<String> {
     if gridder.merged_duplicates() > 0 {
         let _ = write!(
             s,
-            ", {} points at repeated coordinates merged by averaging",
-            gridder.merged_duplicates()
+            ", {} at repeated coordinates merged into others by averaging",
+            count(gridder.merged_duplicates(), "point", "points")
         );
     }
     let _ = write!(
@@ -236,6 +237,11 @@ pub fn run_grid_on(req: &GridRequest, engine: &Engine) -> Result<String> {
     }
     s.push_str(".\n");
     Ok(s)
+}
+
+/// `n` and the noun, singular or plural.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The method and its parameters, checked.
@@ -425,7 +431,7 @@ fn read_field(
         above: 0,
     };
     for (i, row) in table.rows.iter().enumerate() {
-        let text = row.get(col).map_or("", String::as_str);
+        let text = row.get(col).unwrap_or_default();
         let assay = parse_assay(text, table.decimal_comma).map_err(|e| {
             let line = table.line_of_row(i).unwrap_or(i as u64 + 2);
             Error::input(path, format!("field {field:?}, line {line}: {e}"))

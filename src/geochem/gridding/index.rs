@@ -405,7 +405,8 @@ impl Round<'_> {
         // this one's from above and below.
         let (mut threshold, mut sure) = (r2, 0.0);
         if let Some((px, py, kth)) = self.previous {
-            let step = ((px - x) * (px - x) + (py - y) * (py - y)).sqrt();
+            // |dx| + |dy| >= the distance (equal for the usual one-cell steps), without a sqrt.
+            let step = (px - x).abs() + (py - y).abs();
             let above = kth + step;
             let below = (kth - step).max(0.0);
             threshold = threshold.min(above * above * (1.0 + 1e-9));
@@ -443,7 +444,7 @@ impl Round<'_> {
                 d2: d,
                 id: cid[j as usize],
             };
-            kth = kth.max(d);
+            kth = if d > kth { d } else { kth };
         }
         s.len = len;
         kth
@@ -512,28 +513,44 @@ fn keep_nearest(
     // (distance, index) keys are unique: exactly `extra` candidates must go, all of them at
     // `sure` or farther.
     if extra <= 8 {
-        // The `extra` largest squared distances, ascending, in one pass.
+        // The `extra` largest squared distances, ascending, in one pass: for up to 4, a
+        // branch-free insertion into four running maxima (most cells drop 1 to 4).
         let mut top = [0f64; 8];
         let mut t = 0;
-        for &j in pick.iter() {
-            let d = d2[j as usize];
-            if d < sure {
-                continue;
+        if extra <= 4 {
+            let mut m = [f64::NEG_INFINITY; 4];
+            for &j in pick.iter() {
+                let mut x = d2[j as usize];
+                for slot in m.iter_mut().rev() {
+                    // Plain comparisons (no NaN here) compile to maxsd/minsd.
+                    let s = *slot;
+                    *slot = if x > s { x } else { s };
+                    x = if x > s { s } else { x };
+                }
             }
-            let mut i = if t < extra {
-                t += 1;
-                t - 1
-            } else if d > top[0] {
-                top.copy_within(1..t, 0);
-                t - 1
-            } else {
-                continue;
-            };
-            while i > 0 && top[i - 1] > d {
-                top[i] = top[i - 1];
-                i -= 1;
+            top[..extra].copy_from_slice(&m[4 - extra..]);
+            t = extra;
+        } else {
+            for &j in pick.iter() {
+                let d = d2[j as usize];
+                if d < sure {
+                    continue;
+                }
+                let mut i = if t < extra {
+                    t += 1;
+                    t - 1
+                } else if d > top[0] {
+                    top.copy_within(1..t, 0);
+                    t - 1
+                } else {
+                    continue;
+                };
+                while i > 0 && top[i - 1] > d {
+                    top[i] = top[i - 1];
+                    i -= 1;
+                }
+                top[i] = d;
             }
-            top[i] = d;
         }
         if t == extra {
             // Those at `top[0]` or more go: exactly `extra` of them unless there is a tie at
@@ -649,6 +666,33 @@ mod tests {
             for e in [0.01, 3.0, 1000.0] {
                 check(&x, &y, Query { k, radius }, e);
             }
+        }
+    }
+
+    #[test]
+    fn lattice_samples_with_many_equal_distances() {
+        // Samples on a 5-unit lattice, some repeated: cells see many samples at equal
+        // distances, so the cut between the k-th and the next is often a tie.
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..30 {
+            for j in 0..30 {
+                x.push(-20.0 + 5.0 * i as f64);
+                y.push(-10.0 + 5.0 * j as f64);
+                if (i * 7 + j) % 11 == 0 {
+                    x.push(-20.0 + 5.0 * i as f64);
+                    y.push(-10.0 + 5.0 * j as f64);
+                }
+            }
+        }
+        for (k, radius) in [
+            (1, f64::INFINITY),
+            (4, f64::INFINITY),
+            (7, 12.0),
+            (13, f64::INFINITY),
+            (25, 30.0),
+        ] {
+            check(&x, &y, Query { k, radius }, 2.0);
         }
     }
 

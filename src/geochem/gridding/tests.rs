@@ -401,3 +401,53 @@ fn kriging_fits_a_variogram_to_a_smooth_field() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// With a search radius, a cell is nodata exactly when no sample lies within the radius of
+    /// its centre; otherwise IDW stays within the range of the samples and nearest gives the
+    /// value of a sample at the least distance. Samples anywhere, not only on cell centres.
+    #[test]
+    fn radius_decides_nodata_and_values_stay_in_range(
+        pts in proptest::collection::vec((0.0f64..1000.0, 0.0f64..1000.0, -50.0f64..50.0), 1..40),
+        radius in 10.0f64..400.0,
+        k in 1usize..10,
+        power in 0.5f64..4.0,
+    ) {
+        let x: Vec<f64> = pts.iter().map(|p| p.0).collect();
+        let y: Vec<f64> = pts.iter().map(|p| p.1).collect();
+        let v: Vec<f64> = pts.iter().map(|p| p.2).collect();
+        let (lo, hi) = v.iter().fold((f64::MAX, f64::MIN), |(l, h), &a| (l.min(a), h.max(a)));
+        let gr = grid(0.0, 1000.0, 50.0, 20, 20);
+        let samples = || Samples::new(x.clone(), y.clone(), v.clone()).unwrap();
+        let idw_out = Gridder::new(samples(), idw(power, k, Some(radius)), false)
+            .unwrap()
+            .block(&gr)
+            .values;
+        let nearest_out = Gridder::new(samples(), Method::Nearest { radius: Some(radius) }, false)
+            .unwrap()
+            .block(&gr)
+            .values;
+        for r in 0..20 {
+            for c in 0..20 {
+                let (cx, cy) = gr.cell_centre(r, c);
+                let d: Vec<f64> = x.iter().zip(&y).map(|(a, b)| (a - cx).hypot(b - cy)).collect();
+                let dmin = d.iter().cloned().fold(f64::MAX, f64::min);
+                let (a, n) = (idw_out[r * 20 + c], nearest_out[r * 20 + c]);
+                if (dmin - radius).abs() < 1e-6 {
+                    continue; // on the circle: either answer is right
+                }
+                if dmin > radius {
+                    proptest::prop_assert!(a.is_nan() && n.is_nan(), "({}, {}): {} {}", r, c, a, n);
+                    continue;
+                }
+                proptest::prop_assert!(a >= lo as f32 && a <= hi as f32, "{} not in [{}, {}]", a, lo, hi);
+                let at_least_distance = d
+                    .iter()
+                    .zip(&v)
+                    .any(|(&di, &vi)| di <= dmin + 1e-6 && n == vi as f32);
+                proptest::prop_assert!(at_least_distance, "nearest gave {}", n);
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The report stage of `geoprospect run`, after targets and before the manifest: for each
+//! scored commodity a QGIS style (`prospectivity_<c>.qml`) and a map picture (`map_<c>.png`),
+//! the success-rate curves (`success_rate.png`), and `report.html`, one self-contained page.
+use crate::error::{Error, Result};
+use crate::io::atomic::Staging;
+use crate::io::crs::{Crs, Transformer};
+use crate::io::geojson::{Geometry, Position};
+use crate::io::vector::read_vector;
+use crate::project::{Project, VectorRole};
+use crate::report::curve::{render_curves, NamedCurve};
+use crate::report::html::{
+    write_report, CommodityReport, CrossValidation as CvRow, InputFile, ReportInput, TargetRow,
+    ThresholdRow,
+};
+use crate::report::manifest::project_inputs;
+use crate::report::map::{render_map, MapInput};
+use crate::report::qml::write_qml;
+use crate::report::sha256_file;
+use crate::scoring::model_description;
+
+use super::outputs::Products;
+use super::prospectivity::CommodityResult;
+use super::Plan;
+
+/// Writes the styles, maps, curves and the HTML report into the staging folder.
+pub fn write_report_stage(
+    project: &Project,
+    plan: &Plan,
+    commodities: &[CommodityResult],
+    products: &Products,
+    staging: &Staging,
+) -> Result<()> {
+    let faults = fault_lines(project, plan)?;
+    let to_grid = wgs84_to_grid(plan)?;
+    let mut sections = Vec::new();
+    let mut curves: Vec<NamedCurve> = Vec::new();
+    for c in commodities {
+        let id = c.commodity.id();
+        write_qml(
+            &staging.path(&format!("prospectivity_{id}.qml"))?,
+            &format!("{} prospectivity", c.commodity),
+        )?;
+        let targets = products
+            .targets
+            .iter()
+            .find(|(t, _)| t.commodity == c.commodity)
+            .map(|(t, _)| t);
+        let mut polygons = Vec::new();
+        let mut ranks = Vec::new();
+        for t in targets.map(|t| t.targets.as_slice()).unwrap_or_default() {
+            for p in polygons_in_grid(&t.geometry, &to_grid) {
+                polygons.push(p);
+                ranks.push(t.rank as u32);
+            }
+        }
+        let occurrences: Vec<(f64, f64, String)> = plan
+            .occurrences
+            .iter()
+            .filter(|o| o.commodities.contains(&c.commodity))
+            .map(|o| (o.x, o.y, o.name.clone()))
+            .collect();
+        // The model as run: the evidence this survey could provide.
+        let model = project
+            .model(c.commodity)
+            .map(|mut m| {
+                m.evidence
+                    .retain(|e| c.summary.used.iter().any(|(n, _)| *n == e.name));
+                model_description(&m)
+            })
+            .unwrap_or_default();
+        let png = staging.path(&format!("map_{id}.png"))?;
+        render_map(
+            &MapInput {
+                title: &format!("{}: {} prospectivity", project.project.name, c.commodity),
+                subtitle: &model,
+                grid: &plan.grid,
+                crs_label: &plan.crs.label(),
+                score: &c.path,
+                targets: &polygons,
+                target_ranks: &ranks,
+                occurrences: &occurrences,
+                faults: &faults,
+            },
+            &png,
+        )?;
+        if let Some(v) = &c.validation {
+            curves.push((c.commodity.to_string(), v.curve.clone(), v.auc));
+        }
+        let crossval = products
+            .crossval
+            .iter()
+            .find(|cv| cv.commodity == c.commodity)
+            .and_then(|cv| {
+                cv.model_auc.map(|auc| CvRow {
+                    method: format!("{}; knowledge-driven model, nothing refitted", cv.scheme),
+                    auc,
+                    note: cv.describe(),
+                })
+            });
+        sections.push(CommodityReport {
+            name: c.commodity.to_string(),
+            map_png: Some(png),
+            curve: c
+                .validation
+                .as_ref()
+                .map(|v| v.curve.clone())
+                .unwrap_or_default(),
+            auc: c.validation.as_ref().map(|v| v.auc),
+            occurrences: c.validation.as_ref().map_or(0, |v| v.occurrences),
+            capture: c
+                .validation
+                .as_ref()
+                .map(|v| v.capture.to_vec())
+                .unwrap_or_default(),
+            pa_intersection: c.validation.as_ref().and_then(|v| v.pa_intersection),
+            crossval,
+            model,
+            evidence: c.summary.used.clone(),
+            dropped: c.dropped.clone(),
+            targets: targets
+                .map(|t| {
+                    t.targets
+                        .iter()
+                        .map(|t| TargetRow {
+                            rank: t.rank as u32,
+                            area_km2: t.area_km2,
+                            max_score: t.max_score,
+                            mean_score: t.mean_score,
+                            centroid_lon: t.centroid.0,
+                            centroid_lat: t.centroid.1,
+                            top_evidence: t
+                                .top_evidence
+                                .as_ref()
+                                .map(|(n, _)| n.clone())
+                                .unwrap_or_default(),
+                            occurrences: t.occurrences.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            tables: Vec::new(),
+        });
+    }
+    if !curves.is_empty() {
+        render_curves(&curves, &staging.path("success_rate.png")?)?;
+    }
+    let mut inputs = Vec::new();
+    for (_, path) in project_inputs(project) {
+        let (sha256, bytes) = sha256_file(&path)?;
+        inputs.push(InputFile {
+            path: path.display().to_string(),
+            bytes,
+            sha256,
+        });
+    }
+    let thresholds = products
+        .anomaly_columns
+        .iter()
+        .map(|col| ThresholdRow {
+            element: format!("{} ({}: {})", col.element, col.set, col.column),
+            unit: "ppm".into(),
+            n: col.thresholds.n,
+            n_censored: plan
+                .samples
+                .iter()
+                .filter(|s| s.name == col.set)
+                .flat_map(|s| &s.elements)
+                .find(|e| e.spec.column == col.column)
+                .map_or(0, |e| e.n_censored + e.n_above),
+            median: col.thresholds.median,
+            median_2mad: col.thresholds.median_2mad,
+            tukey_upper: col.thresholds.tukey_upper,
+            p95: col.thresholds.p95,
+            ca_thresholds: col.ca.clone(),
+        })
+        .collect();
+    let g = &plan.grid;
+    let [xmin, ymin, xmax, ymax] = g.extent();
+    let input = ReportInput {
+        project: project.project.name.clone(),
+        grid: format!(
+            "{} x {} cells of {} in {}, extent [{xmin}, {ymin}, {xmax}, {ymax}]",
+            g.width,
+            g.height,
+            g.res,
+            plan.crs.label()
+        ),
+        created_by: format!("geoprospect {}", env!("CARGO_PKG_VERSION")),
+        inputs,
+        commodities: sections,
+        thresholds,
+    };
+    write_report(&input, &staging.path("report.html")?)
+}
+
+/// The polygons of a target outline (WGS 84) in the analysis CRS.
+fn polygons_in_grid(g: &Geometry, to_grid: &Transformer) -> Vec<geo::Polygon<f64>> {
+    let ring = |r: &Vec<Position>| -> geo::LineString<f64> {
+        r.iter()
+            .filter_map(|p| to_grid.point(p[0], p[1]))
+            .map(|(x, y)| geo::coord! { x: x, y: y })
+            .collect()
+    };
+    let polygon = |rings: &Vec<Vec<Position>>| -> Option<geo::Polygon<f64>> {
+        let (outer, holes) = rings.split_first()?;
+        Some(geo::Polygon::new(
+            ring(outer),
+            holes.iter().map(ring).collect(),
+        ))
+    };
+    match g {
+        Geometry::Polygon(p) => polygon(p).into_iter().collect(),
+        Geometry::MultiPolygon(m) => m.iter().filter_map(polygon).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The faults of the project as lines in the analysis CRS (for the maps).
+fn fault_lines(project: &Project, plan: &Plan) -> Result<Vec<geo::LineString<f64>>> {
+    let mut lines = Vec::new();
+    for v in project
+        .vectors
+        .iter()
+        .filter(|v| v.role == VectorRole::Faults)
+    {
+        let data = read_vector(
+            &v.path,
+            v.layer.as_deref(),
+            v.filter.as_deref(),
+            v.crs.as_deref(),
+            &plan.crs,
+        )?;
+        for g in &data.geometries {
+            match g.to_geo() {
+                Ok(geo::Geometry::LineString(l)) => lines.push(l),
+                Ok(geo::Geometry::MultiLineString(m)) => lines.extend(m.0),
+                _ => {}
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// WGS 84 longitude/latitude to the analysis CRS (target outlines are stored in WGS 84).
+fn wgs84_to_grid(plan: &Plan) -> Result<Transformer> {
+    let wgs84 = Crs::parse("EPSG:4326").map_err(Error::Internal)?;
+    Transformer::new(&wgs84, &plan.crs).map_err(Error::Internal)
+}
