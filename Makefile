@@ -27,7 +27,10 @@ demo: deps
 	  echo "== $$b"; \
 	  ./target/release/geoprospect run $$p --out $(DEMO_OUT)/$$b || exit 1; \
 	done
-	@echo; echo "outputs:"; for d in $(DEMO_OUT)/*/; do echo "  $$d (layers/*.tif, points/*.csv)"; done
+	@echo; echo "outputs:"; for d in $(DEMO_OUT)/*/; do \
+	  echo "  $${d}report.html  (open first: maps, success rates, targets)"; \
+	  echo "  $${d}prospectivity_{ree,sn,mo}.tif, targets_*.geojson, map_*.png, manifest.json"; \
+	done
 
 test: deps
 	$(CARGO) fmt --check
