@@ -319,7 +319,8 @@ pub fn parse_oxide(formula: &str) -> Result<Oxide, FormulaError> {
     if metal.max_oxidation == 0 || matches!(metal.symbol, "H" | "N" | "F" | "Cl" | "Br" | "I") {
         return Err(not_oxide("the element is not reported as an oxide"));
     }
-    if 2 * b > u32::from(metal.max_oxidation) * a {
+    // In u64: counts are u32, and `Fe3000000000O` (found by fuzzing) overflowed the product.
+    if 2 * u64::from(b) > u64::from(metal.max_oxidation) * u64::from(a) {
         return Err(not_oxide(
             "too much oxygen for a neutral oxide (an oxyanion such as SO4?)",
         ));
@@ -387,6 +388,17 @@ mod tests {
         );
         assert!(crate::geochem::columns::parse_header("C4000000000C1000000000_ppm").is_none());
         assert_eq!(parse_formula("C2C3").unwrap()[0].1, 5);
+    }
+
+    /// Found by fuzzing the assay CSV parser (`fuzz/`, target `assay_csv`): a header such as
+    /// `Fe3000000000O_ppm` made the oxygen-balance check multiply two large `u32` counts.
+    #[test]
+    fn oxide_with_huge_counts_does_not_overflow_the_oxygen_check() {
+        let ox = parse_oxide("Fe3000000000O").unwrap();
+        assert_eq!((ox.element_atoms, ox.oxygen_atoms), (3_000_000_000, 1));
+        assert!(ox.factor > 0.999_999 && ox.factor < 1.0, "{}", ox.factor);
+        let e = parse_oxide("FeO4000000000").unwrap_err();
+        assert!(matches!(e, FormulaError::NotAnOxide { .. }), "{e}");
     }
 
     #[test]
