@@ -30,6 +30,7 @@ fn grid(size: usize, res: f64) -> GridSpec {
         res,
         width: size,
         height: size,
+        window: None,
     }
 }
 

@@ -39,6 +39,7 @@ fn grid(cells: usize) -> GridSpec {
         res: 100_000.0 / cells as f64,
         width: cells,
         height: cells,
+        window: None,
     }
 }
 

@@ -34,6 +34,12 @@ pub enum Command {
     Run(RunArgs),
     /// Run many surveys (project files, or folders of them), one output folder each.
     Batch(BatchArgs),
+    /// Split a project's grid into tiles for a cluster and fix its global quantities.
+    Plan(PlanArgs),
+    /// Compute one tile of a plan (a Slurm array task or Kubernetes indexed job).
+    RunTile(RunTileArgs),
+    /// Mosaic the tiles of a plan and write the outputs of a single run.
+    Merge(MergeArgs),
     /// Describe an input file: raster, vector or sample table.
     Info(InfoArgs),
     /// Grid one field of sample points (IDW, nearest, ordinary kriging) into a COG.
@@ -90,6 +96,45 @@ pub struct RunArgs {
     /// Compression of the output COGs.
     #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
     pub compress: CompressArg,
+}
+
+/// `geoprospect plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The project file (TOML).
+    pub project: PathBuf,
+    /// Number of tiles (row bands of whole blocks, aligned to the 512-row COG tiles).
+    #[arg(long)]
+    pub tiles: usize,
+    /// Plan folder, shared by every tile job (plan.json, then tiles/<k>/).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Compression of the output COGs.
+    #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
+    pub compress: CompressArg,
+}
+
+/// `geoprospect run-tile`.
+#[derive(Debug, Args)]
+pub struct RunTileArgs {
+    /// The plan folder.
+    pub plan: PathBuf,
+    /// Tile number (default: $SLURM_ARRAY_TASK_ID, then $JOB_COMPLETION_INDEX).
+    #[arg(long)]
+    pub tile: Option<usize>,
+    /// Compute the tile again even if it is already done for this plan.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `geoprospect merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The plan folder.
+    pub plan: PathBuf,
+    /// Output folder (created if missing; or a GDAL virtual path such as /vsis3/bucket/prefix).
+    #[arg(long, short)]
+    pub out: PathBuf,
 }
 
 /// `geoprospect batch`.

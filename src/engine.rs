@@ -43,22 +43,37 @@ impl Block {
             res: grid.res,
             width: grid.width,
             height: self.rows,
+            window: None,
         }
     }
 }
 
-/// The blocks of a grid: strips of about [`BLOCK_CELLS`] cells, a multiple of 16 rows when
-/// the grid is wide enough, at least one row.
+/// The blocks of a grid: strips of about [`BLOCK_CELLS`] cells (at least one row).
+///
+/// Strips are a multiple of 512 rows (the COG tile height) when the grid is narrow enough, a
+/// power of two from 16 to 256 rows otherwise, so that every 512th row starts a block: tiles of
+/// a plan (`geoprospect plan`) are whole blocks aligned to the COG tiles. A grid with a
+/// [`crate::grid::RowWindow`] gives the blocks of the whole grid that start in the window.
 pub fn blocks(grid: &GridSpec) -> Vec<Block> {
     blocks_of(grid, BLOCK_CELLS)
 }
 
+/// Rows per block for a target of `cells` cells per block.
+pub fn block_rows(width: usize, cells: usize) -> usize {
+    let rows = (cells / width.max(1)).max(1);
+    if rows >= 512 {
+        rows - rows % 512
+    } else if rows >= 16 {
+        1 << rows.ilog2()
+    } else {
+        rows
+    }
+}
+
 /// The blocks of a grid for a given target size (cells per block).
 pub fn blocks_of(grid: &GridSpec, cells: usize) -> Vec<Block> {
-    let mut rows = (cells / grid.width.max(1)).max(1);
-    if rows >= 32 {
-        rows -= rows % 16;
-    }
+    let rows = block_rows(grid.width, cells);
+    let window = grid.file_rows();
     (0..grid.height)
         .step_by(rows)
         .enumerate()
@@ -67,6 +82,7 @@ pub fn blocks_of(grid: &GridSpec, cells: usize) -> Vec<Block> {
             row0,
             rows: rows.min(grid.height - row0),
         })
+        .filter(|b| b.row0 >= window.row0 && b.row0 < window.row0 + window.rows)
         .collect()
 }
 
@@ -159,6 +175,7 @@ mod tests {
             res: 1.0,
             width: w,
             height: h,
+            window: None,
         }
     }
 
@@ -182,6 +199,7 @@ mod tests {
             res: 2.0,
             width: 4,
             height: 50,
+            window: None,
         };
         let b = Block {
             index: 1,

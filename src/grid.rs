@@ -20,6 +20,20 @@ pub struct GridSpec {
     pub width: usize,
     /// Number of rows.
     pub height: usize,
+    /// The rows this process computes and writes, when it runs one tile of a plan
+    /// (`geoprospect run-tile`); `None` for the whole grid. Cell coordinates, blocks and every
+    /// computed value stay those of the whole grid; only the files written and read hold the
+    /// window's rows.
+    pub window: Option<RowWindow>,
+}
+
+/// A band of whole rows of a grid: rows `row0 .. row0 + rows`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowWindow {
+    /// First row.
+    pub row0: usize,
+    /// Number of rows.
+    pub rows: usize,
 }
 
 impl GridSpec {
@@ -64,6 +78,7 @@ impl GridSpec {
             res,
             width: w as usize,
             height: h as usize,
+            window: None,
         })
     }
 
@@ -91,6 +106,33 @@ impl GridSpec {
     /// GDAL geotransform `[x0, res, 0, y0, 0, -res]`.
     pub fn geo_transform(&self) -> [f64; 6] {
         [self.x0, self.res, 0.0, self.y0, 0.0, -self.res]
+    }
+
+    /// The same grid restricted to rows `row0 .. row0 + rows` (clipped to the grid).
+    pub fn with_window(&self, row0: usize, rows: usize) -> GridSpec {
+        let row0 = row0.min(self.height);
+        GridSpec {
+            window: Some(RowWindow {
+                row0,
+                rows: rows.min(self.height - row0),
+            }),
+            ..self.clone()
+        }
+    }
+
+    /// The rows files hold: the window, or every row.
+    pub fn file_rows(&self) -> RowWindow {
+        self.window.unwrap_or(RowWindow {
+            row0: 0,
+            rows: self.height,
+        })
+    }
+
+    /// Geotransform of the files this process writes (the window's top edge).
+    pub fn file_geo_transform(&self) -> [f64; 6] {
+        let mut gt = self.geo_transform();
+        gt[3] = self.y0 - self.file_rows().row0 as f64 * self.res;
+        gt
     }
 
     /// `[xmin, ymin, xmax, ymax]` of the whole grid.

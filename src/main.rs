@@ -10,6 +10,9 @@ use geoprospect::batch::{find_projects, run_batch};
 use geoprospect::engine::Engine;
 use geoprospect::error::Error;
 use geoprospect::io::cog::{CogOptions, Compression};
+use geoprospect::pipeline::tiles::{
+    merge, plan_tiles, run_tile, tile_from_env, TileOutcome, PLAN_FILE,
+};
 use geoprospect::pipeline::{run, RunOptions};
 use geoprospect::project::Project;
 
@@ -119,6 +122,73 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 &engine(threads, cli.global.quiet)?,
                 &options,
             )?;
+            if !cli.global.quiet {
+                stdout(&summary.render(&args.out))?;
+            }
+            Ok(())
+        }
+        Command::Plan(args) => {
+            let project = Project::load(&args.project)?;
+            let options = RunOptions {
+                cog: CogOptions {
+                    compression: compression(args.compress),
+                    threads,
+                },
+            };
+            let plan = plan_tiles(
+                &project,
+                args.tiles,
+                &args.out,
+                &engine(threads, cli.global.quiet)?,
+                &options,
+            )?;
+            if !cli.global.quiet {
+                let mut text = format!(
+                    "plan {} of {}: {} tiles of blocks of {} rows\n",
+                    plan.id,
+                    plan.project.display(),
+                    plan.tiles.len(),
+                    plan.block_rows
+                );
+                for t in &plan.tiles {
+                    text.push_str(&format!(
+                        "  tile {}: rows {}..{}\n",
+                        t.index,
+                        t.row0,
+                        t.row0 + t.rows
+                    ));
+                }
+                text.push_str(&format!(
+                    "wrote {}; run `geoprospect run-tile {} --tile K` for K = 0..{}, then \
+                     `geoprospect merge`\n",
+                    args.out.join(PLAN_FILE).display(),
+                    args.out.display(),
+                    plan.tiles.len() - 1
+                ));
+                stdout(&text)?;
+            }
+            Ok(())
+        }
+        Command::RunTile(args) => {
+            let k = tile_from_env(args.tile)?;
+            let outcome = run_tile(
+                &args.plan,
+                k,
+                args.force,
+                &engine(threads, cli.global.quiet)?,
+            )?;
+            if !cli.global.quiet {
+                stdout(&match outcome {
+                    TileOutcome::Done(s) => format!("tile {k}: done in {s:.1} s\n"),
+                    TileOutcome::AlreadyDone => {
+                        format!("tile {k}: already done for this plan (--force to redo)\n")
+                    }
+                })?;
+            }
+            Ok(())
+        }
+        Command::Merge(args) => {
+            let summary = merge(&args.plan, &args.out, &engine(threads, cli.global.quiet)?)?;
             if !cli.global.quiet {
                 stdout(&summary.render(&args.out))?;
             }
@@ -240,6 +310,14 @@ fn execute(cli: Cli) -> Result<(), Error> {
 }
 
 /// Evidence and model commands: arguments to library requests; returns the summary line.
+/// The COG compression a `--compress` flag names.
+fn compression(c: CompressArg) -> Compression {
+    match c {
+        CompressArg::Deflate => Compression::Deflate,
+        CompressArg::Zstd => Compression::Zstd,
+    }
+}
+
 fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result<String, Error> {
     use geoprospect::evidence::membership::{run_membership, MembershipRequest, MembershipSpec};
     use geoprospect::evidence::proximity::{run_proximity, ProximityRequest};

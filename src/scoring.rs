@@ -7,7 +7,10 @@
 //! across (an inference network, Bonham-Carter 1994, ch. 9). A cell where an evidence layer has
 //! no data is scored on the evidence it has (missing evidence is unknown, not unfavourable, as
 //! weights of evidence treats it); a cell with no evidence at all is nodata.
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{blocks, Block, Engine};
 use crate::error::{Error, Result};
@@ -35,7 +38,7 @@ enum Transform {
 }
 
 /// What scoring produced, for the summary and the report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoreSummary {
     /// Evidence used, with its resolved membership function.
     pub used: Vec<(String, String)>,
@@ -46,16 +49,72 @@ pub struct ScoreSummary {
     pub left_out: Vec<String>,
 }
 
-/// Evaluates `model` over `grid`: writes each membership to `membership_dir/<name>.tif` and
-/// the score to `target`.
+/// The percentile thresholds of one evidence layer, resolved over the whole grid: the values,
+/// or why the evidence is left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Percentiles {
+    /// The layer's values at the membership's percentiles, in the order the membership names
+    /// them.
+    Values(Vec<f64>),
+    /// The layer cannot give them (no data on the grid, or percentiles that coincide).
+    LeftOut(String),
+}
+
+/// Percentile thresholds by evidence name, for the evidence whose membership names any.
+pub type EvidencePercentiles = BTreeMap<String, Percentiles>;
+
+/// Resolves the percentile thresholds of every evidence of `model` over the whole grid (two
+/// exact passes of mergeable partial statistics per layer; see
+/// [`crate::evidence::quantiles`]). A plan computes them once for all its tiles.
+pub fn resolve_percentiles(
+    model: &Model,
+    bound: &[BoundEvidence],
+    grid: &GridSpec,
+    engine: &Engine,
+) -> Result<EvidencePercentiles> {
+    let all = blocks(grid);
+    let mut out = BTreeMap::new();
+    for b in bound {
+        let Some(spec) = &b.evidence.membership else {
+            continue;
+        };
+        let ps = spec.percentiles();
+        if ps.is_empty() || matches!(b.evidence.source, Source::Classes { .. }) {
+            continue;
+        }
+        let layer = GridLayer::open(&b.raw, grid)?;
+        engine.progress().stage(
+            &format!("{} {}: thresholds", model.commodity, b.evidence.name),
+            0,
+        );
+        let values = layer_percentiles(&ps, &layer, &all, engine)?;
+        engine.progress().finish();
+        let resolved = match values {
+            None => Percentiles::LeftOut("no data on the analysis grid".to_string()),
+            Some(v) => match spec.resolve(&v) {
+                Ok(_) => Percentiles::Values(v),
+                Err(e) => Percentiles::LeftOut(e.to_string()),
+            },
+        };
+        out.insert(b.evidence.name.clone(), resolved);
+    }
+    Ok(out)
+}
+
+/// Evaluates `model` over `grid` (or its window): writes each membership to
+/// `membership_dir/<name>.tif` and the score to `target`, with the percentile thresholds
+/// `percentiles` (from [`resolve_percentiles`]).
 ///
 /// Evidence whose membership thresholds are percentiles that the layer cannot give (a layer
 /// with no data on the grid, or one where they coincide, as on a constant layer of values all
 /// below detection) is left out with a warning: survey data, not the model, is at fault, and
 /// the other evidence still scores. `None` when no evidence is left.
+#[allow(clippy::too_many_arguments)]
 pub fn score(
     model: &Model,
     bound: &[BoundEvidence],
+    percentiles: &EvidencePercentiles,
     grid: &GridSpec,
     engine: &Engine,
     membership_dir: &Path,
@@ -85,30 +144,24 @@ pub fn score(
             (_, Some(spec)) if spec.percentiles().is_empty() => {
                 Transform::Membership(spec.resolve(&[])?)
             }
-            (_, Some(spec)) => {
-                engine.progress().stage(
-                    &format!("{} {}: thresholds", model.commodity, b.evidence.name),
-                    0,
-                );
-                let values = layer_percentiles(&spec.percentiles(), layer, &all, engine)?;
-                engine.progress().finish();
-                let resolved = match values {
-                    None => Err("no data on the analysis grid".to_string()),
-                    Some(v) => spec.resolve(&v).map_err(|e| e.to_string()),
-                };
-                match resolved {
-                    Ok(m) => Transform::Membership(m),
-                    Err(reason) => {
-                        tracing::warn!(
-                            "{}: evidence {} left out: {reason}",
-                            model.commodity,
-                            b.evidence.name
-                        );
-                        left_out.push(format!("{}: {reason}", b.evidence.name));
-                        continue;
-                    }
+            (_, Some(spec)) => match percentiles.get(&b.evidence.name) {
+                Some(Percentiles::Values(v)) => Transform::Membership(spec.resolve(v)?),
+                Some(Percentiles::LeftOut(reason)) => {
+                    tracing::warn!(
+                        "{}: evidence {} left out: {reason}",
+                        model.commodity,
+                        b.evidence.name
+                    );
+                    left_out.push(format!("{}: {reason}", b.evidence.name));
+                    continue;
                 }
-            }
+                None => {
+                    return Err(Error::Internal(format!(
+                        "percentiles of evidence {} were not resolved",
+                        b.evidence.name
+                    )))
+                }
+            },
             (_, None) => {
                 return Err(Error::Internal(format!(
                     "evidence {} has no membership",

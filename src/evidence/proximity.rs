@@ -589,6 +589,7 @@ mod tests {
             res,
             width: w,
             height: h,
+            window: None,
         }
     }
 
@@ -719,6 +720,7 @@ mod tests {
             res: 1.0,
             width: 14,
             height: 14,
+            window: None,
         };
         let mut out = vec![0f32; g.cells()];
         f.distance_block(

@@ -77,6 +77,8 @@ pub struct CogWriter {
     target: PathBuf,
     pixel: PixelType,
     width: usize,
+    /// First grid row of the file (a tile's window), subtracted from the rows written.
+    row0: usize,
     height: usize,
     bands: usize,
 }
@@ -127,21 +129,21 @@ impl CogWriter {
             PixelType::Float32 => driver.create_with_band_type_with_options::<f32, _>(
                 &scratch,
                 grid.width,
-                grid.height,
+                grid.file_rows().rows,
                 bands,
                 &options,
             ),
             PixelType::Int32 => driver.create_with_band_type_with_options::<i32, _>(
                 &scratch,
                 grid.width,
-                grid.height,
+                grid.file_rows().rows,
                 bands,
                 &options,
             ),
         }
         .map_err(out_err)?;
         dataset
-            .set_geo_transform(&grid.geo_transform())
+            .set_geo_transform(&grid.file_geo_transform())
             .map_err(out_err)?;
         dataset.set_projection(&grid.crs_wkt).map_err(out_err)?;
         dataset
@@ -183,7 +185,8 @@ impl CogWriter {
             target: target.to_path_buf(),
             pixel,
             width: grid.width,
-            height: grid.height,
+            row0: grid.file_rows().row0,
+            height: grid.file_rows().rows,
             bands,
         })
     }
@@ -193,8 +196,8 @@ impl CogWriter {
         self.pixel
     }
 
-    /// Writes full-width rows of band 1 starting at `row0`; `data.len()` must be a multiple of
-    /// the width.
+    /// Writes full-width rows of band 1 starting at grid row `row0`; `data.len()` must be a
+    /// multiple of the width.
     pub fn write_rows<T: GdalType + Copy>(&mut self, row0: usize, data: Vec<T>) -> Result<()> {
         self.write_band_rows(1, row0, data)
     }
@@ -218,14 +221,19 @@ impl CogWriter {
             )));
         }
         let rows = data.len() / self.width.max(1);
-        if rows * self.width != data.len() || row0 + rows > self.height {
+        let fits = rows * self.width == data.len()
+            && row0 >= self.row0
+            && row0 + rows <= self.row0 + self.height;
+        if !fits {
             return Err(Error::Internal(format!(
-                "strip of {} values at row {row0} does not fit a {} x {} grid",
+                "strip of {} values at row {row0} does not fit {} x {} cells from row {}",
                 data.len(),
                 self.width,
-                self.height
+                self.height,
+                self.row0
             )));
         }
+        let row0 = row0 - self.row0;
         let dataset = self
             .dataset
             .as_mut()
@@ -309,7 +317,7 @@ fn set(list: &mut CslStringList, key: &str, value: &str) -> Result<()> {
 }
 
 /// GDAL category names, so that GIS tools show class names instead of codes.
-fn set_category_names(band: &gdal::raster::RasterBand, names: &[String]) {
+pub(crate) fn set_category_names(band: &gdal::raster::RasterBand, names: &[String]) {
     let list: CslStringList = names.iter().cloned().collect();
     // Safety: the band handle is valid while `band` lives; GDAL copies the list.
     unsafe {

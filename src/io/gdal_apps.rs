@@ -105,3 +105,57 @@ pub fn warp_mem(src: &Dataset, args: &[String]) -> Result<Dataset, String> {
         Ok(Dataset::from_c_dataset(out))
     }
 }
+
+/// `gdalbuildvrt` of `parts` (rasters on one grid, side by side), then a COG at `target`
+/// carrying the first part's metadata: dataset items, and per band its description, metadata
+/// and category names. Cell values are copied unchanged.
+pub fn mosaic_to_cog(
+    parts: &[std::path::PathBuf],
+    target: &std::path::Path,
+    options: &crate::io::cog::CogOptions,
+) -> crate::error::Result<()> {
+    use crate::error::Error;
+    use crate::io::cog::{set_category_names, write_cog, PixelType};
+    use crate::io::raster::open_raster;
+    use gdal::raster::GdalDataType;
+    use gdal::Metadata;
+
+    let sources = parts
+        .iter()
+        .map(|p| open_raster(p))
+        .collect::<crate::error::Result<Vec<_>>>()?;
+    let first = &sources[0];
+    let mut vrt = gdal::programs::raster::build_vrt(None::<&std::path::Path>, &sources, None)
+        .map_err(|e| Error::input(&parts[0], format!("cannot mosaic the tiles: {e}")))?;
+    let err = |e: gdal::errors::GdalError| Error::Internal(format!("mosaic metadata: {e}"));
+    for entry in first.metadata() {
+        if entry.domain.is_empty() {
+            vrt.set_metadata_item(&entry.key, &entry.value, "")
+                .map_err(err)?;
+        }
+    }
+    let mut pixel = PixelType::Float32;
+    for i in 1..=first.raster_count() {
+        let src = first.rasterband(i).map_err(err)?;
+        if !matches!(
+            src.band_type(),
+            GdalDataType::Float32 | GdalDataType::Float64
+        ) {
+            pixel = PixelType::Int32;
+        }
+        let mut band = vrt.rasterband(i).map_err(err)?;
+        band.set_description(&src.description().unwrap_or_default())
+            .map_err(err)?;
+        for entry in src.metadata() {
+            if entry.domain.is_empty() {
+                band.set_metadata_item(&entry.key, &entry.value, "")
+                    .map_err(err)?;
+            }
+        }
+        let names = crate::io::layer::category_names(&src);
+        if !names.is_empty() {
+            set_category_names(&band, &names);
+        }
+    }
+    write_cog(&vrt, target, pixel, options)
+}

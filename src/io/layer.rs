@@ -51,6 +51,7 @@ fn grid_of_dataset(ds: &Dataset, path: &Path) -> Result<(GridSpec, Crs)> {
             res,
             width,
             height,
+            window: None,
         },
         crs,
     ))
@@ -64,7 +65,7 @@ pub fn aligned_blocks(grid: &GridSpec, tile_rows: usize) -> Vec<Block> {
     let width = grid.width.max(1);
     let tile_rows = tile_rows.max(1);
     let tile_cells = tile_rows * width;
-    if tile_rows > 1 && tile_cells <= 8 * BLOCK_CELLS {
+    if tile_rows > 1 && grid.window.is_none() && tile_cells <= 8 * BLOCK_CELLS {
         let tiles = (BLOCK_CELLS.div_ceil(tile_cells)).clamp(1, (8 * BLOCK_CELLS) / tile_cells);
         let rows = tiles * tile_rows;
         return (0..grid.height)
@@ -90,6 +91,8 @@ pub struct GridLayer {
     offset: f64,
     integer: bool,
     width: usize,
+    /// Grid row of the file's first row (a tile's window).
+    row0: usize,
     height: usize,
     tile_rows: usize,
     description: String,
@@ -98,21 +101,23 @@ pub struct GridLayer {
 
 impl GridLayer {
     /// Opens band 1 of `path` and checks that it lies exactly on `grid` (same size,
-    /// geotransform within 1e-6 of a cell, same CRS). Errors name the file and what differs.
+    /// geotransform within 1e-6 of a cell, same CRS), or on its window when the grid has one.
+    /// Errors name the file and what differs. Rows are then read by grid row.
     pub fn open(path: &Path, grid: &GridSpec) -> Result<GridLayer> {
         let ds = open_raster(path)?;
         let (own, crs) = grid_of_dataset(&ds, path)?;
         let grid_crs = Crs::parse(&grid.crs_wkt).map_err(Error::Internal)?;
-        if (own.width, own.height) != (grid.width, grid.height) {
+        let window = grid.file_rows();
+        if (own.width, own.height) != (grid.width, window.rows) {
             return Err(Error::input(
                 path,
                 format!(
                     "not on the analysis grid: {} x {} cells, the grid has {} x {}",
-                    own.width, own.height, grid.width, grid.height
+                    own.width, own.height, grid.width, window.rows
                 ),
             ));
         }
-        if grid.aligned_offset(&own.geo_transform()) != Some((0, 0)) {
+        if grid.aligned_offset(&own.geo_transform()) != Some((0, window.row0 as i64)) {
             return Err(Error::input(
                 path,
                 format!(
@@ -148,7 +153,8 @@ impl GridLayer {
             offset: band.offset().unwrap_or(0.0),
             integer,
             width: grid.width,
-            height: grid.height,
+            row0: window.row0,
+            height: window.rows,
             tile_rows: band.block_size().1,
             description: band.description().unwrap_or_default(),
             category_names: names,
@@ -187,27 +193,29 @@ impl GridLayer {
         self.integer
     }
 
-    fn check_rows(&self, row0: usize, rows: usize) -> Result<()> {
-        if row0 + rows > self.height {
+    /// The file row of grid row `row0`, checking that `rows` rows from it are in the file.
+    fn check_rows(&self, row0: usize, rows: usize) -> Result<usize> {
+        if row0 < self.row0 || row0 + rows > self.row0 + self.height {
             return Err(Error::Internal(format!(
-                "rows {row0}..{} requested from {} ({} rows)",
+                "rows {row0}..{} requested from {} (rows {}..{})",
                 row0 + rows,
                 self.path.display(),
-                self.height
+                self.row0,
+                self.row0 + self.height
             )));
         }
-        Ok(())
+        Ok(row0 - self.row0)
     }
 
     fn read_raw(&self, row0: usize, rows: usize) -> Result<Vec<f64>> {
-        self.check_rows(row0, rows)?;
+        let file_row = self.check_rows(row0, rows)?;
         let ds = open_raster(&self.path)?;
         let band = ds
             .rasterband(self.band)
             .map_err(|e| Error::input(&self.path, e.to_string()))?;
         let size = (self.width, rows);
         let buf = band
-            .read_as::<f64>((0, row0 as isize), size, size, None)
+            .read_as::<f64>((0, file_row as isize), size, size, None)
             .map_err(|e| {
                 Error::input(
                     &self.path,
@@ -220,7 +228,7 @@ impl GridLayer {
     /// Physical values of `rows` full-width rows from `row0`: nodata is NaN, then
     /// `value · scale + offset`.
     pub fn read_rows(&self, row0: usize, rows: usize) -> Result<Vec<f32>> {
-        self.check_rows(row0, rows)?;
+        let file_row = self.check_rows(row0, rows)?;
         let ds = open_raster(&self.path)?;
         let band = ds
             .rasterband(self.band)
@@ -236,7 +244,7 @@ impl GridLayer {
         if !self.integer && plain {
             // Float bands: read f32 directly (no f64 detour), then mask nodata in place.
             let mut data = band
-                .read_as::<f32>((0, row0 as isize), size, size, None)
+                .read_as::<f32>((0, file_row as isize), size, size, None)
                 .map_err(read_err)?
                 .into_shape_and_vec()
                 .1;
@@ -253,7 +261,7 @@ impl GridLayer {
             return Ok(data);
         }
         let raw = band
-            .read_as::<f64>((0, row0 as isize), size, size, None)
+            .read_as::<f64>((0, file_row as isize), size, size, None)
             .map_err(read_err)?
             .into_shape_and_vec()
             .1;
@@ -309,7 +317,7 @@ impl GridLayer {
 }
 
 /// GDAL category names of a band (index = class code).
-fn category_names(band: &gdal::raster::RasterBand) -> Vec<String> {
+pub(crate) fn category_names(band: &gdal::raster::RasterBand) -> Vec<String> {
     // Safety: the band handle is valid while `band` lives; GDAL owns the returned list, which
     // stays valid until the band is modified, and we copy it out at once.
     unsafe {
@@ -405,6 +413,7 @@ mod tests {
             res: 1.0,
             width: 5000,
             height: 5000,
+            window: None,
         };
         let b = aligned_blocks(&g, 512);
         assert!(b.iter().all(|b| b.row0 % 512 == 0));

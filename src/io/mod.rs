@@ -11,6 +11,7 @@ pub mod raster;
 pub mod samples;
 pub mod table;
 pub mod vector;
+pub mod vsi;
 
 /// GDAL's raster block cache when the user has not set `GDAL_CACHEMAX`: GDAL's default is 5 % of
 /// RAM, which a streaming run does not need (each block is read or written once) and which

@@ -279,8 +279,7 @@ pub enum TableError {
 
 /// Reads a delimited text file (rules in the module docs).
 pub fn read_table(path: &Path, opts: &TableOptions) -> Result<TextTable> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read file: {e}")))?;
+    let bytes = crate::io::vsi::read_bytes(path)?;
     let table = parse_table(&bytes, opts).map_err(|e| Error::input(path, e.to_string()))?;
     tracing::debug!(
         path = %path.display(),

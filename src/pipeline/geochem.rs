@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::geochem::derived::{parse_expression, treo};
-use crate::geochem::gridding::{grid_to_cog_stats, Gridder, Method, Samples};
+use crate::geochem::gridding::{grid_to_cog_stats, Gridder, Method, Samples, VariogramModel};
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::samples::SampleSet;
@@ -102,51 +102,90 @@ fn variables<'a>(plan: &'a Plan, settings: &GeochemSettings) -> Result<Vec<Varia
     Ok(out)
 }
 
-/// Grids every variable into `geochem/<label>.tif` of the staging folder.
+/// Variogram models by element-grid label (kriging only).
+pub type Variograms = BTreeMap<String, VariogramModel>;
+
+/// Each variable to grid with its file label and its gridder (or why it cannot be gridded).
+/// Kriging uses the variogram of `variograms` when it has the label, else fits one.
+fn gridders<'a>(
+    vars: &'a [Variable<'a>],
+    settings: &GeochemSettings,
+    variograms: Option<&Variograms>,
+) -> Vec<(
+    String,
+    &'a Variable<'a>,
+    std::result::Result<Gridder, String>,
+)> {
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in vars {
+        *count.entry(v.element.as_str()).or_default() += 1;
+    }
+    vars.iter()
+        .map(|v| {
+            let label = if count[v.element.as_str()] > 1 {
+                sanitize(&format!("{}_{}", v.element, v.source))
+            } else {
+                v.element.clone()
+            };
+            let method = match settings.method {
+                GridMethod::Idw => Method::Idw {
+                    power: settings.power,
+                    neighbors: settings.neighbors,
+                    radius: settings.radius,
+                },
+                GridMethod::Nearest => Method::Nearest {
+                    radius: settings.radius,
+                },
+                GridMethod::Kriging => Method::Kriging {
+                    neighbors: settings.neighbors,
+                    radius: settings.radius,
+                    model: variograms.and_then(|m| m.get(&label).copied()),
+                },
+            };
+            let (x, y): (Vec<f64>, Vec<f64>) = v.set.points.xy.iter().copied().unzip();
+            let gridder = Samples::new(x, y, v.values.clone())
+                .and_then(|s| Gridder::new(s, method, settings.log))
+                .map_err(|e| e.to_string());
+            (label, v, gridder)
+        })
+        .collect()
+}
+
+/// The variogram of every variable the project krigs (empty for other methods): fitted once
+/// by a plan, used by every tile.
+pub fn fit_variograms(plan: &Plan, settings: &GeochemSettings) -> Result<Variograms> {
+    if settings.method != GridMethod::Kriging {
+        return Ok(Variograms::new());
+    }
+    let vars = variables(plan, settings)?;
+    Ok(gridders(&vars, settings, None)
+        .into_iter()
+        .filter_map(|(label, _, g)| Some((label, g.ok()?.variogram()?.model)))
+        .collect())
+}
+
+/// Grids every variable into `geochem/<label>.tif` of the staging folder (on the grid's
+/// window, if any), kriging with `variograms` when given.
 pub fn grid_elements(
     plan: &Plan,
     settings: &GeochemSettings,
     staging: &Staging,
     engine: &Engine,
     cog: &CogOptions,
+    variograms: Option<&Variograms>,
 ) -> Result<Vec<ElementGrid>> {
     let vars = variables(plan, settings)?;
-    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
-    for v in &vars {
-        *count.entry(v.element.as_str()).or_default() += 1;
-    }
-    let method = match settings.method {
-        GridMethod::Idw => Method::Idw {
-            power: settings.power,
-            neighbors: settings.neighbors,
-            radius: settings.radius,
-        },
-        GridMethod::Nearest => Method::Nearest {
-            radius: settings.radius,
-        },
-        GridMethod::Kriging => Method::Kriging {
-            neighbors: settings.neighbors,
-            radius: settings.radius,
-            model: None,
-        },
-    };
-    let mut grids = Vec::with_capacity(vars.len());
-    for v in &vars {
-        let label = if count[v.element.as_str()] > 1 {
-            sanitize(&format!("{}_{}", v.element, v.source))
-        } else {
-            v.element.clone()
-        };
-        let (x, y): (Vec<f64>, Vec<f64>) = v.set.points.xy.iter().copied().unzip();
-        let gridder = match Samples::new(x, y, v.values.clone())
-            .and_then(|s| Gridder::new(s, method, settings.log))
-        {
+    let prepared = gridders(&vars, settings, variograms);
+    let mut grids = Vec::with_capacity(prepared.len());
+    for (label, v, gridder) in prepared {
+        let gridder = match gridder {
             Ok(g) => g,
             Err(e) => {
                 tracing::warn!("{}: not gridded: {e}", v.source);
                 continue;
             }
         };
+        let method = *gridder.method();
         let path = staging.path(&format!("geochem/{label}.tif"))?;
         let mut items = vec![
             ("GEOPROSPECT_UNIT".to_string(), "ppm".to_string()),

@@ -18,6 +18,7 @@ pub mod outputs;
 pub mod points;
 pub mod prospectivity;
 pub mod report;
+pub mod tiles;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,11 +32,12 @@ use crate::io::cog::CogOptions;
 use crate::io::crs::Crs;
 use crate::io::deposits::{read_deposits, Occurrence};
 use crate::io::samples::{read_samples, SampleSet};
+use crate::io::vsi;
 use crate::project::Project;
 
 use ingest::layer_tasks;
 use points::{write_occurrences_csv, write_samples_csv};
-use prospectivity::{score_commodities, CommodityResult, Layers};
+use prospectivity::{score_commodities, validate_commodities, CommodityResult, Layers};
 
 /// How to run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -132,7 +134,7 @@ fn samples_bbox(samples: &[SampleSet]) -> Option<[f64; 4]> {
     }))
 }
 
-/// Runs the ingest of `project` into `out`.
+/// Runs `project` into `out`.
 pub fn run(
     project: &Project,
     out: &Path,
@@ -140,15 +142,81 @@ pub fn run(
     options: &RunOptions,
 ) -> Result<RunSummary> {
     let start = Instant::now();
-    let mut timings: Vec<(String, f64)> = Vec::new();
-    let mut lap = Instant::now();
-    let mark = |stage: &str, timings: &mut Vec<(String, f64)>, lap: &mut Instant| {
-        timings.push((stage.to_string(), lap.elapsed().as_secs_f64()));
-        *lap = Instant::now();
-    };
+    let mut lap = Lap::new();
     let plan = plan(project)?;
-    mark("plan", &mut timings, &mut lap);
-    let staging = Staging::new(out)?;
+    lap.mark("plan");
+    let (staging, _local) = stage_output(out)?;
+    let computed = compute(
+        project,
+        &plan,
+        &staging,
+        engine,
+        &options.cog,
+        None,
+        &mut lap,
+    )?;
+    finish(
+        project, &plan, computed, staging, out, engine, options, lap, start,
+    )
+}
+
+/// Stage timings: `(stage, seconds)` in run order.
+pub struct Lap {
+    timings: Vec<(String, f64)>,
+    since: Instant,
+}
+
+impl Lap {
+    /// Starts timing.
+    pub fn new() -> Lap {
+        Lap {
+            timings: Vec::new(),
+            since: Instant::now(),
+        }
+    }
+
+    /// Records the time since the last mark as `stage`.
+    pub fn mark(&mut self, stage: &str) {
+        self.timings
+            .push((stage.to_string(), self.since.elapsed().as_secs_f64()));
+        self.since = Instant::now();
+    }
+}
+
+impl Default for Lap {
+    fn default() -> Self {
+        Lap::new()
+    }
+}
+
+/// The layers a run computes on its grid (or the grid's window, for a tile).
+pub struct Computed {
+    /// One line per ingested layer.
+    pub layers: Vec<String>,
+    /// Element grids.
+    pub elements: Vec<geochem::ElementGrid>,
+    /// Score maps, not yet validated.
+    pub commodities: Vec<CommodityResult>,
+}
+
+/// The global quantities a plan fixes for its tiles.
+pub struct Globals<'a> {
+    /// Percentile thresholds by commodity and evidence.
+    pub percentiles: &'a prospectivity::PlanPercentiles,
+    /// Variogram models by element grid.
+    pub variograms: &'a geochem::Variograms,
+}
+
+/// Ingest, geochemistry and prospectivity of `plan`'s grid into `staging`.
+pub fn compute(
+    project: &Project,
+    plan: &Plan,
+    staging: &Staging,
+    engine: &Engine,
+    cog: &CogOptions,
+    globals: Option<&Globals>,
+    lap: &mut Lap,
+) -> Result<Computed> {
     // Layers one after another; within a layer, blocks in parallel on the engine's workers,
     // each with its own GDAL handles.
     let mut layers = Vec::new();
@@ -160,13 +228,63 @@ pub fn run(
             &format!("layer {}", task.name()),
             blocks(&plan.grid).len() as u64,
         );
-        let line = task.ingest(&plan, engine, &target, &options.cog)?;
+        let line = task.ingest(plan, engine, &target, cog)?;
         progress.finish();
         tracing::info!("{line}");
         layers.push(line);
         ingested.insert(task.name().to_string(), target);
     }
-    mark("ingest", &mut timings, &mut lap);
+    lap.mark("ingest");
+    let elements = geochem::grid_elements(
+        plan,
+        &project.geochem,
+        staging,
+        engine,
+        cog,
+        globals.map(|g| g.variograms),
+    )?;
+    lap.mark("geochem");
+    let mut available = Layers {
+        ingested,
+        elements: &elements,
+        distances: BTreeMap::new(),
+    };
+    let commodities = score_commodities(
+        project,
+        plan,
+        &mut available,
+        staging,
+        engine,
+        cog,
+        globals.map(|g| g.percentiles),
+    )?;
+    lap.mark("prospectivity");
+    Ok(Computed {
+        layers,
+        elements,
+        commodities,
+    })
+}
+
+/// Points, validation, targets, report and manifest of computed layers; then the staged files
+/// are moved into `out`.
+#[allow(clippy::too_many_arguments)]
+pub fn finish(
+    project: &Project,
+    plan: &Plan,
+    computed: Computed,
+    staging: Staging,
+    out: &Path,
+    engine: &Engine,
+    options: &RunOptions,
+    mut lap: Lap,
+    start: Instant,
+) -> Result<RunSummary> {
+    let Computed {
+        layers,
+        elements,
+        mut commodities,
+    } = computed;
     let mut sample_lines = Vec::new();
     for set in &plan.samples {
         write_samples_csv(
@@ -191,46 +309,31 @@ pub fn run(
             &staging.path("points/occurrences.csv")?,
         )?;
     }
-    mark("points", &mut timings, &mut lap);
-    let elements = geochem::grid_elements(&plan, &project.geochem, &staging, engine, &options.cog)?;
-    mark("geochem", &mut timings, &mut lap);
+    validate_commodities(&mut commodities, plan, engine)?;
+    lap.mark("points and validation");
     let geochem_lines = elements
         .iter()
         .map(|g| format!("{}: gridded from {}", g.label, g.source))
         .collect();
-    let mut available = Layers {
-        ingested,
-        elements: &elements,
-        distances: BTreeMap::new(),
-    };
-    let commodities = score_commodities(
-        project,
-        &plan,
-        &mut available,
-        &staging,
-        engine,
-        &options.cog,
-    )?;
-    mark("prospectivity", &mut timings, &mut lap);
     let products =
-        outputs::write_outputs(project, &plan, &commodities, &elements, &staging, engine)?;
-    timings.extend(products.timings.iter().cloned());
-    lap = Instant::now();
-    report::write_report_stage(project, &plan, &commodities, &products, &staging)?;
-    mark("report", &mut timings, &mut lap);
+        outputs::write_outputs(project, plan, &commodities, &elements, &staging, engine)?;
+    lap.timings.extend(products.timings.iter().cloned());
+    lap.since = Instant::now();
+    report::write_report_stage(project, plan, &commodities, &products, &staging)?;
+    lap.mark("report");
     outputs::write_manifest(
         project,
-        &plan,
+        plan,
         &commodities,
         &products,
-        &timings,
+        &lap.timings,
         &staging,
         engine,
         options,
     )?;
-    mark("manifest", &mut timings, &mut lap);
+    lap.mark("manifest");
     let staged = staging.root().to_path_buf();
-    let outputs = staging.commit()?;
+    let outputs = publish(staging, out)?;
     let commodities = commodities
         .into_iter()
         .map(|mut c| {
@@ -240,7 +343,7 @@ pub fn run(
         .collect();
     Ok(RunSummary {
         crs: plan.crs.label(),
-        grid: plan.grid,
+        grid: plan.grid.clone(),
         layers,
         samples: sample_lines,
         occurrences: plan.occurrences.len(),
@@ -249,8 +352,50 @@ pub fn run(
         outputs,
         seconds: start.elapsed().as_secs_f64(),
         products,
-        timings,
+        timings: lap.timings,
     })
+}
+
+/// The staging folder of a run into `out`: inside `out`, or, when `out` is a GDAL virtual
+/// path (object storage), inside a local temporary folder (returned with it).
+pub fn stage_output(out: &Path) -> Result<(Staging, Option<tempfile::TempDir>)> {
+    if vsi::is_virtual(out) {
+        let local = vsi::local_staging_root()?;
+        Ok((Staging::new(local.path())?, Some(local)))
+    } else {
+        Ok((Staging::new(out)?, None))
+    }
+}
+
+/// Moves the staged outputs into `out`; to object storage, uploads them one by one with
+/// `manifest.json` last (object stores have no rename: the manifest marks a complete output).
+fn publish(staging: Staging, out: &Path) -> Result<Vec<PathBuf>> {
+    if !vsi::is_virtual(out) {
+        return staging.commit();
+    }
+    let root = staging.root().to_path_buf();
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| Error::output(&dir, format!("cannot list staged outputs: {e}")))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(rel) = path.strip_prefix(&root) {
+                files.push(rel.to_path_buf());
+            }
+        }
+    }
+    files.sort_by_key(|rel| (rel == Path::new("manifest.json"), rel.clone()));
+    let mut placed = Vec::with_capacity(files.len());
+    for rel in files {
+        let target = out.join(&rel);
+        vsi::upload(&root.join(&rel), &target)?;
+        placed.push(target);
+    }
+    Ok(placed)
 }
 
 impl RunSummary {

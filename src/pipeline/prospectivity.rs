@@ -11,9 +11,11 @@ use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::layer::GridLayer;
 use crate::io::vector::read_vector;
-use crate::modelspec::{Model, Source};
+use crate::modelspec::{Evidence, Model, Source};
 use crate::project::{Project, VectorRole};
-use crate::scoring::{score, BoundEvidence, ScoreSummary};
+use crate::scoring::{
+    resolve_percentiles, score, BoundEvidence, EvidencePercentiles, ScoreSummary,
+};
 use crate::validate::{validate, AreaCounts, Validation};
 
 use super::geochem::ElementGrid;
@@ -44,7 +46,11 @@ pub struct Layers<'a> {
     pub distances: BTreeMap<VectorRole, PathBuf>,
 }
 
-/// Scores every commodity the project asks for.
+/// Percentile thresholds of every commodity's evidence, by commodity id.
+pub type PlanPercentiles = BTreeMap<String, EvidencePercentiles>;
+
+/// Scores every commodity the project asks for, on the grid or its window. Percentile
+/// thresholds come from `fixed` (a tile of a plan) or are resolved over the grid here.
 pub fn score_commodities(
     project: &Project,
     plan: &Plan,
@@ -52,6 +58,7 @@ pub fn score_commodities(
     staging: &Staging,
     engine: &Engine,
     cog: &CogOptions,
+    fixed: Option<&PlanPercentiles>,
 ) -> Result<Vec<CommodityResult>> {
     let mut results = Vec::new();
     for c in project.commodities() {
@@ -69,34 +76,94 @@ pub fn score_commodities(
             tracing::warn!("{c}: no evidence in this survey; no prospectivity map");
             continue;
         }
+        let percentiles = match fixed {
+            Some(all) => all.get(c.id()).cloned().unwrap_or_default(),
+            None => resolve_percentiles(&model, &bound, &plan.grid, engine)?,
+        };
         let path = staging.path(&format!("prospectivity_{}.tif", c.id()))?;
         let dir = staging.path(&format!("evidence/{}/.keep", c.id()))?;
         let dir = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let Some(summary) = score(&model, &bound, &plan.grid, engine, &dir, &path, cog)? else {
+        let Some(summary) = score(
+            &model,
+            &bound,
+            &percentiles,
+            &plan.grid,
+            engine,
+            &dir,
+            &path,
+            cog,
+        )?
+        else {
             tracing::warn!("{c}: no evidence with data on the grid; no prospectivity map");
             continue;
         };
         dropped.extend(summary.left_out.iter().cloned());
-        let occurrences: Vec<(f64, f64)> = plan
-            .occurrences
-            .iter()
-            .filter(|o| o.commodities.contains(&c))
-            .map(|o| (o.x, o.y))
-            .collect();
-        let validation = if occurrences.is_empty() {
-            None
-        } else {
-            validate_map(&path, plan, &occurrences, engine)?
-        };
         results.push(CommodityResult {
             commodity: c,
             path,
             summary,
             dropped,
-            validation,
+            validation: None,
         });
     }
     Ok(results)
+}
+
+/// The percentile thresholds of every commodity's evidence over the whole grid: the global
+/// quantities of a plan. Only the layers that percentile memberships read are made (in
+/// `staging`, a scratch folder).
+pub fn plan_percentiles(
+    project: &Project,
+    plan: &Plan,
+    layers: &mut Layers,
+    staging: &Staging,
+    engine: &Engine,
+    cog: &CogOptions,
+) -> Result<PlanPercentiles> {
+    let mut out = BTreeMap::new();
+    for c in project.commodities() {
+        let mut model = project
+            .model(c)
+            .map_err(|e| Error::input(&project.file, format!("models.{}: {e}", c.id())))?;
+        model.evidence.retain(needs_percentiles);
+        if model.evidence.is_empty() {
+            continue;
+        }
+        let (bound, _) = bind(&model, project, plan, layers, staging, engine, cog)?;
+        out.insert(
+            c.id().to_string(),
+            resolve_percentiles(&model, &bound, &plan.grid, engine)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Whether an evidence's membership has thresholds given as percentiles of its layer.
+pub fn needs_percentiles(e: &Evidence) -> bool {
+    !matches!(e.source, Source::Classes { .. })
+        && e.membership
+            .as_ref()
+            .is_some_and(|m| !m.percentiles().is_empty())
+}
+
+/// Validates each score map against the occurrences of its commodity (training data).
+pub fn validate_commodities(
+    results: &mut [CommodityResult],
+    plan: &Plan,
+    engine: &Engine,
+) -> Result<()> {
+    for r in results {
+        let occurrences: Vec<(f64, f64)> = plan
+            .occurrences
+            .iter()
+            .filter(|o| o.commodities.contains(&r.commodity))
+            .map(|o| (o.x, o.y))
+            .collect();
+        if !occurrences.is_empty() {
+            r.validation = validate_map(&r.path, plan, &occurrences, engine)?;
+        }
+    }
+    Ok(())
 }
 
 /// Finds each evidence layer's raw values among the run's layers (making distance layers as

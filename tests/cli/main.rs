@@ -17,3 +17,4 @@ mod outputs;
 mod report;
 mod reproject;
 mod run;
+mod tiles;

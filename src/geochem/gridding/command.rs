@@ -400,6 +400,7 @@ fn like_grid(path: &Path) -> Result<(Crs, GridSpec)> {
         res: gt[1],
         width,
         height,
+        window: None,
     };
     Ok((crs, grid))
 }

@@ -11,6 +11,7 @@ fn grid(x0: f64, y0: f64, res: f64, width: usize, height: usize) -> GridSpec {
         res,
         width,
         height,
+        window: None,
     }
 }
 

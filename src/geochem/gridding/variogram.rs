@@ -25,7 +25,8 @@ pub const LAGS: usize = 15;
 pub const MAX_PAIRS: usize = 2_000_000;
 
 /// The shape of a variogram model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum VariogramKind {
     /// Spherical: reaches the sill at the range.
     Spherical,
@@ -61,7 +62,7 @@ impl VariogramKind {
 /// assert_eq!(m.gamma(50.0), 0.5 + 2.0 * 0.6875);
 /// assert_eq!(m.gamma(150.0), m.sill());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VariogramModel {
     /// Shape.
     pub kind: VariogramKind,

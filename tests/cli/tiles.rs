@@ -1,0 +1,166 @@
+//! Tiled runs: `plan`, every tile as its own process, `merge`, against a single `run` of the
+//! same project (the reference: the maps must be identical cell for cell, the targets equal).
+use std::path::Path;
+
+use crate::fixtures::{geoprospect, read_band, Workspace};
+
+/// The Khanbogd sample batch at 40 m on a 1100 x 600 cell extent: blocks of 512 rows, so two
+/// tiles (rows 0..512 and 512..600).
+fn project(ws: &Workspace) {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/mongolia");
+    let text = std::fs::read_to_string(samples.join("project.toml"))
+        .unwrap()
+        .replace("resolution = 100.0", "resolution = 40.0")
+        .replace(
+            "margin = 2000.0",
+            "extent = [662320.0, 4772760.0, 706320.0, 4796760.0]",
+        )
+        .replace("path = \"", &format!("path = \"{}/", samples.display()))
+        + "\n[geochem]\nelements = [\"La\", \"Ce\", \"Th\", \"Sn\", \"Mo\"]\n";
+    ws.write("p.toml", &text);
+}
+
+fn ok(args: &[&str], ws: &Workspace) -> String {
+    let o = geoprospect()
+        .args(args)
+        .arg("-q")
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn fails(args: &[&str], ws: &Workspace) -> String {
+    let o = geoprospect()
+        .args(args)
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{args:?} should fail");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    err
+}
+
+#[test]
+fn tiles_run_as_separate_processes_merge_to_the_single_run() {
+    let ws = Workspace::new();
+    project(&ws);
+    ok(&["run", "p.toml", "--out", "single"], &ws);
+    ok(&["plan", "p.toml", "--tiles", "2", "--out", "plan"], &ws);
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.path("plan/plan.json")).unwrap()).unwrap();
+    let tiles = plan["tiles"].as_array().unwrap();
+    assert_eq!(tiles.len(), 2);
+    assert_eq!(
+        tiles[1]["row0"], 512,
+        "tiles start on 512-row COG tile rows"
+    );
+    assert!(plan["percentiles"]["ree"]
+        .as_object()
+        .is_some_and(|m| !m.is_empty()));
+
+    // Merging before every tile is done names the missing tile.
+    ok(&["run-tile", "plan", "--tile", "0"], &ws);
+    let err = fails(&["merge", "plan", "--out", "merged"], &ws);
+    assert!(
+        err.contains("tiles not finished") && err.contains(": 1"),
+        "{err}"
+    );
+    assert!(!ws.path("merged/manifest.json").exists());
+
+    // Tile 1 from the Slurm array variable; a retry of a finished tile does nothing.
+    let o = geoprospect()
+        .args(["run-tile", "plan"])
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let again = ok(&["run-tile", "plan", "--tile", "1"], &ws);
+    assert!(again.is_empty(), "-q prints nothing: {again}");
+    let o = geoprospect()
+        .args(["run-tile", "plan", "--tile", "1"])
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("already done"));
+    ok(&["merge", "plan", "--out", "merged"], &ws);
+
+    // Every raster of the single run is in the merge with the same cells, size and place.
+    let rasters: Vec<String> = ws
+        .files("single")
+        .into_iter()
+        .filter(|f| f.ends_with(".tif"))
+        .collect();
+    assert!(
+        rasters.iter().any(|f| f == "prospectivity_ree.tif"),
+        "{rasters:?}"
+    );
+    assert!(
+        rasters.iter().any(|f| f.starts_with("geochem/")),
+        "{rasters:?}"
+    );
+    for f in &rasters {
+        let a = read_band(&ws.path("single").join(f));
+        let b = read_band(&ws.path("merged").join(f));
+        assert_eq!((a.0, a.1), (b.0, b.1), "{f}: size");
+        let same =
+            a.2.iter()
+                .zip(&b.2)
+                .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()));
+        assert!(same, "{f}: merged cells differ from the single run");
+        let gt = |p: &Path| gdal::Dataset::open(p).unwrap().geo_transform().unwrap();
+        assert_eq!(
+            gt(&ws.path("single").join(f)),
+            gt(&ws.path("merged").join(f)),
+            "{f}"
+        );
+    }
+    // Target zones cross the tile edge whole: the GeoJSON is the single run's.
+    for c in ["ree", "sn", "mo"] {
+        let name = format!("targets_{c}.geojson");
+        let a = std::fs::read_to_string(ws.path("single").join(&name)).unwrap();
+        let b = std::fs::read_to_string(ws.path("merged").join(&name)).unwrap();
+        assert_eq!(a, b, "{name}");
+    }
+    let files = ws.files("merged");
+    for f in ["report.html", "manifest.json", "map_ree.png"] {
+        assert!(files.iter().any(|g| g == f), "{f} missing: {files:?}");
+    }
+}
+
+#[test]
+fn plans_refuse_what_they_cannot_split_and_changed_projects() {
+    let ws = Workspace::new();
+    project(&ws);
+    let err = fails(&["plan", "p.toml", "--tiles", "9", "--out", "plan"], &ws);
+    assert!(
+        err.contains("--tiles 9") && err.contains("1 to 2 tiles"),
+        "{err}"
+    );
+    assert!(!ws.path("plan/plan.json").exists());
+    ok(&["plan", "p.toml", "--tiles", "1", "--out", "plan"], &ws);
+    let err = fails(&["run-tile", "plan", "--tile", "1"], &ws);
+    assert!(err.contains("tile 1") && err.contains("0 to 0"), "{err}");
+    let err = fails(&["run-tile", "plan"], &ws);
+    assert!(err.contains("no tile given"), "{err}");
+    let text = std::fs::read_to_string(ws.path("p.toml")).unwrap();
+    ws.write("p.toml", &text.replace("40.0", "50.0"));
+    let err = fails(&["run-tile", "plan", "--tile", "0"], &ws);
+    assert!(
+        err.contains("p.toml") && err.contains("changed since the plan"),
+        "{err}"
+    );
+    let err = fails(&["merge", "nowhere", "--out", "m"], &ws);
+    assert!(
+        err.contains("plan.json") && err.contains("geoprospect plan"),
+        "{err}"
+    );
+    assert!(!ws.path("m/manifest.json").exists());
+}
