@@ -175,6 +175,7 @@ pub fn plan_tiles(
     engine: &Engine,
     options: &RunOptions,
 ) -> Result<TilePlan> {
+    local_plan_dir(plan_dir)?;
     let p = plan(project)?;
     let rows = block_rows(p.grid.width, BLOCK_CELLS);
     let unit = tile_unit(rows);
@@ -314,9 +315,22 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     std::fs::write(path, text + "\n").map_err(|e| Error::output(path, format!("cannot write: {e}")))
 }
 
+/// The plan folder must be a (shared) POSIX folder: tiles are committed by rename.
+fn local_plan_dir(plan_dir: &Path) -> Result<()> {
+    if crate::io::vsi::is_virtual(plan_dir) {
+        return Err(Error::param(format!(
+            "{}: the plan folder must be a shared POSIX folder (NFS, Lustre, a ReadWriteMany \
+             volume), not object storage; inputs and the merge's --out may be",
+            plan_dir.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Reads `plan_dir/plan.json` and the project it names, checking that the project file has
 /// not changed since the plan.
 pub fn load_plan(plan_dir: &Path) -> Result<(TilePlan, Project)> {
+    local_plan_dir(plan_dir)?;
     let file = plan_dir.join(PLAN_FILE);
     let text = std::fs::read_to_string(&file).map_err(|e| {
         Error::input(

@@ -157,10 +157,81 @@ fn plans_refuse_what_they_cannot_split_and_changed_projects() {
         err.contains("p.toml") && err.contains("changed since the plan"),
         "{err}"
     );
+    let err = fails(
+        &["plan", "p.toml", "--tiles", "1", "--out", "/vsis3/b/plan"],
+        &ws,
+    );
+    assert!(
+        err.contains("/vsis3/b/plan") && err.contains("POSIX"),
+        "{err}"
+    );
     let err = fails(&["merge", "nowhere", "--out", "m"], &ws);
     assert!(
         err.contains("plan.json") && err.contains("geoprospect plan"),
         "{err}"
     );
     assert!(!ws.path("m/manifest.json").exists());
+}
+
+#[test]
+fn inputs_read_through_gdal_virtual_file_systems() {
+    // The Gangwon sample zipped, read through /vsizip/ (the same code path as /vsis3/: GDAL
+    // for rasters and vectors, VSI reads for the CSV); outputs identical to local inputs.
+    let ws = Workspace::new();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/korea");
+    let zip = ws.path("korea.zip");
+    let made = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile, pathlib\n\
+             with zipfile.ZipFile(sys.argv[1], 'w') as z:\n\
+             \x20   for p in pathlib.Path(sys.argv[2]).iterdir(): z.write(p, p.name)",
+        ])
+        .arg(&zip)
+        .arg(&samples)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipping: python3 cannot write a zip here");
+        return;
+    }
+    let text = std::fs::read_to_string(samples.join("project.toml")).unwrap();
+    ws.write(
+        "local.toml",
+        &text.replace("path = \"", &format!("path = \"{}/", samples.display())),
+    );
+    ws.write(
+        "zip.toml",
+        &text.replace("path = \"", &format!("path = \"/vsizip/{}/", zip.display())),
+    );
+    ok(&["run", "local.toml", "--out", "local"], &ws);
+    ok(&["run", "zip.toml", "--out", "zipped"], &ws);
+    for c in ["ree", "sn", "mo"] {
+        let f = format!("prospectivity_{c}.tif");
+        assert_eq!(
+            read_band(&ws.path("local").join(&f))
+                .2
+                .iter()
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>(),
+            read_band(&ws.path("zipped").join(&f))
+                .2
+                .iter()
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>(),
+            "{f}"
+        );
+    }
+    let meta =
+        crate::fixtures::metadata(&ws.path("zipped/geochem/La.tif"), "GEOPROSPECT_INPUTS", "");
+    assert!(meta.is_some_and(|m| m.starts_with("/vsizip/")));
+    // An output on a virtual file system is staged locally and uploaded: nothing is written
+    // to a local folder of that name (/vsimem/ lives in the process, so it only proves that).
+    let o = geoprospect()
+        .args(["run", "local.toml", "--out", "/vsimem/out", "-q"])
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!Path::new("/vsimem").exists() && !ws.path("vsimem").exists());
 }
