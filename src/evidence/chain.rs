@@ -307,6 +307,55 @@ fn log_normal(bits: u32, log2: f64, ln_scale: f64) -> f32 {
     (e as f64 * log2 + 2.0 * s * series * ln_scale) as f32
 }
 
+/// Whether resolved steps are non-decreasing functions (logarithms, standardisation), so that
+/// order statistics of their output are their values at the order statistics of their input.
+/// Values outside their domain (`x <= 0` for a logarithm) are masked by [`domain`] first.
+pub fn monotone(steps: &[Resolved]) -> bool {
+    steps.iter().all(|s| match s {
+        Resolved::Log10 | Resolved::Ln => true,
+        Resolved::Standardise { scale, .. } => *scale > 0.0,
+        Resolved::Member(_) => false,
+    })
+}
+
+/// Sets to NaN the values that `steps` map to nodata (non-positive values before a logarithm),
+/// leaving the others unchanged: the valid cells of [`apply`]'s output, in the input's units.
+pub fn domain(steps: &[Resolved], data: &mut [f32]) {
+    if steps
+        .iter()
+        .any(|s| matches!(s, Resolved::Log10 | Resolved::Ln))
+    {
+        for v in data.iter_mut() {
+            *v = if *v > 0.0 { *v } else { f32::NAN };
+        }
+    }
+}
+
+/// The input interval that monotone `steps` ([`monotone`]) map into `[lo, hi]`, widened by a
+/// relative 1e-5 on each side so that no value whose output lies inside is left out (the
+/// caller still checks the output).
+pub fn preimage(steps: &[Resolved], lo: f64, hi: f64) -> (f64, f64) {
+    let (mut a, mut b) = (lo, hi);
+    for s in steps.iter().rev() {
+        (a, b) = match *s {
+            Resolved::Log10 => (10f64.powf(a), 10f64.powf(b)),
+            Resolved::Ln => (a.exp(), b.exp()),
+            Resolved::Standardise { centre, scale } => (a * scale + centre, b * scale + centre),
+            Resolved::Member(_) => (f64::NEG_INFINITY, f64::INFINITY),
+        };
+        let pad = |v: f64| v.abs() * 1e-5 + 1e-30;
+        (a, b) = (a - pad(a), b + pad(b));
+    }
+    (a, b)
+}
+
+/// The value of one input value through `steps`.
+pub fn apply_one(steps: &[Resolved], x: f64) -> f64 {
+    let mut v = [x as f32];
+    apply(steps, &mut v);
+    v[0] as f64
+}
+
 /// Replaces values by `|x - centre|` (the deviations whose median is the MAD), in `f32` as
 /// the values are.
 pub fn abs_deviation(centre: f64, data: &mut [f32]) {
