@@ -413,36 +413,61 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
     .map_err(out_err)?;
     let progress = engine.progress();
     progress.stage("fuzzy", blocks.len() as u64);
-    let mut valid = 0u64;
-    engine.for_each_block(
-        &blocks,
-        |block| {
-            let mut data = Vec::with_capacity(n);
-            for (k, source) in sources.iter().enumerate() {
-                let mut buf = buffers.take();
-                source.read(block, &mut buf)?;
-                apply(&resolved[k], &mut buf);
-                if !matches!(resolved[k].last(), Some(Resolved::Member(_))) {
-                    check_unit_interval(source.layer.path(), &buf, block.row0, grid.width)?;
+    // The encoder runs on its own thread, fed through a bounded channel in block order, so
+    // that encoding and writing one wave overlap with reading and combining the next.
+    let wave = 2 * engine.threads();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<f32>, u64)>(wave);
+    let (computed, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| -> Result<(CogEncoder, u64)> {
+            let mut valid = 0u64;
+            for (out, count) in rx {
+                encoder.push_f32_rows(&out).map_err(out_err)?;
+                valid += count;
+                buffers.give(out);
+            }
+            Ok((encoder, valid))
+        });
+        let computed = engine.for_each_block(
+            &blocks,
+            |block| {
+                let mut data = Vec::with_capacity(n);
+                for (k, source) in sources.iter().enumerate() {
+                    let mut buf = buffers.take();
+                    source.read(block, &mut buf)?;
+                    apply(&resolved[k], &mut buf);
+                    // A vectorised test first; the exact cell only when something is wrong.
+                    // Not `!(0.0..=1.0).contains`: NaN is nodata, not outside.
+                    #[allow(clippy::manual_range_contains)]
+                    let outside = buf.iter().fold(false, |o, &v| o | (v < 0.0) | (v > 1.0));
+                    if outside && !matches!(resolved[k].last(), Some(Resolved::Member(_))) {
+                        check_unit_interval(source.layer.path(), &buf, block.row0, grid.width)?;
+                    }
+                    data.push(buf);
                 }
-                data.push(buf);
-            }
-            let mut out = buffers.take();
-            out.resize(block.rows * grid.width, 0.0);
-            let views: Vec<&[f32]> = data.iter().map(|d| d.as_slice()).collect();
-            combine(req.op, &views, &mut out);
-            for d in data {
-                buffers.give(d);
-            }
-            Ok(out)
-        },
-        |_, out| {
-            valid += out.iter().filter(|v| !v.is_nan()).count() as u64;
-            encoder.push_f32_rows(&out).map_err(out_err)?;
-            buffers.give(out);
-            Ok(())
-        },
-    )?;
+                let mut out = buffers.take();
+                out.resize(block.rows * grid.width, 0.0);
+                let views: Vec<&[f32]> = data.iter().map(|d| d.as_slice()).collect();
+                combine(req.op, &views, &mut out);
+                for d in data {
+                    buffers.give(d);
+                }
+                let count = out.iter().fold(0u64, |c, v| c + u64::from(!v.is_nan()));
+                Ok((out, count))
+            },
+            // A send fails only when the writer has stopped on an error, reported below.
+            |_, result| {
+                let _ = tx.send(result);
+                Ok(())
+            },
+        );
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the COG writer thread panicked".into())));
+        (computed, written)
+    });
+    computed?;
+    let (encoder, valid) = written?;
     progress.finish();
     encoder.finish().map_err(out_err)?;
     file.commit()?;
