@@ -29,7 +29,7 @@ use crate::io::atomic::AtomicFile;
 use crate::io::cog::{encoder_settings, layer_tags, CogOptions, LayerMeta, PixelType};
 use crate::io::cogtiles::CogEncoder;
 use crate::io::layer::{aligned_blocks, GridLayer};
-use crate::io::rawstrips::RawStrips;
+use crate::io::rawstrips::{DeflateTiles, RawStrips};
 use crate::models::fuzzy::{check_unit_interval, combine, FuzzyOp};
 
 /// One input layer and its transform chain.
@@ -84,17 +84,22 @@ pub struct FuzzyRequest<'a> {
 struct Source {
     layer: GridLayer,
     raw: Option<RawStrips>,
+    tiles: Option<DeflateTiles>,
     width: usize,
 }
 
 impl Source {
     fn read(&self, block: &Block, buf: &mut Vec<f32>) -> Result<()> {
-        match &self.raw {
-            Some(raw) => {
+        match (&self.raw, &self.tiles) {
+            (Some(raw), _) => {
                 buf.resize(block.rows * self.width, 0.0);
                 raw.read_into(block.row0, buf)
             }
-            None => {
+            (None, Some(tiles)) => {
+                buf.resize(block.rows * self.width, 0.0);
+                tiles.read_into(block.row0, buf)
+            }
+            (None, None) => {
                 *buf = self.layer.read_block(block)?;
                 Ok(())
             }
@@ -306,14 +311,18 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
     let mut sources = Vec::with_capacity(req.layers.len());
     for l in req.layers {
         let layer = GridLayer::open(&l.path, &grid)?;
-        let raw = if layer.is_integer() {
-            None
+        let (raw, tiles) = if layer.is_integer() {
+            (None, None)
         } else {
-            RawStrips::open(&l.path)?
+            match RawStrips::open(&l.path)? {
+                Some(raw) => (Some(raw), None),
+                None => (None, DeflateTiles::open(&l.path)?),
+            }
         };
         sources.push(Source {
             layer,
             raw,
+            tiles,
             width: grid.width,
         });
     }
