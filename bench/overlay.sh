@@ -11,7 +11,7 @@ THREADS=${THREADS:-$(nproc)}
 PY=/usr/bin/python3
 "$PY" -c "import numpy, osgeo.gdal" 2>/dev/null \
   || { echo "bench/overlay.sh: python3-gdal and python3-numpy are needed (make deps)"; exit 1; }
-BIN=${GEOPROSPECT:-target/release/geoprospect}
+BIN=${GEOPROSPECT:-${CARGO_TARGET_DIR:-target}/release/geoprospect}
 [ -n "${GEOPROSPECT:-}" ] || cargo build --release -q
 WORK=$(mktemp -d)
 if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK"' EXIT; else echo "work folder: $WORK"; fi

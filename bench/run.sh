@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: geoprospect against the reference tools on the same generated data, as ratios
 # (reference time / geoprospect time: above 1 means geoprospect is faster). Sizes are stated by
-# each script; the whole run takes a few minutes on a 2-core machine.
+# each script; the whole run takes a few minutes on a 2-core machine (under 10).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q || exit 1
-export GEOPROSPECT=target/release/geoprospect
+export GEOPROSPECT=${CARGO_TARGET_DIR:-target}/release/geoprospect
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), GDAL $(gdal-config --version 2>/dev/null)"
 status=0
-for b in idw proximity overlay; do
-  bash "bench/$b.sh" 2>&1 | grep -E "^(idw|proximity|overlay):" || { echo "$b: failed"; status=1; }
+for b in idw proximity overlay fuzzy bandwidth; do
+  bash "bench/$b.sh" 2>&1 | grep -E "^$b:" || { echo "$b: failed"; status=1; }
 done
 exit $status

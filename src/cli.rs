@@ -52,6 +52,9 @@ pub enum Command {
     Membership(MembershipArgs),
     /// Combine layers: fuzzy and, or, product, sum, gamma, or weighted index overlay.
     Overlay(OverlayArgs),
+    /// Evidence layers through transform chains (log, robust z, membership), then one fuzzy
+    /// operator, streamed block by block.
+    Fuzzy(FuzzyArgs),
     /// Weights of evidence of a class layer against known deposits (CSV table).
     Wofe(WofeArgs),
     /// Logistic regression of deposits against evidence layers (CSV of coefficients).
@@ -158,6 +161,8 @@ pub enum CompressArg {
     Deflate,
     /// ZSTD with predictor (faster).
     Zstd,
+    /// Uncompressed tiles (largest files, fastest to write).
+    None,
 }
 
 /// `geoprospect info`.
@@ -346,6 +351,43 @@ pub struct OverlayArgs {
     /// Compression of the output COG.
     #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
     pub compress: CompressArg,
+}
+
+/// `geoprospect fuzzy`.
+#[derive(Debug, Args)]
+pub struct FuzzyArgs {
+    /// A layer and its transform chain: PATH:STEP,STEP,... with steps log, ln, robust-z,
+    /// linear:LOW:HIGH, large:MID:SPREAD, small:MID:SPREAD, gaussian:MID:SPREAD,
+    /// sigmoid:MID:SLOPE (thresholds may be percentiles, e.g. p90); repeat per layer.
+    #[arg(long = "layer", required = true)]
+    pub layers: Vec<String>,
+    /// The fuzzy operator.
+    #[arg(long, value_enum)]
+    pub op: FuzzyOpArg,
+    /// Gamma of --op gamma, in [0, 1].
+    #[arg(long)]
+    pub gamma: Option<f64>,
+    /// Output COG.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Compression of the output COG.
+    #[arg(long, value_enum, default_value_t = CompressArg::Deflate)]
+    pub compress: CompressArg,
+}
+
+/// Fuzzy operators of `geoprospect fuzzy`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FuzzyOpArg {
+    /// Minimum.
+    And,
+    /// Maximum.
+    Or,
+    /// Algebraic product.
+    Product,
+    /// Algebraic sum 1 - prod(1 - m).
+    Sum,
+    /// Gamma: sum^gamma * product^(1 - gamma).
+    Gamma,
 }
 
 /// Deposit file options shared by wofe and logistic.

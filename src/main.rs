@@ -109,6 +109,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             let compression = match args.compress {
                 CompressArg::Deflate => Compression::Deflate,
                 CompressArg::Zstd => Compression::Zstd,
+                CompressArg::None => Compression::None,
             };
             let options = RunOptions {
                 cog: CogOptions {
@@ -199,6 +200,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             let compression = match args.compress {
                 CompressArg::Deflate => Compression::Deflate,
                 CompressArg::Zstd => Compression::Zstd,
+                CompressArg::None => Compression::None,
             };
             let options = RunOptions {
                 cog: CogOptions {
@@ -242,6 +244,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             let compression = match args.compress {
                 CompressArg::Deflate => Compression::Deflate,
                 CompressArg::Zstd => Compression::Zstd,
+                CompressArg::None => Compression::None,
             };
             let request = geoprospect::geochem::gridding::command::GridRequest {
                 points: args.points,
@@ -296,6 +299,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::Proximity(_)
         | Command::Membership(_)
         | Command::Overlay(_)
+        | Command::Fuzzy(_)
         | Command::Wofe(_)
         | Command::Logistic(_)
         | Command::Validate(_) => {
@@ -328,6 +332,7 @@ fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result
         compression: match c {
             CompressArg::Deflate => Compression::Deflate,
             CompressArg::Zstd => Compression::Zstd,
+            CompressArg::None => Compression::None,
         },
         threads,
     };
@@ -456,6 +461,34 @@ fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result
                     inputs: &a.inputs,
                     out: &a.out,
                     overlay,
+                    cog: cog(a.compress),
+                },
+                engine,
+            )
+        }
+        Command::Fuzzy(a) => {
+            use cli::FuzzyOpArg as O;
+            use geoprospect::models::fuzzy_chain::{run_fuzzy, ChainedLayer, FuzzyRequest};
+            if a.gamma.is_some() && !matches!(a.op, O::Gamma) {
+                return Err(Error::param("--gamma applies only to --op gamma"));
+            }
+            let op = match a.op {
+                O::And => FuzzyOp::And,
+                O::Or => FuzzyOp::Or,
+                O::Product => FuzzyOp::Product,
+                O::Sum => FuzzyOp::Sum,
+                O::Gamma => FuzzyOp::parse("gamma", a.gamma)?,
+            };
+            let layers = a
+                .layers
+                .iter()
+                .map(|l| ChainedLayer::parse(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            run_fuzzy(
+                &FuzzyRequest {
+                    layers: &layers,
+                    op,
+                    out: &a.out,
                     cog: cog(a.compress),
                 },
                 engine,

@@ -4,6 +4,7 @@
 //! strip) of the analysis grid at a time; the `run_*` functions are the commands around them
 //! (read layers through [`crate::io::layer`], write COGs through [`crate::io::cog`]).
 pub mod categorical;
+pub mod chain;
 pub mod membership;
 pub mod proximity;
 pub mod quantiles;

@@ -159,8 +159,39 @@ impl QuantilePlan {
         }
     }
 
+    /// The closed value intervals that pass 2 counts (values outside them are ignored by
+    /// [`QuantilePlan::add`], so a caller may skip computing them).
+    pub fn ranges(&self) -> Vec<(f32, f32)> {
+        self.bins
+            .iter()
+            .map(|&b| {
+                let k = (b as u32) << 16;
+                (from_order_key(k), from_order_key(k | 0xFFFF))
+            })
+            .collect()
+    }
+
     /// The percentiles, in the order they were asked for.
     pub fn finish(&self, pass2: &QuantilePass2) -> Vec<f64> {
+        self.finish_mapped(pass2, |v| v)
+    }
+
+    /// The percentiles of `f(values)` from the counts of `values`, for a non-decreasing `f`:
+    /// the order statistics are mapped before the interpolation, so the result is what
+    /// [`QuantilePlan::finish`] gives on the mapped values (whose order is the same) without
+    /// computing `f` on every value.
+    ///
+    /// ```
+    /// use geoprospect::evidence::quantiles::QuantilePass1;
+    /// let v = [1.0f32, 10.0, 100.0, 1000.0];
+    /// let mut p1 = QuantilePass1::default();
+    /// p1.add(&v);
+    /// let plan = p1.plan(&[50.0]).unwrap();
+    /// let mut p2 = plan.pass2();
+    /// plan.add(&mut p2, &v);
+    /// assert_eq!(plan.finish_mapped(&p2, f64::log10), vec![1.5]); // median of 0, 1, 2, 3
+    /// ```
+    pub fn finish_mapped(&self, pass2: &QuantilePass2, f: impl Fn(f64) -> f64) -> Vec<f64> {
         let value_at = |rank: u64| -> f64 {
             let &(_, bin, within) = self
                 .located
@@ -179,7 +210,7 @@ impl QuantilePlan {
         };
         self.lerps
             .iter()
-            .map(|&(lo, hi, t)| lerp(value_at(lo), value_at(hi), t))
+            .map(|&(lo, hi, t)| lerp(f(value_at(lo)), f(value_at(hi)), t))
             .collect()
     }
 }

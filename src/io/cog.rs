@@ -11,8 +11,11 @@ use gdal::cpl::CslStringList;
 use gdal::raster::{Buffer, GdalType};
 use gdal::{Dataset, DriverManager, Metadata};
 
+use std::os::unix::fs::FileExt;
+
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
+use crate::io::cogtiles::{codec_available, read_tiff, Codec, CogEncoder, Sample, Tag, TILE};
 
 /// Float layers use NaN inside the program; written files declare it as nodata.
 pub const FLOAT_NODATA: f64 = f64::NAN;
@@ -27,6 +30,9 @@ pub enum Compression {
     Deflate,
     /// ZSTD: faster to write and read, needs GDAL >= 2.3 built with zstd.
     Zstd,
+    /// No compression: the largest files, the fastest to write and read (benchmarks, scratch
+    /// layers read again at once).
+    None,
 }
 
 /// The pixel type of a layer.
@@ -247,13 +253,30 @@ impl CogWriter {
     }
 
     /// Converts the finished layer to a COG at the target path and removes the scratch file.
+    ///
+    /// Single-band layers without category names are encoded by [`crate::io::cogtiles`]
+    /// (tiles compressed on `options.threads` threads, overviews built in one pass over the
+    /// scratch file); others go through GDAL's COG driver.
     pub fn finish(mut self, options: &CogOptions) -> Result<()> {
         let dataset = self
             .dataset
             .take()
             .ok_or_else(|| Error::Internal("layer already finished".into()))?;
-        let result = write_cog(&dataset, &self.target, self.pixel, options);
-        drop(dataset);
+        let fast = self.bands == 1
+            && codec_available(codec(options.compression))
+            && dataset
+                .rasterband(1)
+                .map(|b| category_names_empty(&b))
+                .unwrap_or(false);
+        let result = if fast {
+            // Closing the scratch dataset flushes it to disk.
+            drop(dataset);
+            encode_scratch(&self.scratch, &self.target, self.pixel, options)
+        } else {
+            let result = write_cog(&dataset, &self.target, self.pixel, options);
+            drop(dataset);
+            result
+        };
         if result.is_err() {
             let _ = std::fs::remove_file(&self.target);
         }
@@ -287,6 +310,7 @@ pub fn write_cog(
     let compress = match options.compression {
         Compression::Deflate => "DEFLATE",
         Compression::Zstd => "ZSTD",
+        Compression::None => "NONE",
     };
     let resampling = match pixel {
         PixelType::Float32 => "AVERAGE",
@@ -309,6 +333,121 @@ pub fn write_cog(
         .map_err(|e| Error::output(target, format!("cannot write COG: {e}")))?
         .close()
         .map_err(|e| Error::output(target, format!("cannot finish COG: {e}")))
+}
+
+fn codec(c: Compression) -> Codec {
+    match c {
+        Compression::Deflate => Codec::Deflate,
+        Compression::Zstd => Codec::Zstd,
+        Compression::None => Codec::None,
+    }
+}
+
+fn sample(pixel: PixelType) -> (Sample, u32) {
+    match pixel {
+        PixelType::Float32 => (Sample::Float32, f32::NAN.to_bits()),
+        PixelType::Int32 => (Sample::Int32, CLASS_NODATA as u32),
+    }
+}
+
+/// Encodes a closed scratch GeoTIFF (uncompressed 512 x 512 tiles, one band) as a COG with
+/// [`CogEncoder`], reading its tiles directly; any other layout goes through GDAL's COG driver.
+fn encode_scratch(
+    scratch: &Path,
+    target: &Path,
+    pixel: PixelType,
+    options: &CogOptions,
+) -> Result<()> {
+    let err = |e: String| Error::output(target, format!("cannot write COG: {e}"));
+    let info = read_tiff(scratch).map_err(err)?;
+    let (w, h) = (info.size.0 as usize, info.size.1 as usize);
+    let expected_sample = if pixel == PixelType::Float32 { 3 } else { 2 };
+    let plain = info.tiled
+        && info.block == (TILE as u64, TILE as u64)
+        && info.compression == 1
+        && info.sample == (32, 1, expected_sample)
+        && info.blocks.len() == w.div_ceil(TILE) * h.div_ceil(TILE);
+    if !plain {
+        let ds = Dataset::open(scratch)
+            .map_err(|e| Error::output(scratch, format!("cannot reopen scratch layer: {e}")))?;
+        return write_cog(&ds, target, pixel, options);
+    }
+    let (s, nodata) = sample(pixel);
+    let mut enc = CogEncoder::create(
+        target,
+        w,
+        h,
+        s,
+        nodata,
+        codec(options.compression),
+        info.copied_tags(),
+        options.threads,
+    )
+    .map_err(err)?;
+    let file = std::fs::File::open(scratch).map_err(|e| err(e.to_string()))?;
+    let tiles_x = w.div_ceil(TILE);
+    let mut rows = vec![0u32; TILE * w];
+    let mut tile = vec![0u8; TILE * TILE * 4];
+    for ty in 0..h.div_ceil(TILE) {
+        let n = TILE.min(h - ty * TILE);
+        for tx in 0..tiles_x {
+            let (offset, size) = info.blocks[ty * tiles_x + tx];
+            let c0 = tx * TILE;
+            let cw = TILE.min(w - c0);
+            if offset == 0 || size < (tile.len() as u64) {
+                for r in 0..n {
+                    rows[r * w + c0..r * w + c0 + cw].fill(nodata);
+                }
+                continue;
+            }
+            file.read_exact_at(&mut tile, offset)
+                .map_err(|e| err(e.to_string()))?;
+            for r in 0..n {
+                for (c, v) in rows[r * w + c0..r * w + c0 + cw].iter_mut().enumerate() {
+                    let i = (r * TILE + c) * 4;
+                    *v = u32::from_le_bytes([tile[i], tile[i + 1], tile[i + 2], tile[i + 3]]);
+                }
+            }
+        }
+        enc.push_rows(&rows[..n * w]).map_err(err)?;
+    }
+    enc.finish().map_err(err)
+}
+
+/// The georeferencing and metadata tags GDAL writes for a layer on `grid` (GeoKeys, pixel
+/// scale, tie point, `GDAL_METADATA`, `GDAL_NODATA`, software), for [`CogEncoder`]: taken from
+/// a one-cell GeoTIFF written with the same settings in a temporary folder inside `dir`.
+pub fn layer_tags(
+    grid: &GridSpec,
+    pixel: PixelType,
+    meta: &LayerMeta,
+    dir: &Path,
+) -> Result<Vec<Tag>> {
+    let tmp = tempfile::Builder::new()
+        .prefix(".geoprospect-tags")
+        .tempdir_in(dir)
+        .map_err(|e| Error::output(dir, format!("cannot create a temporary folder: {e}")))?;
+    let one = GridSpec {
+        width: 1,
+        height: 1,
+        ..grid.clone()
+    };
+    let mut w = CogWriter::create(&one, &tmp.path().join("tags.tif"), pixel, meta)?;
+    drop(w.dataset.take());
+    let info = read_tiff(&w.scratch)
+        .map_err(|e| Error::Internal(format!("cannot read GDAL's template layer: {e}")))?;
+    Ok(info.copied_tags())
+}
+
+/// The parameters of [`CogEncoder`] for a layer: sample type, nodata bits and codec.
+pub fn encoder_settings(pixel: PixelType, compression: Compression) -> (Sample, u32, Codec) {
+    let (s, nodata) = sample(pixel);
+    (s, nodata, codec(compression))
+}
+
+fn category_names_empty(band: &gdal::raster::RasterBand) -> bool {
+    // Safety: the band handle is valid while `band` lives; GDAL owns the list.
+    unsafe { gdal_sys::GDALGetRasterCategoryNames(band.c_rasterband()).is_null() }
 }
 
 fn set(list: &mut CslStringList, key: &str, value: &str) -> Result<()> {

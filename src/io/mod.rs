@@ -1,6 +1,7 @@
 //! Everything that touches files, GDAL or PROJ.
 pub mod atomic;
 pub mod cog;
+pub mod cogtiles;
 pub mod crs;
 pub mod deposits;
 pub mod gdal_apps;
@@ -8,6 +9,7 @@ pub mod geojson;
 pub mod layer;
 pub mod points;
 pub mod raster;
+pub mod rawstrips;
 pub mod samples;
 pub mod table;
 pub mod vector;

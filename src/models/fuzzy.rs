@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::layer::{aligned_blocks, GridLayer};
+use crate::models::fuzzy_chain::{run_fuzzy, ChainedLayer, FuzzyRequest};
 
 /// A fuzzy overlay operator.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -314,6 +315,9 @@ pub struct OverlayRequest<'a> {
 
 /// `geoprospect overlay`: combines layers on one grid into a Float32 COG; returns a summary.
 ///
+/// Fuzzy operators go through [`run_fuzzy`] (layers without transform steps); the index
+/// overlay is computed here.
+///
 /// Blocks are whole tile rows of the inputs, read in parallel (each worker opens its own
 /// dataset handles) and combined without per-cell allocation. Fuzzy operators refuse values
 /// outside [0, 1], naming the file and cell.
@@ -325,6 +329,27 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
     match &req.overlay {
         Overlay::Fuzzy(op) => op.check()?,
         Overlay::Index(w) => check_weights(w, req.inputs.len())?,
+    }
+    if let Overlay::Fuzzy(op) = req.overlay {
+        // The streaming path of `geoprospect fuzzy` with no transform steps: direct reads of
+        // uncompressed inputs, tiles encoded in parallel, no scratch file.
+        let layers: Vec<ChainedLayer> = req
+            .inputs
+            .iter()
+            .map(|p| ChainedLayer {
+                path: p.clone(),
+                chain: Vec::new(),
+            })
+            .collect();
+        return run_fuzzy(
+            &FuzzyRequest {
+                layers: &layers,
+                op,
+                out: req.out,
+                cog: req.cog,
+            },
+            engine,
+        );
     }
     let (_, grid, _) = GridLayer::open_as_grid(first)?;
     let layers = req
@@ -393,7 +418,12 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
 }
 
 /// Errors on the first value outside [0, 1] (NaN is nodata and allowed).
-fn check_unit_interval(path: &Path, values: &[f32], row0: usize, width: usize) -> Result<()> {
+pub(crate) fn check_unit_interval(
+    path: &Path,
+    values: &[f32],
+    row0: usize,
+    width: usize,
+) -> Result<()> {
     match values
         .iter()
         .position(|v| !v.is_nan() && !(0.0..=1.0).contains(v))

@@ -6,6 +6,7 @@ mod errors;
 mod evidence;
 mod faults;
 mod fixtures;
+mod fuzzy;
 mod gridding;
 mod hostile;
 mod hostile_csv;

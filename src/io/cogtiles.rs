@@ -1,0 +1,944 @@
+//! Cloud-Optimized GeoTIFF encoder: tiles compressed in parallel, overviews built from the rows
+//! as they arrive, the file laid out as GDAL's COG driver lays it out.
+//!
+//! GDAL's COG driver (GDAL 3.6) computes overviews on one thread and copies the image twice
+//! (scratch file, temporary overview file, final file). This encoder takes full-width rows in
+//! order, cuts them into 512 x 512 tiles, applies the TIFF predictor (3, floating point, for
+//! Float32; 2, horizontal, for Int32; TIFF Technical Note 3 and TIFF 6.0 §14), compresses each
+//! tile with GDAL's own codecs (`CPLZLibDeflate`, level 6 as GDAL's `ZLEVEL` default; the `zstd`
+//! compressor of `cpl_compressor.h`, level 9 as GDAL's `ZSTD_LEVEL` default) on a rayon pool,
+//! and halves the rows into the overview levels on the way: Float32 overviews average the valid
+//! cells of each 2 x 2 window (GDAL's `AVERAGE` with NaN nodata), Int32 overviews take the
+//! top-left cell of each window (nearest). Levels are added while the smallest is wider or
+//! higher than a tile, as GDAL's `OVERVIEWS=AUTO` does.
+//!
+//! The file: TIFF header (BigTIFF when over ~4 GB), GDAL's structural metadata ("ghost area":
+//! `LAYOUT=IFDS_BEFORE_DATA`, `BLOCK_ORDER=ROW_MAJOR`, `BLOCK_LEADER=SIZE_AS_UINT4`,
+//! `BLOCK_TRAILER=LAST_4_BYTES_REPEATED`), the IFDs of the full image then of each overview,
+//! then the tile data, smallest overview first and the full image last, each tile preceded by
+//! its size and followed by a copy of its last 4 bytes. This is the layout
+//! `validate_cloud_optimized_geotiff.py` checks. The georeferencing and metadata tags (GeoKeys,
+//! pixel scale, tie point, `GDAL_METADATA`, `GDAL_NODATA`, software) are copied from a TIFF
+//! written by GDAL for the same layer, so they are GDAL's own.
+//!
+//! Every tile's bytes depend only on its cells, so the file is bit-identical for any number of
+//! threads.
+use std::ffi::{c_char, c_int, c_void, CString};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+// Tiles are written as the target stores `u32`s: TIFF files here are little-endian.
+const _: () = assert!(
+    cfg!(target_endian = "little"),
+    "cogtiles writes little-endian TIFF"
+);
+
+/// Tile width and height.
+pub const TILE: usize = 512;
+
+/// Tile compression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// Uncompressed tiles (no predictor).
+    None,
+    /// DEFLATE (zlib stream, TIFF compression 8) with predictor.
+    Deflate,
+    /// ZSTD (TIFF compression 50000) with predictor.
+    Zstd,
+}
+
+/// Sample type of the layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// IEEE float, NaN nodata.
+    Float32,
+    /// Signed integer with a nodata code.
+    Int32,
+}
+
+/// One raw TIFF tag: code, field type, count and value bytes (little-endian).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// Tag code.
+    pub code: u16,
+    /// TIFF field type (3 SHORT, 4 LONG, 12 DOUBLE, ...).
+    pub typ: u16,
+    /// Number of values.
+    pub count: u64,
+    /// The values' bytes.
+    pub data: Vec<u8>,
+}
+
+/// Tags copied from a GDAL-written TIFF into the full image's IFD: software, GeoTIFF pixel
+/// scale, tie point, transformation, GeoKeys and their parameters, GDAL metadata and nodata.
+const COPIED: [u16; 9] = [305, 33550, 33922, 34264, 34735, 34736, 34737, 42112, 42113];
+
+/// A little-endian TIFF's first IFD: its tags and the layout of its image data.
+#[derive(Debug, Clone)]
+pub struct TiffInfo {
+    /// Image width and height.
+    pub size: (u64, u64),
+    /// Block width and height (a strip is as wide as the image).
+    pub block: (u64, u64),
+    /// Whether blocks are tiles (else strips).
+    pub tiled: bool,
+    /// TIFF compression code (1: none).
+    pub compression: u16,
+    /// Bits per sample, samples per pixel, sample format (1 uint, 2 int, 3 float).
+    pub sample: (u16, u16, u16),
+    /// Byte offset and size of every block, row-major.
+    pub blocks: Vec<(u64, u64)>,
+    /// Every tag of the IFD.
+    pub tags: Vec<Tag>,
+}
+
+impl TiffInfo {
+    /// The tags a COG of the same layer copies (see [`COPIED`]).
+    pub fn copied_tags(&self) -> Vec<Tag> {
+        self.tags
+            .iter()
+            .filter(|t| COPIED.contains(&t.code))
+            .cloned()
+            .collect()
+    }
+}
+
+fn type_size(typ: u16) -> Option<u64> {
+    Some(match typ {
+        1 | 2 | 6 | 7 => 1,
+        3 | 8 => 2,
+        4 | 9 | 11 | 13 => 4,
+        5 | 10 | 12 | 16 | 17 | 18 => 8,
+        _ => return None,
+    })
+}
+
+fn read_at(file: &File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; len as usize];
+    file.read_exact_at(&mut buf, offset)?;
+    Ok(buf)
+}
+
+fn le_u(bytes: &[u8]) -> u64 {
+    let mut v = [0u8; 8];
+    v[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(v)
+}
+
+impl Tag {
+    /// The values as unsigned integers (SHORT, LONG, LONG8).
+    fn uints(&self) -> Vec<u64> {
+        let size = type_size(self.typ).unwrap_or(1) as usize;
+        self.data.chunks(size).map(le_u).collect()
+    }
+}
+
+/// Reads the first IFD of a little-endian TIFF or BigTIFF. Errors say what is unsupported.
+pub fn read_tiff(path: &Path) -> std::result::Result<TiffInfo, String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let head = read_at(&file, 0, 16).map_err(|e| e.to_string())?;
+    if &head[..2] != b"II" {
+        return Err("not a little-endian TIFF".into());
+    }
+    let big = match le_u(&head[2..4]) {
+        42 => false,
+        43 => true,
+        v => return Err(format!("TIFF version {v}")),
+    };
+    let ifd = if big {
+        le_u(&head[8..16])
+    } else {
+        le_u(&head[4..8])
+    };
+    let io = |e: std::io::Error| e.to_string();
+    let (count_len, entry_len, inline) = if big { (8, 20, 8) } else { (2, 12, 4) };
+    let n = le_u(&read_at(&file, ifd, count_len).map_err(io)?);
+    if n > 4096 {
+        return Err(format!("IFD of {n} entries"));
+    }
+    let entries = read_at(&file, ifd + count_len, n * entry_len).map_err(io)?;
+    let mut tags = Vec::with_capacity(n as usize);
+    for e in entries.chunks(entry_len as usize) {
+        let code = le_u(&e[0..2]) as u16;
+        let typ = le_u(&e[2..4]) as u16;
+        let Some(size) = type_size(typ) else {
+            continue;
+        };
+        let (count, value) = if big {
+            (le_u(&e[4..12]), &e[12..20])
+        } else {
+            (le_u(&e[4..8]), &e[8..12])
+        };
+        let len = count
+            .checked_mul(size)
+            .filter(|l| *l < 1 << 32)
+            .ok_or("tag too large")?;
+        let data = if len <= inline {
+            value[..len as usize].to_vec()
+        } else {
+            read_at(&file, le_u(value), len).map_err(io)?
+        };
+        tags.push(Tag {
+            code,
+            typ,
+            count,
+            data,
+        });
+    }
+    let get = |code: u16| tags.iter().find(|t| t.code == code).map(|t| t.uints());
+    let one = |code: u16, default: u64| {
+        get(code)
+            .and_then(|v| v.first().copied())
+            .unwrap_or(default)
+    };
+    let size = (one(256, 0), one(257, 0));
+    let tiled = get(322).is_some();
+    let block = if tiled {
+        (one(322, 0), one(323, 0))
+    } else {
+        (size.0, one(278, size.1).min(size.1))
+    };
+    let (offsets, counts) = if tiled {
+        (get(324), get(325))
+    } else {
+        (get(273), get(279))
+    };
+    let (Some(offsets), Some(counts)) = (offsets, counts) else {
+        return Err("no block offsets".into());
+    };
+    if offsets.len() != counts.len() {
+        return Err("block offsets and sizes differ in number".into());
+    }
+    Ok(TiffInfo {
+        size,
+        block,
+        tiled,
+        compression: one(259, 1) as u16,
+        sample: (one(258, 1) as u16, one(277, 1) as u16, one(339, 1) as u16),
+        blocks: offsets.into_iter().zip(counts).collect(),
+        tags,
+    })
+}
+
+/// One resolution of the pyramid: rows waiting to fill a tile row, the odd row waiting for its
+/// pair, the size of every tile so far (row-major) and the tiles held in memory (all of them,
+/// except full-resolution tiles of uncompressed layers, which go straight to the file).
+struct Level {
+    width: usize,
+    height: usize,
+    pending: Vec<u32>,
+    carry: Option<Vec<u32>>,
+    rows_in: usize,
+    sizes: Vec<u64>,
+    held: Vec<Vec<u8>>,
+}
+
+impl Level {
+    fn new(width: usize, height: usize) -> Level {
+        Level {
+            width,
+            height,
+            pending: Vec::new(),
+            carry: None,
+            rows_in: 0,
+            sizes: Vec::new(),
+            held: Vec::new(),
+        }
+    }
+
+    fn tiles(&self) -> usize {
+        self.width.div_ceil(TILE) * self.height.div_ceil(TILE)
+    }
+}
+
+/// How each level's tiles are encoded and where full-resolution tiles go.
+#[derive(Clone, Copy)]
+struct Settings<'a> {
+    sample: Sample,
+    codec: Codec,
+    nodata: u32,
+    /// Uncompressed layers: the file and the offsets of the full-resolution tiles' data.
+    direct: Option<(&'a File, &'a [u64])>,
+}
+
+/// Streaming COG encoder: [`CogEncoder::create`], [`CogEncoder::push_rows`] in order, then
+/// [`CogEncoder::finish`].
+///
+/// Compressed tiles are held in memory until the end (the overviews precede them in the file
+/// and their sizes are known only once compressed); uncompressed full-resolution tiles have
+/// known sizes, so the file is laid out at once and they are written in place as they are made.
+pub struct CogEncoder {
+    file: File,
+    sample: Sample,
+    codec: Codec,
+    nodata: u32,
+    tags: Vec<Tag>,
+    levels: Vec<Level>,
+    direct: Option<Vec<u64>>,
+    pool: rayon::ThreadPool,
+}
+
+impl CogEncoder {
+    /// An encoder of a `width` x `height` layer into a new file at `path`, on `threads`
+    /// workers. `tags` are the georeferencing and metadata tags (see
+    /// [`TiffInfo::copied_tags`]); `nodata` the bits of the value that pads edge tiles (NaN,
+    /// or the class nodata code).
+    #[allow(clippy::too_many_arguments)]
+    pub fn create(
+        path: &Path,
+        width: usize,
+        height: usize,
+        sample: Sample,
+        nodata: u32,
+        codec: Codec,
+        tags: Vec<Tag>,
+        threads: usize,
+    ) -> std::result::Result<CogEncoder, String> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build()
+            .map_err(|e| format!("cannot start {threads} encoder threads: {e}"))?;
+        let mut levels = vec![Level::new(width, height)];
+        let (mut w, mut h) = (width, height);
+        while w > TILE || h > TILE {
+            w = w.div_ceil(2);
+            h = h.div_ceil(2);
+            levels.push(Level::new(w, h));
+        }
+        let file = File::create(path).map_err(|e| e.to_string())?;
+        let direct = if codec == Codec::None {
+            let sizes: Vec<Vec<u64>> = levels
+                .iter()
+                .map(|l| vec![(TILE * TILE * 4) as u64; l.tiles()])
+                .collect();
+            let layout = Layout::new(&levels, &sizes, sample, codec, &tags);
+            Some(layout.offsets[0].clone())
+        } else {
+            None
+        };
+        Ok(CogEncoder {
+            file,
+            sample,
+            codec,
+            nodata,
+            tags,
+            levels,
+            direct,
+            pool,
+        })
+    }
+
+    /// Number of overview levels.
+    pub fn overviews(&self) -> usize {
+        self.levels.len() - 1
+    }
+
+    /// Appends full-width rows (as bit patterns: `f32::to_bits` or `i32 as u32`).
+    pub fn push_rows(&mut self, rows: &[u32]) -> std::result::Result<(), String> {
+        let w = self.levels[0].width;
+        if rows.len() % w.max(1) != 0
+            || self.levels[0].rows_in + rows.len() / w > self.levels[0].height
+        {
+            return Err(format!(
+                "{} values do not make rows of {w} within {} rows",
+                rows.len(),
+                self.levels[0].height
+            ));
+        }
+        let settings = Settings {
+            sample: self.sample,
+            codec: self.codec,
+            nodata: self.nodata,
+            direct: self.direct.as_deref().map(|o| (&self.file, o)),
+        };
+        let levels = &mut self.levels;
+        self.pool.install(|| feed(levels, 0, rows, &settings))
+    }
+
+    /// Appends full-width rows of a Float32 layer.
+    pub fn push_f32_rows(&mut self, rows: &[f32]) -> std::result::Result<(), String> {
+        // Safety: f32 and u32 have the same size and alignment, and every bit pattern is valid.
+        let bits = unsafe { std::slice::from_raw_parts(rows.as_ptr().cast::<u32>(), rows.len()) };
+        self.push_rows(bits)
+    }
+
+    /// Flushes the last rows and writes the rest of the file.
+    pub fn finish(mut self) -> std::result::Result<(), String> {
+        let got = self.levels[0].rows_in;
+        if got != self.levels[0].height {
+            return Err(format!("{got} rows written of {}", self.levels[0].height));
+        }
+        let settings = Settings {
+            sample: self.sample,
+            codec: self.codec,
+            nodata: self.nodata,
+            direct: self.direct.as_deref().map(|o| (&self.file, o)),
+        };
+        let levels = &mut self.levels;
+        self.pool.install(|| -> std::result::Result<(), String> {
+            for i in 0..levels.len() {
+                if let Some(row) = levels[i].carry.take() {
+                    if i + 1 < levels.len() {
+                        let half = downsample(&row, None, levels[i].width, settings.sample);
+                        feed(levels, i + 1, &half, &settings)?;
+                    }
+                }
+                let pending = std::mem::take(&mut levels[i].pending);
+                if !pending.is_empty() {
+                    let direct = if i == 0 { settings.direct } else { None };
+                    encode_tile_row(&mut levels[i], &pending, &settings, direct)?;
+                }
+            }
+            Ok(())
+        })?;
+        let sizes: Vec<Vec<u64>> = self.levels.iter().map(|l| l.sizes.clone()).collect();
+        let layout = Layout::new(&self.levels, &sizes, self.sample, self.codec, &self.tags);
+        if let Some(planned) = &self.direct {
+            if planned != &layout.offsets[0] {
+                return Err("uncompressed tiles moved in the layout".into());
+            }
+        }
+        layout
+            .write(&self.file, &self.levels, self.direct.is_some())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Adds rows to level `i`: passes pairs of rows down and encodes every complete tile row.
+fn feed(
+    levels: &mut [Level],
+    i: usize,
+    rows: &[u32],
+    settings: &Settings,
+) -> std::result::Result<(), String> {
+    let w = levels[i].width;
+    let n = rows.len() / w;
+    levels[i].rows_in += n;
+    if i + 1 < levels.len() && n > 0 {
+        let sample = settings.sample;
+        let mut half = Vec::with_capacity(n.div_ceil(2) * w.div_ceil(2));
+        let mut r = 0;
+        if let Some(prev) = levels[i].carry.take() {
+            half.extend(downsample(&prev, Some(&rows[..w]), w, sample));
+            r = 1;
+        }
+        let pairs = (n - r) / 2;
+        let body: Vec<Vec<u32>> = (0..pairs)
+            .into_par_iter()
+            .map(|p| {
+                let a = r + 2 * p;
+                downsample(
+                    &rows[a * w..(a + 1) * w],
+                    Some(&rows[(a + 1) * w..(a + 2) * w]),
+                    w,
+                    sample,
+                )
+            })
+            .collect();
+        for b in body {
+            half.extend(b);
+        }
+        r += 2 * pairs;
+        if r < n {
+            levels[i].carry = Some(rows[r * w..].to_vec());
+        }
+        if !half.is_empty() {
+            feed(levels, i + 1, &half, settings)?;
+        }
+    }
+    let direct = if i == 0 { settings.direct } else { None };
+    let tile_len = TILE * w;
+    let level = &mut levels[i];
+    let mut rest = rows;
+    if level.pending.is_empty() {
+        while rest.len() >= tile_len {
+            encode_tile_row(level, &rest[..tile_len], settings, direct)?;
+            rest = &rest[tile_len..];
+        }
+    }
+    level.pending.extend_from_slice(rest);
+    while level.pending.len() >= tile_len {
+        let pending = std::mem::take(&mut level.pending);
+        encode_tile_row(level, &pending[..tile_len], settings, direct)?;
+        level.pending = pending;
+        level.pending.drain(..tile_len);
+    }
+    Ok(())
+}
+
+/// One row of the next level from two rows (or one, at the bottom edge).
+fn downsample(a: &[u32], b: Option<&[u32]>, w: usize, sample: Sample) -> Vec<u32> {
+    let out_w = w.div_ceil(2);
+    let mut out = Vec::with_capacity(out_w);
+    match sample {
+        Sample::Float32 => {
+            // Mean of the valid cells of each window, in f64, NaN when none; the full windows
+            // in a loop without branches (it vectorises), the odd last column apart.
+            let b = b.unwrap_or(a);
+            let rows = if std::ptr::eq(a, b) { 1.0 } else { 2.0 };
+            let full = w / 2;
+            let cell = |v: u32| {
+                let x = f32::from_bits(v);
+                if x.is_nan() {
+                    (0.0, 0.0)
+                } else {
+                    (x as f64, 1.0)
+                }
+            };
+            out.extend(
+                a[..2 * full]
+                    .chunks_exact(2)
+                    .zip(b[..2 * full].chunks_exact(2))
+                    .map(|(pa, pb)| {
+                        let (s0, n0) = cell(pa[0]);
+                        let (s1, n1) = cell(pa[1]);
+                        let (s2, n2) = cell(pb[0]);
+                        let (s3, n3) = cell(pb[1]);
+                        // A single row counts once, not twice.
+                        let (sum, n) = if rows == 1.0 {
+                            (s0 + s1, n0 + n1)
+                        } else {
+                            (s0 + s1 + s2 + s3, n0 + n1 + n2 + n3)
+                        };
+                        let v = if n == 0.0 { f32::NAN } else { (sum / n) as f32 };
+                        v.to_bits()
+                    }),
+            );
+            if w % 2 == 1 {
+                let (s0, n0) = cell(a[w - 1]);
+                let (s2, n2) = if rows == 1.0 {
+                    (0.0, 0.0)
+                } else {
+                    cell(b[w - 1])
+                };
+                let n = n0 + n2;
+                let v = if n == 0.0 {
+                    f32::NAN
+                } else {
+                    ((s0 + s2) / n) as f32
+                };
+                out.push(v.to_bits());
+            }
+        }
+        Sample::Int32 => out.extend((0..out_w).map(|j| a[2 * j])),
+    }
+    out
+}
+
+thread_local! {
+    /// Per-worker tile, predictor and output buffers, reused from tile to tile.
+    static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+}
+
+/// Cuts up to [`TILE`] full-width rows into tiles and encodes them in parallel, into the
+/// level's held tiles or, with `direct`, straight into the file at their offsets.
+fn encode_tile_row(
+    level: &mut Level,
+    rows: &[u32],
+    settings: &Settings,
+    direct: Option<(&File, &[u64])>,
+) -> std::result::Result<(), String> {
+    let w = level.width;
+    let n = rows.len() / w;
+    let tiles_x = w.div_ceil(TILE);
+    let first = level.sizes.len();
+    let encoded: Vec<std::result::Result<(u64, Vec<u8>), String>> = (0..tiles_x)
+        .into_par_iter()
+        .map(|tx| {
+            SCRATCH.with(|cell| {
+                let mut scratch = cell.borrow_mut();
+                let (tile, bytes, out) = &mut *scratch;
+                tile.clear();
+                tile.resize(TILE * TILE, settings.nodata);
+                let c0 = tx * TILE;
+                let cw = TILE.min(w - c0);
+                for r in 0..n {
+                    tile[r * TILE..r * TILE + cw]
+                        .copy_from_slice(&rows[r * w + c0..r * w + c0 + cw]);
+                }
+                let data: &[u8] = if settings.codec == Codec::None {
+                    // Safety: u32 to bytes, same memory; the file is little-endian as the target.
+                    unsafe {
+                        std::slice::from_raw_parts(tile.as_ptr().cast::<u8>(), tile.len() * 4)
+                    }
+                } else {
+                    encode_tile(tile, bytes, out, settings.sample, settings.codec);
+                    out
+                };
+                match direct {
+                    Some((file, offsets)) => {
+                        // Leader, data and trailer in one write at the planned place.
+                        let at = offsets[first + tx];
+                        let len = data.len() as u64;
+                        let mut trailer = [0u8; 4];
+                        trailer.copy_from_slice(&data[data.len() - 4..]);
+                        let io = |e: std::io::Error| e.to_string();
+                        file.write_all_at(&(len as u32).to_le_bytes(), at - 4)
+                            .map_err(io)?;
+                        file.write_all_at(data, at).map_err(io)?;
+                        file.write_all_at(&trailer, at + len).map_err(io)?;
+                        Ok((len, Vec::new()))
+                    }
+                    None => Ok((data.len() as u64, data.to_vec())),
+                }
+            })
+        })
+        .collect();
+    for e in encoded {
+        let (size, data) = e?;
+        level.sizes.push(size);
+        level.held.push(data);
+    }
+    Ok(())
+}
+
+/// Predictor and compression of one 512 x 512 tile into `out` (`bytes` is scratch).
+fn encode_tile(
+    tile: &mut [u32],
+    bytes: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+    sample: Sample,
+    codec: Codec,
+) {
+    bytes.clear();
+    out.clear();
+    match sample {
+        Sample::Float32 => {
+            // Floating-point predictor (TIFF Technical Note 3): each row's bytes as planes,
+            // most significant byte first, then byte-wise differences along the row.
+            bytes.resize(tile.len() * 4, 0);
+            for (row, plane) in tile.chunks(TILE).zip(bytes.chunks_mut(TILE * 4)) {
+                for (i, v) in row.iter().enumerate() {
+                    let b = v.to_le_bytes();
+                    for k in 0..4 {
+                        plane[k * TILE + i] = b[3 - k];
+                    }
+                }
+                for k in (1..plane.len()).rev() {
+                    plane[k] = plane[k].wrapping_sub(plane[k - 1]);
+                }
+            }
+        }
+        Sample::Int32 => {
+            // Horizontal differencing (TIFF 6.0, predictor 2).
+            for row in tile.chunks_mut(TILE) {
+                for k in (1..row.len()).rev() {
+                    row[k] = row[k].wrapping_sub(row[k - 1]);
+                }
+            }
+            for v in tile.iter() {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+    }
+    compress(bytes, out, codec);
+}
+
+#[repr(C)]
+struct CplCompressor {
+    n_struct_version: c_int,
+    psz_id: *const c_char,
+    e_type: c_int,
+    papsz_metadata: *const *const c_char,
+    pfn_func: Option<
+        unsafe extern "C" fn(
+            *const c_void,
+            usize,
+            *mut *mut c_void,
+            *mut usize,
+            *const *const c_char,
+            *mut c_void,
+        ) -> bool,
+    >,
+    user_data: *mut c_void,
+}
+
+extern "C" {
+    /// `cpl_compressor.h` (GDAL >= 3.4).
+    fn CPLGetCompressor(id: *const c_char) -> *const CplCompressor;
+}
+
+/// Compresses `bytes` into `out` with GDAL's codecs; panics only if GDAL lacks the codec
+/// (callers check [`codec_available`]).
+fn compress(bytes: &[u8], out: &mut Vec<u8>, codec: Codec) {
+    let cap = bytes.len() + bytes.len() / 8 + 4096;
+    out.clear();
+    out.resize(cap, 0);
+    let mut n = 0usize;
+    let ok = match codec {
+        Codec::None => {
+            out.clear();
+            out.extend_from_slice(bytes);
+            return;
+        }
+        // Safety: both buffers are valid for the lengths given; GDAL writes at most `cap`.
+        Codec::Deflate => unsafe {
+            !gdal_sys::CPLZLibDeflate(
+                bytes.as_ptr().cast(),
+                bytes.len(),
+                6,
+                out.as_mut_ptr().cast(),
+                cap,
+                &mut n,
+            )
+            .is_null()
+        },
+        Codec::Zstd => {
+            let id = CString::new("zstd").unwrap_or_default();
+            let level = CString::new("LEVEL=9").unwrap_or_default();
+            let options = [level.as_ptr(), std::ptr::null()];
+            // Safety: the compressor struct is static in GDAL; buffers are valid as above and
+            // `n` holds the capacity on entry, as cpl_compressor.h requires.
+            unsafe {
+                let c = CPLGetCompressor(id.as_ptr());
+                match c
+                    .as_ref()
+                    .and_then(|c| c.pfn_func.map(|f| (f, c.user_data)))
+                {
+                    Some((f, user)) => {
+                        n = cap;
+                        let mut ptr = out.as_mut_ptr().cast::<c_void>();
+                        f(
+                            bytes.as_ptr().cast(),
+                            bytes.len(),
+                            &mut ptr,
+                            &mut n,
+                            options.as_ptr(),
+                            user,
+                        )
+                    }
+                    None => false,
+                }
+            }
+        }
+    };
+    assert!(ok, "GDAL could not compress a tile with {codec:?}");
+    out.truncate(n);
+}
+
+/// Whether this GDAL build has the codec (ZSTD is optional in GDAL builds).
+pub fn codec_available(codec: Codec) -> bool {
+    match codec {
+        Codec::None | Codec::Deflate => true,
+        Codec::Zstd => {
+            let id = CString::new("zstd").unwrap_or_default();
+            // Safety: a lookup by name; the result is a static struct or null.
+            unsafe { !CPLGetCompressor(id.as_ptr()).is_null() }
+        }
+    }
+}
+
+const GHOST: &str = "LAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\nBLOCK_LEADER=SIZE_AS_UINT4\n\
+BLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION=NO\n ";
+
+fn tag_u(code: u16, typ: u16, values: &[u64]) -> Tag {
+    let size = type_size(typ).unwrap_or(4) as usize;
+    let mut data = Vec::with_capacity(values.len() * size);
+    for v in values {
+        data.extend_from_slice(&v.to_le_bytes()[..size]);
+    }
+    Tag {
+        code,
+        typ,
+        count: values.len() as u64,
+        data,
+    }
+}
+
+/// The tags of one level's IFD, sorted by code.
+#[allow(clippy::too_many_arguments)]
+fn ifd_tags(
+    level: &Level,
+    overview: bool,
+    sample: Sample,
+    codec: Codec,
+    copied: &[Tag],
+    offsets: &[u64],
+    counts: &[u64],
+    big: bool,
+) -> Vec<Tag> {
+    let mut t = Vec::new();
+    if overview {
+        t.push(tag_u(254, 4, &[1]));
+    }
+    t.push(tag_u(256, 4, &[level.width as u64]));
+    t.push(tag_u(257, 4, &[level.height as u64]));
+    t.push(tag_u(258, 3, &[32]));
+    let compression = match codec {
+        Codec::None => 1,
+        Codec::Deflate => 8,
+        Codec::Zstd => 50000,
+    };
+    t.push(tag_u(259, 3, &[compression]));
+    t.push(tag_u(262, 3, &[1]));
+    t.push(tag_u(277, 3, &[1]));
+    t.push(tag_u(284, 3, &[1]));
+    if codec != Codec::None {
+        let predictor = if sample == Sample::Float32 { 3 } else { 2 };
+        t.push(tag_u(317, 3, &[predictor]));
+    }
+    t.push(tag_u(322, 3, &[TILE as u64]));
+    t.push(tag_u(323, 3, &[TILE as u64]));
+    t.push(tag_u(324, if big { 16 } else { 4 }, offsets));
+    t.push(tag_u(325, 4, counts));
+    t.push(tag_u(
+        339,
+        3,
+        &[if sample == Sample::Float32 { 3 } else { 2 }],
+    ));
+    for c in copied {
+        if !overview || c.code == 42113 {
+            t.push(c.clone());
+        }
+    }
+    t.sort_by_key(|t| t.code);
+    t.dedup_by_key(|t| t.code);
+    t
+}
+
+/// Bytes of an IFD at `pos` with its out-of-line values after it, pointing to `next`.
+fn ifd_bytes(tags: &[Tag], pos: u64, next: u64, big: bool) -> Vec<u8> {
+    let (count_len, entry_len, inline) = if big { (8, 20, 8) } else { (2, 12, 4) };
+    let head = count_len + entry_len * tags.len() + if big { 8 } else { 4 };
+    let mut out = Vec::new();
+    let mut extra = Vec::new();
+    if big {
+        out.extend_from_slice(&(tags.len() as u64).to_le_bytes());
+    } else {
+        out.extend_from_slice(&(tags.len() as u16).to_le_bytes());
+    }
+    for t in tags {
+        out.extend_from_slice(&t.code.to_le_bytes());
+        out.extend_from_slice(&t.typ.to_le_bytes());
+        let mut value = vec![0u8; inline];
+        if t.data.len() <= inline {
+            value[..t.data.len()].copy_from_slice(&t.data);
+        } else {
+            let at = pos + head as u64 + extra.len() as u64;
+            value.copy_from_slice(&at.to_le_bytes()[..inline]);
+            extra.extend_from_slice(&t.data);
+            if extra.len() % 2 == 1 {
+                extra.push(0);
+            }
+        }
+        if big {
+            out.extend_from_slice(&t.count.to_le_bytes());
+        } else {
+            out.extend_from_slice(&(t.count as u32).to_le_bytes());
+        }
+        out.extend_from_slice(&value);
+    }
+    if big {
+        out.extend_from_slice(&next.to_le_bytes());
+    } else {
+        out.extend_from_slice(&(next as u32).to_le_bytes());
+    }
+    out.extend_from_slice(&extra);
+    out
+}
+
+/// Where everything goes in the file.
+struct Layout {
+    big: bool,
+    ghost: String,
+    ifd_pos: Vec<u64>,
+    /// Per level, the offset of each tile's data (after its 4-byte leader).
+    offsets: Vec<Vec<u64>>,
+    ifds: Vec<Vec<u8>>,
+    data_start: u64,
+}
+
+impl Layout {
+    fn new(
+        levels: &[Level],
+        sizes: &[Vec<u64>],
+        sample: Sample,
+        codec: Codec,
+        copied: &[Tag],
+    ) -> Layout {
+        let data: u64 = sizes.iter().flatten().map(|s| s + 8).sum();
+        let big = data > 4_000_000_000;
+        let header = if big { 16u64 } else { 8 };
+        let ghost = format!(
+            "GDAL_STRUCTURAL_METADATA_SIZE={:06} bytes\n{GHOST}",
+            GHOST.len()
+        );
+        let first_ifd = (header + ghost.len() as u64).next_multiple_of(2);
+        // IFD sizes do not depend on the offsets in them: lay them out with zeros first.
+        let mut ifd_pos = Vec::with_capacity(levels.len());
+        let mut pos = first_ifd;
+        for (i, l) in levels.iter().enumerate() {
+            ifd_pos.push(pos);
+            let zeros = vec![0u64; sizes[i].len()];
+            let tags = ifd_tags(l, i > 0, sample, codec, copied, &zeros, &sizes[i], big);
+            pos += ifd_bytes(&tags, pos, 0, big).len() as u64;
+            pos = pos.next_multiple_of(2);
+        }
+        let data_start = pos;
+        // Tile data: smallest overview first, the full image last; 4-byte leader before each.
+        let mut offsets: Vec<Vec<u64>> = vec![Vec::new(); levels.len()];
+        for (i, s) in sizes.iter().enumerate().rev() {
+            for t in s {
+                offsets[i].push(pos + 4);
+                pos += t + 8;
+            }
+        }
+        let ifds = levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let next = ifd_pos.get(i + 1).copied().unwrap_or(0);
+                let tags = ifd_tags(l, i > 0, sample, codec, copied, &offsets[i], &sizes[i], big);
+                ifd_bytes(&tags, ifd_pos[i], next, big)
+            })
+            .collect();
+        Layout {
+            big,
+            ghost,
+            ifd_pos,
+            offsets,
+            ifds,
+            data_start,
+        }
+    }
+
+    /// Writes the header, the IFDs and the held tiles (`skip_first`: the full-resolution
+    /// tiles are already in place).
+    fn write(&self, file: &File, levels: &[Level], skip_first: bool) -> std::io::Result<()> {
+        let mut head = Vec::with_capacity(self.data_start as usize);
+        if self.big {
+            head.extend_from_slice(b"II\x2b\x00\x08\x00\x00\x00");
+            head.extend_from_slice(&self.ifd_pos[0].to_le_bytes());
+        } else {
+            head.extend_from_slice(b"II\x2a\x00");
+            head.extend_from_slice(&(self.ifd_pos[0] as u32).to_le_bytes());
+        }
+        head.extend_from_slice(self.ghost.as_bytes());
+        for (pos, ifd) in self.ifd_pos.iter().zip(&self.ifds) {
+            head.resize(*pos as usize, 0);
+            head.extend_from_slice(ifd);
+        }
+        head.resize(self.data_start as usize, 0);
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        out.write_all(&head)?;
+        for (i, l) in levels.iter().enumerate().rev() {
+            if i == 0 && skip_first {
+                break;
+            }
+            for t in &l.held {
+                out.write_all(&(t.len() as u32).to_le_bytes())?;
+                out.write_all(t)?;
+                let mut trailer = [0u8; 4];
+                let k = t.len().min(4);
+                trailer[4 - k..].copy_from_slice(&t[t.len() - k..]);
+                out.write_all(&trailer)?;
+            }
+        }
+        out.flush()
+    }
+}

@@ -1,0 +1,279 @@
+//! Direct reads of uncompressed Float32 GeoTIFFs stored as consecutive strips.
+//!
+//! Such a file holds its rows one after another from one byte offset (what GDAL writes for an
+//! uncompressed striped GeoTIFF), so a block of rows is one `pread` straight into the caller's
+//! buffer: no GDAL block cache, no per-block dataset handle, no fresh allocation. Anything else
+//! (compressed, tiled, big-endian, scaled, several bands) is read through
+//! [`crate::io::layer::GridLayer`] instead.
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use gdal::raster::GdalDataType;
+
+use crate::error::{Error, Result};
+use crate::io::cogtiles::read_tiff;
+use crate::io::raster::open_raster;
+
+/// An uncompressed Float32 layer whose rows are contiguous in its file.
+#[derive(Debug)]
+pub struct RawStrips {
+    path: PathBuf,
+    file: File,
+    width: usize,
+    height: usize,
+    start: u64,
+    nodata: Option<f32>,
+}
+
+impl RawStrips {
+    /// `Some` when `path` (already checked to be on the grid) can be read directly.
+    pub fn open(path: &Path) -> Result<Option<RawStrips>> {
+        let ds = open_raster(path)?;
+        if ds.raster_count() != 1 || ds.driver().short_name() != "GTiff" {
+            return Ok(None);
+        }
+        let band = ds
+            .rasterband(1)
+            .map_err(|e| Error::input(path, format!("no band 1: {e}")))?;
+        let plain = band.band_type() == GdalDataType::Float32
+            && band.scale().unwrap_or(1.0) == 1.0
+            && band.offset().unwrap_or(0.0) == 0.0;
+        let nodata = band.no_data_value();
+        drop(ds);
+        if !plain || !cfg!(target_endian = "little") {
+            return Ok(None);
+        }
+        let Ok(info) = read_tiff(path) else {
+            return Ok(None);
+        };
+        let (w, h) = (info.size.0 as usize, info.size.1 as usize);
+        let row_bytes = w as u64 * 4;
+        if info.tiled
+            || info.compression != 1
+            || info.sample != (32, 1, 3)
+            || info.blocks.is_empty()
+        {
+            return Ok(None);
+        }
+        let start = info.blocks[0].0;
+        let mut at = start;
+        for (i, &(offset, size)) in info.blocks.iter().enumerate() {
+            let rows = info
+                .block
+                .1
+                .min(h as u64 - (i as u64 * info.block.1).min(h as u64));
+            if offset != at || size != rows * row_bytes {
+                return Ok(None);
+            }
+            at += size;
+        }
+        if at != start + h as u64 * row_bytes {
+            return Ok(None);
+        }
+        let file = File::open(path).map_err(|e| Error::input(path, e.to_string()))?;
+        Ok(Some(RawStrips {
+            path: path.to_path_buf(),
+            file,
+            width: w,
+            height: h,
+            start,
+            nodata: nodata.filter(|v| !v.is_nan()).map(|v| v as f32),
+        }))
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads rows `row0 .. row0 + out.len() / width` into `out`; nodata becomes NaN.
+    pub fn read_into(&self, row0: usize, out: &mut [f32]) -> Result<()> {
+        let rows = out.len() / self.width.max(1);
+        if rows * self.width != out.len() || row0 + rows > self.height {
+            return Err(Error::Internal(format!(
+                "rows {row0}..{} requested from {} ({} rows)",
+                row0 + rows,
+                self.path.display(),
+                self.height
+            )));
+        }
+        // Safety: f32 has no invalid bit patterns and u8 no alignment; the file holds
+        // little-endian floats and this is a little-endian target (checked in `open`).
+        let bytes =
+            unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr().cast::<u8>(), out.len() * 4) };
+        self.file
+            .read_exact_at(bytes, self.start + (row0 * self.width * 4) as u64)
+            .map_err(|e| Error::input(&self.path, format!("cannot read rows {row0}..: {e}")))?;
+        if let Some(nd) = self.nodata {
+            for v in out.iter_mut() {
+                if *v == nd {
+                    *v = f32::NAN;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A DEFLATE-compressed tiled Float32 GeoTIFF (predictor none or floating point), decoded
+/// here: the compressed tile bytes are read with `pread`, inflated by GDAL's
+/// `CPLZLibInflate` (libdeflate when GDAL has it) and the floating-point predictor (TIFF
+/// Technical Note 3) undone without libtiff's per-byte loops, into reused buffers.
+#[derive(Debug)]
+pub struct DeflateTiles {
+    path: PathBuf,
+    file: File,
+    width: usize,
+    height: usize,
+    tile: (usize, usize),
+    predictor: u16,
+    blocks: Vec<(u64, u64)>,
+    nodata: Option<f32>,
+}
+
+thread_local! {
+    static TILE_BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+impl DeflateTiles {
+    /// `Some` when `path` (already checked to be on the grid) is such a file.
+    pub fn open(path: &Path) -> Result<Option<DeflateTiles>> {
+        let ds = open_raster(path)?;
+        if ds.raster_count() != 1 || ds.driver().short_name() != "GTiff" {
+            return Ok(None);
+        }
+        let band = ds
+            .rasterband(1)
+            .map_err(|e| Error::input(path, format!("no band 1: {e}")))?;
+        let plain = band.band_type() == GdalDataType::Float32
+            && band.scale().unwrap_or(1.0) == 1.0
+            && band.offset().unwrap_or(0.0) == 0.0;
+        let nodata = band.no_data_value();
+        drop(ds);
+        if !plain {
+            return Ok(None);
+        }
+        let Ok(info) = read_tiff(path) else {
+            return Ok(None);
+        };
+        let predictor = info
+            .tags
+            .iter()
+            .find(|t| t.code == 317)
+            .and_then(|t| t.data.first().copied())
+            .unwrap_or(1) as u16;
+        let (w, h) = (info.size.0 as usize, info.size.1 as usize);
+        let tile = (info.block.0 as usize, info.block.1 as usize);
+        let ok = info.tiled
+            && matches!(info.compression, 8 | 32946)
+            && info.sample == (32, 1, 3)
+            && matches!(predictor, 1 | 3)
+            && tile.0 > 0
+            && tile.1 > 0
+            && info.blocks.len() == w.div_ceil(tile.0) * h.div_ceil(tile.1);
+        if !ok {
+            return Ok(None);
+        }
+        let file = File::open(path).map_err(|e| Error::input(path, e.to_string()))?;
+        Ok(Some(DeflateTiles {
+            path: path.to_path_buf(),
+            file,
+            width: w,
+            height: h,
+            tile,
+            predictor,
+            blocks: info.blocks,
+            nodata: nodata.filter(|v| !v.is_nan()).map(|v| v as f32),
+        }))
+    }
+
+    /// Reads rows `row0 .. row0 + out.len() / width` into `out`; nodata becomes NaN.
+    pub fn read_into(&self, row0: usize, out: &mut [f32]) -> Result<()> {
+        let w = self.width;
+        let rows = out.len() / w.max(1);
+        if rows * w != out.len() || row0 + rows > self.height {
+            return Err(Error::Internal(format!(
+                "rows {row0}..{} requested from {} ({} rows)",
+                row0 + rows,
+                self.path.display(),
+                self.height
+            )));
+        }
+        if rows == 0 {
+            return Ok(());
+        }
+        let (tw, th) = self.tile;
+        let tiles_x = w.div_ceil(tw);
+        let bad = |m: String| Error::input(&self.path, m);
+        TILE_BUFFERS.with(|cell| -> Result<()> {
+            let mut bufs = cell.borrow_mut();
+            let (comp, raw) = &mut *bufs;
+            raw.resize(tw * th * 4, 0);
+            for ty in row0 / th..=(row0 + rows - 1) / th {
+                let (r0, r1) = (row0.max(ty * th), (row0 + rows).min((ty + 1) * th));
+                for tx in 0..tiles_x {
+                    let (c0, c1) = (tx * tw, ((tx + 1) * tw).min(w));
+                    let (offset, size) = self.blocks[ty * tiles_x + tx];
+                    if offset == 0 || size == 0 {
+                        for r in r0..r1 {
+                            out[(r - row0) * w + c0..(r - row0) * w + c1].fill(f32::NAN);
+                        }
+                        continue;
+                    }
+                    comp.resize(size as usize, 0);
+                    self.file
+                        .read_exact_at(comp, offset)
+                        .map_err(|e| bad(format!("cannot read tile ({tx}, {ty}): {e}")))?;
+                    let mut n = 0usize;
+                    // Safety: both buffers are valid for the lengths given; GDAL writes at
+                    // most `raw.len()` bytes.
+                    let ok = unsafe {
+                        !gdal_sys::CPLZLibInflate(
+                            comp.as_ptr().cast(),
+                            comp.len(),
+                            raw.as_mut_ptr().cast(),
+                            raw.len(),
+                            &mut n,
+                        )
+                        .is_null()
+                    };
+                    if !ok || n != raw.len() {
+                        return Err(bad(format!("tile ({tx}, {ty}) does not inflate")));
+                    }
+                    for r in r0..r1 {
+                        let row = &mut raw[(r - ty * th) * tw * 4..(r - ty * th + 1) * tw * 4];
+                        let dst = &mut out[(r - row0) * w + c0..(r - row0) * w + c1];
+                        if self.predictor == 3 {
+                            for i in 1..row.len() {
+                                row[i] = row[i].wrapping_add(row[i - 1]);
+                            }
+                            for (i, d) in dst.iter_mut().enumerate() {
+                                *d = f32::from_le_bytes([
+                                    row[3 * tw + i],
+                                    row[2 * tw + i],
+                                    row[tw + i],
+                                    row[i],
+                                ]);
+                            }
+                        } else {
+                            for (d, b) in dst.iter_mut().zip(row.chunks_exact(4)) {
+                                *d = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        if let Some(nd) = self.nodata {
+            for v in out.iter_mut() {
+                if *v == nd {
+                    *v = f32::NAN;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,496 @@
+//! `geoprospect fuzzy`: evidence layers through per-layer transform chains
+//! ([`crate::evidence::chain`]: log, robust z-score, membership) and one fuzzy operator
+//! ([`crate::models::fuzzy`], Bonham-Carter 1994, ch. 9) into a Float32 COG, streamed block by
+//! block without holding any layer.
+//!
+//! The statistics the chains need (exact medians, MADs and percentiles) are gathered first, in
+//! rounds of two passes over the blocks: every layer that needs a statistic is counted in the
+//! same round, each pass reading the layers' blocks in parallel and merging integer histograms
+//! ([`crate::evidence::quantiles`]), so the values do not depend on the thread count. A chain
+//! `log,robust-z,linear:-1:3` takes two rounds (the median, then the MAD around it). The last
+//! pass applies the chains, combines the memberships and hands each block to a
+//! [`CogEncoder`], which compresses tiles in parallel and builds the overviews on the way.
+//!
+//! Uncompressed striped Float32 inputs are read with one `pread` per block into reused buffers
+//! ([`RawStrips`]); other inputs through GDAL ([`GridLayer`]).
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::engine::{Block, Engine};
+use crate::error::{Error, Result};
+use crate::evidence::chain::{
+    abs_deviation, apply, apply_one, describe, domain, monotone, next_need, parse_chain, preimage,
+    resolve, Need, Resolved, Step,
+};
+use crate::evidence::quantiles::{QuantilePass1, QuantilePass2, QuantilePlan};
+use crate::io::atomic::AtomicFile;
+use crate::io::cog::{encoder_settings, layer_tags, CogOptions, LayerMeta, PixelType};
+use crate::io::cogtiles::CogEncoder;
+use crate::io::layer::{aligned_blocks, GridLayer};
+use crate::io::rawstrips::{DeflateTiles, RawStrips};
+use crate::models::fuzzy::{check_unit_interval, combine, FuzzyOp};
+
+/// One input layer and its transform chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainedLayer {
+    /// The raster, on the grid of the first layer.
+    pub path: PathBuf,
+    /// Its steps (empty: the layer already holds memberships).
+    pub chain: Vec<Step>,
+}
+
+impl ChainedLayer {
+    /// Parses `PATH:STEP,STEP,...` (`a.tif:log,robust-z,linear:-1:3`), or a bare path. The
+    /// path ends at the first `:` unless the whole argument names an existing file.
+    ///
+    /// ```
+    /// use geoprospect::models::fuzzy_chain::ChainedLayer;
+    /// let l = ChainedLayer::parse("cu.tif:log,robust-z,linear:-1:3").unwrap();
+    /// assert_eq!(l.path.to_str(), Some("cu.tif"));
+    /// assert_eq!(l.chain.len(), 3);
+    /// ```
+    pub fn parse(arg: &str) -> Result<ChainedLayer> {
+        if Path::new(arg).exists() {
+            return Ok(ChainedLayer {
+                path: arg.into(),
+                chain: Vec::new(),
+            });
+        }
+        let (path, chain) = arg.split_once(':').unwrap_or((arg, ""));
+        let chain = parse_chain(chain).map_err(|e| Error::param(format!("--layer {arg}: {e}")))?;
+        Ok(ChainedLayer {
+            path: path.into(),
+            chain,
+        })
+    }
+}
+
+/// What `geoprospect fuzzy` is asked to do.
+#[derive(Debug, Clone)]
+pub struct FuzzyRequest<'a> {
+    /// The layers with their chains.
+    pub layers: &'a [ChainedLayer],
+    /// How memberships are combined.
+    pub op: FuzzyOp,
+    /// Output COG.
+    pub out: &'a Path,
+    /// COG settings.
+    pub cog: CogOptions,
+}
+
+/// A layer's reader: direct strips when possible, else GDAL.
+struct Source {
+    layer: GridLayer,
+    raw: Option<RawStrips>,
+    tiles: Option<DeflateTiles>,
+    width: usize,
+}
+
+impl Source {
+    fn read(&self, block: &Block, buf: &mut Vec<f32>) -> Result<()> {
+        match (&self.raw, &self.tiles) {
+            (Some(raw), _) => {
+                buf.resize(block.rows * self.width, 0.0);
+                raw.read_into(block.row0, buf)
+            }
+            (None, Some(tiles)) => {
+                buf.resize(block.rows * self.width, 0.0);
+                tiles.read_into(block.row0, buf)
+            }
+            (None, None) => {
+                *buf = self.layer.read_block(block)?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Buffers handed back and forth between blocks: touching fresh memory costs more than the
+/// arithmetic of a pass (see PERFORMANCE.md).
+#[derive(Default)]
+struct Buffers(Mutex<Vec<Vec<f32>>>);
+
+impl Buffers {
+    fn take(&self) -> Vec<f32> {
+        self.0
+            .lock()
+            .map(|mut v| v.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+    fn give(&self, b: Vec<f32>) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(b);
+        }
+    }
+}
+
+/// Values of one layer after its resolved steps and, for a MAD, the deviations. Percentiles
+/// after non-decreasing steps (a logarithm, say) are counted on the input values themselves
+/// (masked to the steps' domain) and mapped afterwards: see [`QuantilePlan::finish_mapped`].
+fn prepared(
+    source: &Source,
+    steps: &[Resolved],
+    need: &Need,
+    block: &Block,
+    buf: &mut Vec<f32>,
+) -> Result<()> {
+    source.read(block, buf)?;
+    match need {
+        Need::Percentiles(_) if monotone(steps) => domain(steps, buf),
+        Need::Percentiles(_) => apply(steps, buf),
+        Need::AbsDeviation { centre } => {
+            apply(steps, buf);
+            abs_deviation(*centre, buf);
+        }
+    }
+    Ok(())
+}
+
+/// The values inside any of the closed intervals `windows`, tested 16 at a time with a loop
+/// that vectorises (hits are rare: about 1 % of the values).
+fn candidates(values: &[f32], windows: &[(f32, f32)]) -> Vec<f32> {
+    let mut out = Vec::new();
+    for chunk in values.chunks(16) {
+        let hit = windows.iter().fold(false, |hit, &(a, b)| {
+            hit | chunk.iter().fold(false, |h, &v| h | ((v >= a) & (v <= b)))
+        });
+        if hit {
+            out.extend(
+                chunk
+                    .iter()
+                    .filter(|&&v| windows.iter().any(|&(a, b)| v >= a && v <= b)),
+            );
+        }
+    }
+    out
+}
+
+/// The exact statistics each layer needs (`None` for layers that need none), in two passes.
+fn gather(
+    engine: &Engine,
+    blocks: &[Block],
+    sources: &[Source],
+    resolved: &[Vec<Resolved>],
+    needs: &[Option<Need>],
+    buffers: &Buffers,
+) -> Result<Vec<Option<Vec<f64>>>> {
+    let n = sources.len();
+    let empty1 = || -> Vec<Option<QuantilePass1>> {
+        needs
+            .iter()
+            .map(|nd| nd.as_ref().map(|_| QuantilePass1::default()))
+            .collect()
+    };
+    let pass1 = engine.install(|| {
+        blocks
+            .par_iter()
+            .try_fold(empty1, |mut hists, block| -> Result<_> {
+                let mut buf = buffers.take();
+                for k in 0..n {
+                    if let (Some(need), Some(h)) = (&needs[k], hists[k].as_mut()) {
+                        prepared(&sources[k], &resolved[k], need, block, &mut buf)?;
+                        h.add(&buf);
+                    }
+                }
+                buffers.give(buf);
+                Ok(hists)
+            })
+            .try_reduce(empty1, |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    if let (Some(x), Some(y)) = (x.as_mut(), y.as_ref()) {
+                        x.merge(y);
+                    }
+                }
+                Ok(a)
+            })
+    })?;
+    let mut plans: Vec<Option<QuantilePlan>> = Vec::with_capacity(n);
+    for k in 0..n {
+        plans.push(match (&needs[k], &pass1[k]) {
+            (Some(need), Some(h)) => {
+                let ps = match need {
+                    Need::Percentiles(ps) => ps.clone(),
+                    Need::AbsDeviation { .. } => vec![50.0],
+                };
+                Some(
+                    h.plan(&ps)
+                        .map_err(|e| Error::input(sources[k].layer.path(), e.to_string()))?,
+                )
+            }
+            _ => None,
+        });
+    }
+    // For a MAD after monotone steps: the input intervals whose deviations land in the bins
+    // pass 2 refines (|f(x) - m| in [lo, hi] <=> f(x) in [m - hi, m - lo] or [m + lo, m + hi]).
+    let windows: Vec<Option<Vec<(f32, f32)>>> = (0..n)
+        .map(|k| match (&needs[k], &plans[k]) {
+            (Some(Need::AbsDeviation { centre }), Some(plan)) if monotone(&resolved[k]) => {
+                let mut w = Vec::new();
+                for (lo, hi) in plan.ranges() {
+                    let (lo, hi) = (lo as f64, hi as f64);
+                    for (a, b) in [(centre - hi, centre - lo), (centre + lo, centre + hi)] {
+                        let (a, b) = preimage(&resolved[k], a, b);
+                        w.push((a as f32, b as f32));
+                    }
+                }
+                Some(w)
+            }
+            _ => None,
+        })
+        .collect();
+    let empty2 = || -> Vec<Option<QuantilePass2>> {
+        plans
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.pass2()))
+            .collect()
+    };
+    let pass2 = engine.install(|| {
+        blocks
+            .par_iter()
+            .try_fold(empty2, |mut hists, block| -> Result<_> {
+                let mut buf = buffers.take();
+                for k in 0..n {
+                    if let (Some(need), Some(plan), Some(h)) =
+                        (&needs[k], &plans[k], hists[k].as_mut())
+                    {
+                        match (need, &windows[k]) {
+                            // Only the values whose deviation can fall in the refined bins:
+                            // the logarithm of the others is not needed.
+                            (Need::AbsDeviation { centre }, Some(win)) => {
+                                sources[k].read(block, &mut buf)?;
+                                let mut cand = candidates(&buf, win);
+                                apply(&resolved[k], &mut cand);
+                                abs_deviation(*centre, &mut cand);
+                                plan.add(h, &cand);
+                            }
+                            _ => {
+                                prepared(&sources[k], &resolved[k], need, block, &mut buf)?;
+                                plan.add(h, &buf);
+                            }
+                        }
+                    }
+                }
+                buffers.give(buf);
+                Ok(hists)
+            })
+            .try_reduce(empty2, |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    if let (Some(x), Some(y)) = (x.as_mut(), y.as_ref()) {
+                        x.merge(y);
+                    }
+                }
+                Ok(a)
+            })
+    })?;
+    let mut out = Vec::with_capacity(n);
+    for k in 0..n {
+        out.push(match (&needs[k], &plans[k], &pass2[k]) {
+            (Some(Need::Percentiles(_)), Some(p), Some(h)) if monotone(&resolved[k]) => {
+                Some(p.finish_mapped(h, |x| apply_one(&resolved[k], x)))
+            }
+            (Some(_), Some(p), Some(h)) => Some(p.finish(h)),
+            _ => None,
+        });
+    }
+    Ok(out)
+}
+
+/// `geoprospect fuzzy`: writes the combined memberships as a Float32 COG; returns a summary
+/// (one line per layer with its resolved chain).
+pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
+    let first = req
+        .layers
+        .first()
+        .ok_or_else(|| Error::param("fuzzy needs at least one --layer"))?;
+    req.op.check()?;
+    let (_, grid, _) = GridLayer::open_as_grid(&first.path)?;
+    let mut sources = Vec::with_capacity(req.layers.len());
+    for l in req.layers {
+        let layer = GridLayer::open(&l.path, &grid)?;
+        let (raw, tiles) = if layer.is_integer() {
+            (None, None)
+        } else {
+            match RawStrips::open(&l.path)? {
+                Some(raw) => (Some(raw), None),
+                None => (None, DeflateTiles::open(&l.path)?),
+            }
+        };
+        sources.push(Source {
+            layer,
+            raw,
+            tiles,
+            width: grid.width,
+        });
+    }
+    let tile_rows = sources
+        .iter()
+        .filter(|s| s.raw.is_none())
+        .map(|s| s.layer.tile_rows())
+        .max()
+        .unwrap_or(1);
+    let blocks = aligned_blocks(&grid, tile_rows);
+    let buffers = Buffers::default();
+
+    // Resolve the chains, gathering statistics in rounds.
+    let n = req.layers.len();
+    let mut resolved: Vec<Vec<Resolved>> = vec![Vec::new(); n];
+    let mut stats: Vec<Vec<f64>> = vec![Vec::new(); n];
+    let mut rounds = 0;
+    loop {
+        let mut needs: Vec<Option<Need>> = vec![None; n];
+        for k in 0..n {
+            let chain = &req.layers[k].chain;
+            while resolved[k].len() < chain.len() {
+                let step = &chain[resolved[k].len()];
+                if let Some(need) = next_need(step, &stats[k]) {
+                    needs[k] = Some(need);
+                    break;
+                }
+                let r = resolve(step, &stats[k]).map_err(|e| match e {
+                    Error::Param(m) => Error::input(&req.layers[k].path, m),
+                    e => e,
+                })?;
+                resolved[k].push(r);
+                stats[k].clear();
+            }
+        }
+        if needs.iter().all(Option::is_none) {
+            break;
+        }
+        rounds += 1;
+        let got = gather(engine, &blocks, &sources, &resolved, &needs, &buffers)?;
+        for (k, values) in got.into_iter().enumerate() {
+            if let Some(v) = values {
+                stats[k].extend(v);
+            }
+        }
+    }
+
+    let names: Vec<String> = req
+        .layers
+        .iter()
+        .zip(&resolved)
+        .map(|(l, r)| {
+            let steps = if r.is_empty() {
+                "memberships as given".to_string()
+            } else {
+                describe(r)
+            };
+            format!("{}: {steps}", l.path.display())
+        })
+        .collect();
+    let mut items = vec![(
+        "GEOPROSPECT_OVERLAY".to_string(),
+        format!("fuzzy {}", req.op.name()),
+    )];
+    if resolved.iter().any(|r| !r.is_empty()) {
+        items.push(("GEOPROSPECT_CHAINS".into(), names.join("; ")));
+    }
+    let meta = LayerMeta {
+        description: format!("fuzzy {}", req.op.name()),
+        inputs: req
+            .layers
+            .iter()
+            .map(|l| l.path.display().to_string())
+            .collect(),
+        items,
+        category_names: Vec::new(),
+    };
+    let file = AtomicFile::new(req.out)?;
+    let dir = req
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tags = layer_tags(&grid, PixelType::Float32, &meta, dir)?;
+    let (sample, nodata, codec) = encoder_settings(PixelType::Float32, req.cog.compression);
+    let out_err = |e: String| Error::output(req.out, format!("cannot write COG: {e}"));
+    let mut encoder = CogEncoder::create(
+        file.path(),
+        grid.width,
+        grid.height,
+        sample,
+        nodata,
+        codec,
+        tags,
+        req.cog.threads,
+    )
+    .map_err(out_err)?;
+    let progress = engine.progress();
+    progress.stage("fuzzy", blocks.len() as u64);
+    // The encoder runs on its own thread, fed through a bounded channel in block order, so
+    // that encoding and writing one wave overlap with reading and combining the next.
+    let wave = 2 * engine.threads();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<f32>, u64)>(wave);
+    let (computed, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| -> Result<(CogEncoder, u64)> {
+            let mut valid = 0u64;
+            for (out, count) in rx {
+                encoder.push_f32_rows(&out).map_err(out_err)?;
+                valid += count;
+                buffers.give(out);
+            }
+            Ok((encoder, valid))
+        });
+        let computed = engine.for_each_block(
+            &blocks,
+            |block| {
+                let mut data = Vec::with_capacity(n);
+                for (k, source) in sources.iter().enumerate() {
+                    let mut buf = buffers.take();
+                    source.read(block, &mut buf)?;
+                    apply(&resolved[k], &mut buf);
+                    // A vectorised test first; the exact cell only when something is wrong.
+                    // Not `!(0.0..=1.0).contains`: NaN is nodata, not outside.
+                    #[allow(clippy::manual_range_contains)]
+                    let outside = buf.iter().fold(false, |o, &v| o | (v < 0.0) | (v > 1.0));
+                    if outside && !matches!(resolved[k].last(), Some(Resolved::Member(_))) {
+                        check_unit_interval(source.layer.path(), &buf, block.row0, grid.width)?;
+                    }
+                    data.push(buf);
+                }
+                let mut out = buffers.take();
+                out.resize(block.rows * grid.width, 0.0);
+                let views: Vec<&[f32]> = data.iter().map(|d| d.as_slice()).collect();
+                combine(req.op, &views, &mut out);
+                for d in data {
+                    buffers.give(d);
+                }
+                let count = out.iter().fold(0u64, |c, v| c + u64::from(!v.is_nan()));
+                Ok((out, count))
+            },
+            // A send fails only when the writer has stopped on an error, reported below.
+            |_, result| {
+                let _ = tx.send(result);
+                Ok(())
+            },
+        );
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the COG writer thread panicked".into())));
+        (computed, written)
+    });
+    computed?;
+    let (encoder, valid) = written?;
+    progress.finish();
+    encoder.finish().map_err(out_err)?;
+    file.commit()?;
+    let rounds = match rounds {
+        0 => String::new(),
+        1 => " (1 statistics round)".to_string(),
+        r => format!(" ({r} statistics rounds)"),
+    };
+    Ok(format!(
+        "{}: fuzzy {} of {n} layers, {} x {} cells, {valid} with data{rounds}\n  {}",
+        req.out.display(),
+        req.op.name(),
+        grid.width,
+        grid.height,
+        names.join("\n  ")
+    ))
+}
