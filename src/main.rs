@@ -106,11 +106,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => {
             let project = Project::load(&args.project)?;
-            let compression = match args.compress {
-                CompressArg::Deflate => Compression::Deflate,
-                CompressArg::Zstd => Compression::Zstd,
-                CompressArg::None => Compression::None,
-            };
+            let compression = compression(args.compress);
             let options = RunOptions {
                 cog: CogOptions {
                     compression,
@@ -197,11 +193,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
         }
         Command::Batch(args) => {
             let projects = find_projects(&args.projects)?;
-            let compression = match args.compress {
-                CompressArg::Deflate => Compression::Deflate,
-                CompressArg::Zstd => Compression::Zstd,
-                CompressArg::None => Compression::None,
-            };
+            let compression = compression(args.compress);
             let options = RunOptions {
                 cog: CogOptions {
                     compression,
@@ -241,11 +233,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
         }
         Command::Grid(args) => {
             let args = *args;
-            let compression = match args.compress {
-                CompressArg::Deflate => Compression::Deflate,
-                CompressArg::Zstd => Compression::Zstd,
-                CompressArg::None => Compression::None,
-            };
+            let compression = compression(args.compress);
             let request = geoprospect::geochem::gridding::command::GridRequest {
                 points: args.points,
                 field: args.field,
@@ -313,15 +301,16 @@ fn execute(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// Evidence and model commands: arguments to library requests; returns the summary line.
 /// The COG compression a `--compress` flag names.
 fn compression(c: CompressArg) -> Compression {
     match c {
         CompressArg::Deflate => Compression::Deflate,
         CompressArg::Zstd => Compression::Zstd,
+        CompressArg::None => Compression::None,
     }
 }
 
+/// Evidence and model commands: arguments to library requests; returns the summary line.
 fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result<String, Error> {
     use geoprospect::evidence::membership::{run_membership, MembershipRequest, MembershipSpec};
     use geoprospect::evidence::proximity::{run_proximity, ProximityRequest};
@@ -329,11 +318,7 @@ fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result
     use geoprospect::models::logistic::{run_logistic, LogisticRequest};
     use geoprospect::models::wofe::{run_wofe, TableKind, WofeRequest};
     let cog = |c: CompressArg| CogOptions {
-        compression: match c {
-            CompressArg::Deflate => Compression::Deflate,
-            CompressArg::Zstd => Compression::Zstd,
-            CompressArg::None => Compression::None,
-        },
+        compression: compression(c),
         threads,
     };
     let threshold = |flag: &str, v: Option<String>| -> Result<_, Error> {

@@ -430,6 +430,8 @@ pub fn layer_tags(
     let one = GridSpec {
         width: 1,
         height: 1,
+        y0: grid.file_geo_transform()[3],
+        window: None,
         ..grid.clone()
     };
     let mut w = CogWriter::create(&one, &tmp.path().join("tags.tif"), pixel, meta)?;

@@ -163,6 +163,7 @@ fn compression_name(c: Compression) -> &'static str {
     match c {
         Compression::Deflate => "deflate",
         Compression::Zstd => "zstd",
+        Compression::None => "none",
     }
 }
 
@@ -380,10 +381,10 @@ pub fn tile_from_env(given: Option<usize>) -> Result<usize> {
 }
 
 fn options_of(plan: &TilePlan, threads: usize) -> RunOptions {
-    let compression = if plan.compression == "zstd" {
-        Compression::Zstd
-    } else {
-        Compression::Deflate
+    let compression = match plan.compression.as_str() {
+        "zstd" => Compression::Zstd,
+        "none" => Compression::None,
+        _ => Compression::Deflate,
     };
     RunOptions {
         cog: CogOptions {
