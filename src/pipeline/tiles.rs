@@ -196,7 +196,7 @@ pub fn plan_tiles(
     // the plan is committed.
     let scratch = staging.path("scratch/.keep")?;
     let scratch = scratch.parent().unwrap_or(plan_dir).to_path_buf();
-    let percentiles = {
+    let (percentiles, variograms) = {
         let scratch_staging = Staging::new(&scratch)?;
         let needed = needed_layers(project);
         let mut ingested = BTreeMap::new();
@@ -245,7 +245,6 @@ pub fn plan_tiles(
         (percentiles, variograms)
     };
     let _ = std::fs::remove_dir_all(&scratch);
-    let (percentiles, variograms) = percentiles;
     let tiles = split_rows(p.grid.height, unit, tiles);
     let mut plan = TilePlan {
         format: FORMAT,
