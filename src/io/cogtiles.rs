@@ -30,6 +30,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 // Tiles are written as the target stores `u32`s: TIFF files here are little-endian.
 const _: () = assert!(
@@ -235,6 +236,8 @@ struct Level {
     rows_in: usize,
     sizes: Vec<u64>,
     held: Vec<Vec<u8>>,
+    /// Where this level's compressed tiles are in the spill file: `(offset, length)`.
+    spilled: Vec<(u64, usize)>,
 }
 
 impl Level {
@@ -247,6 +250,7 @@ impl Level {
             rows_in: 0,
             sizes: Vec::new(),
             held: Vec::new(),
+            spilled: Vec::new(),
         }
     }
 
@@ -263,14 +267,18 @@ struct Settings<'a> {
     nodata: u32,
     /// Uncompressed layers: the file and the offsets of the full-resolution tiles' data.
     direct: Option<(&'a File, &'a [u64])>,
+    /// Compressed layers: the spill file that holds tiles until the layout is known, and its
+    /// length so far.
+    spill: Option<(&'a File, &'a AtomicU64)>,
 }
 
 /// Streaming COG encoder: [`CogEncoder::create`], [`CogEncoder::push_rows`] in order, then
 /// [`CogEncoder::finish`].
 ///
-/// Compressed tiles are held in memory until the end (the overviews precede them in the file
-/// and their sizes are known only once compressed); uncompressed full-resolution tiles have
-/// known sizes, so the file is laid out at once and they are written in place as they are made.
+/// Compressed tiles wait in an anonymous spill file beside the target until the end (the
+/// overviews precede them in the file and their sizes are known only once compressed), so
+/// memory does not grow with the layer; uncompressed full-resolution tiles have known sizes, so
+/// the file is laid out at once and they are written in place as they are made.
 pub struct CogEncoder {
     file: File,
     sample: Sample,
@@ -279,6 +287,7 @@ pub struct CogEncoder {
     tags: Vec<Tag>,
     levels: Vec<Level>,
     direct: Option<Vec<u64>>,
+    spill: Option<(File, AtomicU64)>,
     pool: rayon::ThreadPool,
 }
 
@@ -320,6 +329,17 @@ impl CogEncoder {
         } else {
             None
         };
+        let spill = if codec == Codec::None {
+            None
+        } else {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let f = tempfile::tempfile_in(dir)
+                .map_err(|e| format!("cannot create a spill file in {}: {e}", dir.display()))?;
+            Some((f, AtomicU64::new(0)))
+        };
         Ok(CogEncoder {
             file,
             sample,
@@ -328,6 +348,7 @@ impl CogEncoder {
             tags,
             levels,
             direct,
+            spill,
             pool,
         })
     }
@@ -354,6 +375,7 @@ impl CogEncoder {
             codec: self.codec,
             nodata: self.nodata,
             direct: self.direct.as_deref().map(|o| (&self.file, o)),
+            spill: self.spill.as_ref().map(|(f, end)| (f, end)),
         };
         let levels = &mut self.levels;
         self.pool.install(|| feed(levels, 0, rows, &settings))
@@ -377,6 +399,7 @@ impl CogEncoder {
             codec: self.codec,
             nodata: self.nodata,
             direct: self.direct.as_deref().map(|o| (&self.file, o)),
+            spill: self.spill.as_ref().map(|(f, end)| (f, end)),
         };
         let levels = &mut self.levels;
         self.pool.install(|| -> std::result::Result<(), String> {
@@ -403,7 +426,12 @@ impl CogEncoder {
             }
         }
         layout
-            .write(&self.file, &self.levels, self.direct.is_some())
+            .write(
+                &self.file,
+                &self.levels,
+                self.direct.is_some(),
+                self.spill.as_ref().map(|(f, _)| f),
+            )
             .map_err(|e| e.to_string())
     }
 }
@@ -592,7 +620,14 @@ fn encode_tile_row(
     for e in encoded {
         let (size, data) = e?;
         level.sizes.push(size);
-        level.held.push(data);
+        match settings.spill {
+            Some((file, end)) if direct.is_none() => {
+                let at = end.fetch_add(data.len() as u64, Ordering::Relaxed);
+                file.write_all_at(&data, at).map_err(|e| e.to_string())?;
+                level.spilled.push((at, data.len()));
+            }
+            _ => level.held.push(data),
+        }
     }
     Ok(())
 }
@@ -907,9 +942,15 @@ impl Layout {
         }
     }
 
-    /// Writes the header, the IFDs and the held tiles (`skip_first`: the full-resolution
-    /// tiles are already in place).
-    fn write(&self, file: &File, levels: &[Level], skip_first: bool) -> std::io::Result<()> {
+    /// Writes the header, the IFDs and the held or spilled tiles (`skip_first`: the
+    /// full-resolution tiles are already in place).
+    fn write(
+        &self,
+        file: &File,
+        levels: &[Level],
+        skip_first: bool,
+        spill: Option<&File>,
+    ) -> std::io::Result<()> {
         let mut head = Vec::with_capacity(self.data_start as usize);
         if self.big {
             head.extend_from_slice(b"II\x2b\x00\x08\x00\x00\x00");
@@ -930,13 +971,24 @@ impl Layout {
             if i == 0 && skip_first {
                 break;
             }
-            for t in &l.held {
+            let mut put = |t: &[u8]| -> std::io::Result<()> {
                 out.write_all(&(t.len() as u32).to_le_bytes())?;
                 out.write_all(t)?;
                 let mut trailer = [0u8; 4];
                 let k = t.len().min(4);
                 trailer[4 - k..].copy_from_slice(&t[t.len() - k..]);
-                out.write_all(&trailer)?;
+                out.write_all(&trailer)
+            };
+            for t in &l.held {
+                put(t)?;
+            }
+            let mut buf = Vec::new();
+            for &(at, len) in &l.spilled {
+                buf.resize(len, 0);
+                spill
+                    .ok_or_else(|| std::io::Error::other("spilled tiles without a spill file"))?
+                    .read_exact_at(&mut buf, at)?;
+                put(&buf)?;
             }
         }
         out.flush()
