@@ -374,20 +374,13 @@ fn publish(staging: Staging, out: &Path) -> Result<Vec<PathBuf>> {
         return staging.commit();
     }
     let root = staging.root().to_path_buf();
-    let mut files = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| Error::output(&dir, format!("cannot list staged outputs: {e}")))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if let Ok(rel) = path.strip_prefix(&root) {
-                files.push(rel.to_path_buf());
-            }
-        }
-    }
+    let mut staged = Vec::new();
+    crate::io::atomic::collect_files(&root, &mut staged)
+        .map_err(|e| Error::output(&root, format!("cannot list staged outputs: {e}")))?;
+    let mut files: Vec<PathBuf> = staged
+        .iter()
+        .filter_map(|p| p.strip_prefix(&root).ok().map(Path::to_path_buf))
+        .collect();
     files.sort_by_key(|rel| (rel == Path::new("manifest.json"), rel.clone()));
     let mut placed = Vec::with_capacity(files.len());
     for rel in files {

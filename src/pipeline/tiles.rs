@@ -494,22 +494,15 @@ fn read_record(dir: &Path) -> Result<TileRecord> {
 
 /// Raster files of a finished tile, relative to its folder, sorted.
 fn tile_rasters(dir: &Path) -> Result<Vec<String>> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                walk(root, &path, out)?;
-            } else if path.extension().is_some_and(|e| e == "tif") {
-                if let Ok(rel) = path.strip_prefix(root) {
-                    out.push(rel.to_string_lossy().into_owned());
-                }
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out)
+    let mut files = Vec::new();
+    crate::io::atomic::collect_files(dir, &mut files)
         .map_err(|e| Error::input(dir, format!("cannot list tile outputs: {e}")))?;
+    let mut out: Vec<String> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tif"))
+        .filter_map(|p| p.strip_prefix(dir).ok())
+        .map(|rel| rel.to_string_lossy().into_owned())
+        .collect();
     out.sort();
     Ok(out)
 }
