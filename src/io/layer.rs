@@ -2,11 +2,15 @@
 //! north-up GeoTIFF on the same cells).
 //!
 //! A [`GridLayer`] is checked once against the grid (size, geotransform, CRS) and then read a
-//! row strip at a time. GDAL datasets are not `Sync`, so every read opens its own handle: blocks
-//! can be read by all workers of an [`crate::engine::Engine`] at once. Values come back as `f32`
+//! row strip at a time. GDAL datasets are not `Sync`, so a layer keeps a small pool of handles:
+//! a read borrows one (opening it the first time), so all workers of an
+//! [`crate::engine::Engine`] can read at once, and each handle's GDAL block cache keeps the
+//! compressed tiles it has decoded for the next strips (a 512-row COG tile row read by four
+//! 128-row strips is decoded once per handle, not four times). Values come back as `f32`
 //! with NaN for nodata (and the band's scale/offset applied), or as integer class codes with
 //! [`CLASS_NODATA`] for nodata.
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use gdal::raster::GdalDataType;
 use gdal::{Dataset, Metadata};
@@ -97,6 +101,44 @@ pub struct GridLayer {
     tile_rows: usize,
     description: String,
     category_names: Vec<String>,
+    handles: HandlePool,
+}
+
+/// Open read-only handles on one file, shared by the clones of a [`GridLayer`] and closed when
+/// the last clone is dropped (so a file rewritten later is never read through an old handle:
+/// it gets a new `GridLayer`).
+#[derive(Debug, Clone, Default)]
+struct HandlePool(Arc<Mutex<Vec<Dataset>>>);
+
+impl HandlePool {
+    /// Handles kept open per file: enough for the strips that share a COG tile row, few
+    /// enough that many layers on a many-core node stay far from the open-file limit.
+    const KEPT: usize = 4;
+
+    /// Runs `read` on a free handle of `path`, opening one when none is free, and puts the
+    /// handle back afterwards unless [`Self::KEPT`] are already kept (or the read failed: a
+    /// handle in an error state is dropped).
+    fn with<T>(&self, path: &Path, read: impl FnOnce(&Dataset) -> Result<T>) -> Result<T> {
+        let free = self.lock().pop();
+        let ds = match free {
+            Some(ds) => ds,
+            None => open_raster(path)?,
+        };
+        let out = read(&ds)?;
+        let mut kept = self.lock();
+        if kept.len() < Self::KEPT {
+            kept.push(ds);
+        }
+        Ok(out)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Dataset>> {
+        // A panic while the lock was held cannot leave the list inconsistent (push and pop are
+        // whole), so a poisoned lock is still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 impl GridLayer {
@@ -158,6 +200,7 @@ impl GridLayer {
             tile_rows: band.block_size().1,
             description: band.description().unwrap_or_default(),
             category_names: names,
+            handles: HandlePool::default(),
         })
     }
 
@@ -207,47 +250,37 @@ impl GridLayer {
         Ok(row0 - self.row0)
     }
 
-    fn read_raw(&self, row0: usize, rows: usize) -> Result<Vec<f64>> {
+    /// `rows` rows from grid row `row0` as type `T`, through a pooled handle.
+    fn read_typed<T: gdal::raster::GdalType + Copy>(
+        &self,
+        row0: usize,
+        rows: usize,
+    ) -> Result<Vec<T>> {
         let file_row = self.check_rows(row0, rows)?;
-        let ds = open_raster(&self.path)?;
-        let band = ds
-            .rasterband(self.band)
-            .map_err(|e| Error::input(&self.path, e.to_string()))?;
-        let size = (self.width, rows);
-        let buf = band
-            .read_as::<f64>((0, file_row as isize), size, size, None)
-            .map_err(|e| {
-                Error::input(
-                    &self.path,
-                    format!("cannot read rows {row0}..: {}", one_line(&e.to_string())),
-                )
-            })?;
-        Ok(buf.into_shape_and_vec().1)
+        self.handles.with(&self.path, |ds| {
+            let band = ds
+                .rasterband(self.band)
+                .map_err(|e| Error::input(&self.path, e.to_string()))?;
+            let size = (self.width, rows);
+            let buf = band
+                .read_as::<T>((0, file_row as isize), size, size, None)
+                .map_err(|e| {
+                    Error::input(
+                        &self.path,
+                        format!("cannot read rows {row0}..: {}", one_line(&e.to_string())),
+                    )
+                })?;
+            Ok(buf.into_shape_and_vec().1)
+        })
     }
 
     /// Physical values of `rows` full-width rows from `row0`: nodata is NaN, then
     /// `value · scale + offset`.
     pub fn read_rows(&self, row0: usize, rows: usize) -> Result<Vec<f32>> {
-        let file_row = self.check_rows(row0, rows)?;
-        let ds = open_raster(&self.path)?;
-        let band = ds
-            .rasterband(self.band)
-            .map_err(|e| Error::input(&self.path, e.to_string()))?;
-        let size = (self.width, rows);
-        let read_err = |e: gdal::errors::GdalError| {
-            Error::input(
-                &self.path,
-                format!("cannot read rows {row0}..: {}", one_line(&e.to_string())),
-            )
-        };
         let plain = self.scale == 1.0 && self.offset == 0.0;
         if !self.integer && plain {
             // Float bands: read f32 directly (no f64 detour), then mask nodata in place.
-            let mut data = band
-                .read_as::<f32>((0, file_row as isize), size, size, None)
-                .map_err(read_err)?
-                .into_shape_and_vec()
-                .1;
+            let mut data = self.read_typed::<f32>(row0, rows)?;
             if let Some(nd) = self.nodata.filter(|nd| !nd.is_nan()) {
                 let nd32 = nd as f32;
                 if nd32 as f64 == nd {
@@ -260,11 +293,7 @@ impl GridLayer {
             }
             return Ok(data);
         }
-        let raw = band
-            .read_as::<f64>((0, file_row as isize), size, size, None)
-            .map_err(read_err)?
-            .into_shape_and_vec()
-            .1;
+        let raw = self.read_typed::<f64>(row0, rows)?;
         Ok(raw
             .into_iter()
             .map(|v| self.physical(v).map_or(f32::NAN, |p| p as f32))
@@ -279,7 +308,7 @@ impl GridLayer {
     /// Integer class codes of `rows` rows from `row0`; nodata (and NaN) is [`CLASS_NODATA`].
     /// Float bands must hold integral values: anything else is an error naming the cell.
     pub fn read_classes(&self, row0: usize, rows: usize) -> Result<Vec<i32>> {
-        let raw = self.read_raw(row0, rows)?;
+        let raw = self.read_typed::<f64>(row0, rows)?;
         let mut out = Vec::with_capacity(raw.len());
         for (i, v) in raw.into_iter().enumerate() {
             let code = match self.physical(v) {
