@@ -1,10 +1,14 @@
 //! Direct reads of uncompressed Float32 GeoTIFFs stored as consecutive strips.
 //!
 //! Such a file holds its rows one after another from one byte offset (what GDAL writes for an
-//! uncompressed striped GeoTIFF), so a block of rows is one `pread` straight into the caller's
-//! buffer: no GDAL block cache, no per-block dataset handle, no fresh allocation. Anything else
-//! (compressed, tiled, big-endian, scaled, several bands) is read through
+//! uncompressed striped GeoTIFF), so it is mapped into memory and a block of rows is a slice of
+//! the map: no GDAL block cache, no per-block dataset handle, no copy out of the page cache
+//! when the layer's nodata is NaN (or absent), one copy into the caller's buffer otherwise.
+//! Anything else (compressed, tiled, big-endian, scaled, several bands) is read through
 //! [`crate::io::layer::GridLayer`] instead.
+//!
+//! A mapped file must not be truncated while it is read (the process would get `SIGBUS`, as
+//! with any memory-mapped reader); rewriting an input during a run is unsupported anyway.
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -19,10 +23,10 @@ use crate::io::raster::open_raster;
 #[derive(Debug)]
 pub struct RawStrips {
     path: PathBuf,
-    file: File,
+    map: memmap2::Mmap,
     width: usize,
     height: usize,
-    start: u64,
+    start: usize,
     nodata: Option<f32>,
 }
 
@@ -71,13 +75,24 @@ impl RawStrips {
         if at != start + h as u64 * row_bytes {
             return Ok(None);
         }
+        if start % 4 != 0 {
+            // Rows that do not start on a 4-byte boundary cannot be viewed as floats.
+            return Ok(None);
+        }
         let file = File::open(path).map_err(|e| Error::input(path, e.to_string()))?;
+        // Safety: the map is read-only and lives as long as `self`; see the module notes on
+        // files truncated while mapped.
+        let map = unsafe { memmap2::Mmap::map(&file) }
+            .map_err(|e| Error::input(path, format!("cannot map the file: {e}")))?;
+        if (map.len() as u64) < at {
+            return Err(Error::input(path, "the file is shorter than its strips"));
+        }
         Ok(Some(RawStrips {
             path: path.to_path_buf(),
-            file,
+            map,
             width: w,
             height: h,
-            start,
+            start: start as usize,
             nodata: nodata.filter(|v| !v.is_nan()).map(|v| v as f32),
         }))
     }
@@ -87,10 +102,9 @@ impl RawStrips {
         &self.path
     }
 
-    /// Reads rows `row0 .. row0 + out.len() / width` into `out`; nodata becomes NaN.
-    pub fn read_into(&self, row0: usize, out: &mut [f32]) -> Result<()> {
-        let rows = out.len() / self.width.max(1);
-        if rows * self.width != out.len() || row0 + rows > self.height {
+    /// Rows `row0 .. row0 + rows` as stored (nodata not replaced).
+    fn stored(&self, row0: usize, rows: usize) -> Result<&[f32]> {
+        if row0 + rows > self.height {
             return Err(Error::Internal(format!(
                 "rows {row0}..{} requested from {} ({} rows)",
                 row0 + rows,
@@ -98,13 +112,35 @@ impl RawStrips {
                 self.height
             )));
         }
-        // Safety: f32 has no invalid bit patterns and u8 no alignment; the file holds
-        // little-endian floats and this is a little-endian target (checked in `open`).
-        let bytes =
-            unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr().cast::<u8>(), out.len() * 4) };
-        self.file
-            .read_exact_at(bytes, self.start + (row0 * self.width * 4) as u64)
-            .map_err(|e| Error::input(&self.path, format!("cannot read rows {row0}..: {e}")))?;
+        let at = self.start + row0 * self.width * 4;
+        let bytes = &self.map[at..at + rows * self.width * 4];
+        // Safety: in bounds (checked in `open` and above), 4-byte aligned (the map is
+        // page-aligned and `start` a multiple of 4), every bit pattern is a valid f32, and the
+        // file holds little-endian floats on a little-endian target (checked in `open`).
+        Ok(unsafe { std::slice::from_raw_parts(bytes.as_ptr().cast::<f32>(), rows * self.width) })
+    }
+
+    /// Rows `row0 .. row0 + rows` straight from the map, when the layer's nodata is NaN or
+    /// absent (so the stored values are the values); `None` otherwise (use
+    /// [`RawStrips::read_into`]).
+    pub fn rows(&self, row0: usize, rows: usize) -> Result<Option<&[f32]>> {
+        if self.nodata.is_some() {
+            return Ok(None);
+        }
+        self.stored(row0, rows).map(Some)
+    }
+
+    /// Copies rows `row0 .. row0 + out.len() / width` into `out`; nodata becomes NaN.
+    pub fn read_into(&self, row0: usize, out: &mut [f32]) -> Result<()> {
+        let rows = out.len() / self.width.max(1);
+        if rows * self.width != out.len() {
+            return Err(Error::Internal(format!(
+                "{} values are not whole rows of {}",
+                out.len(),
+                self.path.display()
+            )));
+        }
+        out.copy_from_slice(self.stored(row0, rows)?);
         if let Some(nd) = self.nodata {
             for v in out.iter_mut() {
                 if *v == nd {

@@ -137,13 +137,14 @@ const CHUNK: usize = 256;
 /// use geoprospect::models::fuzzy::{combine, FuzzyOp};
 /// let (a, b) = ([0.2f32, 0.9, f32::NAN], [0.5f32, 0.4, 0.3]);
 /// let mut out = [0f32; 3];
-/// combine(FuzzyOp::And, &[&a, &b], &mut out);
+/// let seen = combine(FuzzyOp::And, &[&a, &b], &mut out);
 /// assert_eq!(&out[..2], &[0.2, 0.4]);
+/// assert_eq!((seen.valid, seen.outside), (2, false));
 /// assert!(out[2].is_nan());
 /// combine(FuzzyOp::Sum, &[&a, &b], &mut out);
 /// assert_eq!(out[0], 0.6); // 1 - 0.8 · 0.5
 /// ```
-pub fn combine(op: FuzzyOp, inputs: &[&[f32]], out: &mut [f32]) {
+pub fn combine(op: FuzzyOp, inputs: &[&[f32]], out: &mut [f32]) -> Combined {
     let n = out.len();
     assert!(
         inputs.iter().all(|i| i.len() == n),
@@ -151,12 +152,21 @@ pub fn combine(op: FuzzyOp, inputs: &[&[f32]], out: &mut [f32]) {
     );
     if inputs.is_empty() {
         out.fill(f32::NAN);
-        return;
+        return Combined::default();
     }
+    let mut seen = Combined::default();
     let mut start = 0;
     while start < n {
         let len = CHUNK.min(n - start);
         let range = start..start + len;
+        // Checked and counted while the chunk is in the first-level cache: one pass over the
+        // inputs, however large the blocks.
+        #[allow(clippy::manual_range_contains)] // NaN is nodata, not outside
+        for input in inputs {
+            seen.outside |= input[range.clone()]
+                .iter()
+                .fold(false, |o, &v| o | (v < 0.0) | (v > 1.0));
+        }
         let out = &mut out[range.clone()];
         match op {
             FuzzyOp::And | FuzzyOp::Or => {
@@ -221,8 +231,20 @@ pub fn combine(op: FuzzyOp, inputs: &[&[f32]], out: &mut [f32]) {
                 }
             }
         }
+        seen.valid += out.iter().fold(0u64, |c, v| c + u64::from(!v.is_nan()));
         start += len;
     }
+    seen
+}
+
+/// What [`combine`] saw on the way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Combined {
+    /// Output cells with a value (not NaN).
+    pub valid: u64,
+    /// Whether some input value lies outside [0, 1] (NaN is nodata, not outside): the inputs
+    /// were not memberships, and [`check_unit_interval`] names the file and the cell.
+    pub outside: bool,
 }
 
 /// `sum^γ · product^(1-γ)`, exact at γ = 0 and γ = 1 (where `0^0` would otherwise appear).
@@ -387,15 +409,16 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
                 .iter()
                 .map(|l| l.read_block(block))
                 .collect::<Result<Vec<_>>>()?;
-            if let Overlay::Fuzzy(_) = req.overlay {
-                for (layer, values) in layers.iter().zip(&data) {
-                    check_unit_interval(layer.path(), values, block.row0, grid.width)?;
-                }
-            }
             let views: Vec<&[f32]> = data.iter().map(|d| d.as_slice()).collect();
             let mut out = vec![0f32; block.rows * grid.width];
             match &req.overlay {
-                Overlay::Fuzzy(op) => combine(*op, &views, &mut out),
+                Overlay::Fuzzy(op) => {
+                    if combine(*op, &views, &mut out).outside {
+                        for (layer, values) in layers.iter().zip(&data) {
+                            check_unit_interval(layer.path(), values, block.row0, grid.width)?;
+                        }
+                    }
+                }
                 Overlay::Index(w) => index_overlay(w, &views, &mut out),
             }
             Ok(out)

@@ -27,7 +27,7 @@ use crate::evidence::chain::{
 use crate::evidence::quantiles::{QuantilePass1, QuantilePass2, QuantilePlan};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{encoder_settings, layer_tags, CogOptions, LayerMeta, PixelType};
-use crate::io::cogtiles::CogEncoder;
+use crate::io::cogtiles::{CogEncoder, TILE};
 use crate::io::layer::{aligned_blocks, GridLayer};
 use crate::io::rawstrips::{DeflateTiles, RawStrips};
 use crate::models::fuzzy::{check_unit_interval, combine, FuzzyOp};
@@ -89,6 +89,14 @@ struct Source {
 }
 
 impl Source {
+    /// The block's values straight from a memory-mapped file, when they need no copy.
+    fn mapped(&self, block: &Block) -> Result<Option<&[f32]>> {
+        match &self.raw {
+            Some(raw) => raw.rows(block.row0, block.rows),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, block: &Block, buf: &mut Vec<f32>) -> Result<()> {
         match (&self.raw, &self.tiles) {
             (Some(raw), _) => {
@@ -326,12 +334,13 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
             width: grid.width,
         });
     }
+    // Blocks of whole tile rows of the inputs and of the output (so the encoder cuts tiles
+    // straight from the blocks, without gathering rows first).
     let tile_rows = sources
         .iter()
         .filter(|s| s.raw.is_none())
         .map(|s| s.layer.tile_rows())
-        .max()
-        .unwrap_or(1);
+        .fold(TILE, usize::max);
     let blocks = aligned_blocks(&grid, tile_rows);
     let buffers = Buffers::default();
 
@@ -439,29 +448,40 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
         let computed = engine.for_each_block(
             &blocks,
             |block| {
-                let mut data = Vec::with_capacity(n);
+                // Layers given as memberships are read in place from a map when they can be;
+                // the others are read (and put through their chains) into buffers.
+                let mut data: Vec<Vec<f32>> = (0..n).map(|_| buffers.take()).collect();
                 for (k, source) in sources.iter().enumerate() {
-                    let mut buf = buffers.take();
-                    source.read(block, &mut buf)?;
-                    apply(&resolved[k], &mut buf);
-                    // A vectorised test first; the exact cell only when something is wrong.
-                    // Not `!(0.0..=1.0).contains`: NaN is nodata, not outside.
-                    #[allow(clippy::manual_range_contains)]
-                    let outside = buf.iter().fold(false, |o, &v| o | (v < 0.0) | (v > 1.0));
-                    if outside && !matches!(resolved[k].last(), Some(Resolved::Member(_))) {
-                        check_unit_interval(source.layer.path(), &buf, block.row0, grid.width)?;
+                    if resolved[k].is_empty() && source.mapped(block)?.is_some() {
+                        continue;
                     }
-                    data.push(buf);
+                    source.read(block, &mut data[k])?;
+                    apply(&resolved[k], &mut data[k]);
+                }
+                let mut views: Vec<&[f32]> = Vec::with_capacity(n);
+                for (k, source) in sources.iter().enumerate() {
+                    views.push(match source.mapped(block)? {
+                        Some(rows) if resolved[k].is_empty() => rows,
+                        _ => &data[k],
+                    });
                 }
                 let mut out = buffers.take();
                 out.resize(block.rows * grid.width, 0.0);
-                let views: Vec<&[f32]> = data.iter().map(|d| d.as_slice()).collect();
-                combine(req.op, &views, &mut out);
+                let seen = combine(req.op, &views, &mut out);
+                if seen.outside {
+                    // Name the layer and the cell (memberships made here cannot be outside).
+                    for (source, values) in sources.iter().zip(&views) {
+                        check_unit_interval(source.layer.path(), values, block.row0, grid.width)?;
+                    }
+                    return Err(Error::Internal(
+                        "a value outside [0, 1] was not found".into(),
+                    ));
+                }
+                drop(views);
                 for d in data {
                     buffers.give(d);
                 }
-                let count = out.iter().fold(0u64, |c, v| c + u64::from(!v.is_nan()));
-                Ok((out, count))
+                Ok((out, seen.valid))
             },
             // A send fails only when the writer has stopped on an error, reported below.
             |_, result| {
