@@ -7,13 +7,12 @@
 //! Float32; 2, horizontal, for Int32; TIFF Technical Note 3 and TIFF 6.0 §14), compresses each
 //! tile with GDAL's own codecs (`CPLZLibDeflate`, level 6 as GDAL's `ZLEVEL` default; the `zstd`
 //! compressor of `cpl_compressor.h`, level 9 as GDAL's `ZSTD_LEVEL` default) on a rayon pool,
-//! and halves the rows into the overview levels on the way: Float32 overviews average the valid
-//! cells of each 2 x 2 window (GDAL's `AVERAGE` with NaN nodata, bit for bit where a level
-//! halves its parent exactly; where a parent has an odd number of columns or rows, GDAL spreads
-//! each overview cell over 2 x 1.998... parent cells with fractional weights, while here the
-//! last column or row is averaged alone, so those levels differ from GDAL's by a fraction of the
-//! local variation), Int32 overviews take the top-left cell of each window (nearest). Levels are added while the smallest is wider or
-//! higher than a tile, as GDAL's `OVERVIEWS=AUTO` does.
+//! and halves the rows into the overview levels on the way, as GDAL computes them, to the bit:
+//! Float32 overviews are GDAL's `AVERAGE` with NaN nodata (the weighted mean of the valid cells
+//! of each source window: 2 x 2 cells where a level halves its parent exactly, fractional
+//! windows where the parent has an odd number of columns or rows), Int32 overviews GDAL's
+//! `NEAREST`; both are checked against `gdaladdo` in the tests. Levels are added while the
+//! smallest is wider or higher than a tile, as GDAL's `OVERVIEWS=AUTO` does.
 //!
 //! The file: TIFF header (BigTIFF when over ~4 GB), GDAL's structural metadata ("ghost area":
 //! `LAYOUT=IFDS_BEFORE_DATA`, `BLOCK_ORDER=ROW_MAJOR`, `BLOCK_LEADER=SIZE_AS_UINT4`,
@@ -235,7 +234,11 @@ struct Level {
     width: usize,
     height: usize,
     pending: Vec<u32>,
-    carry: Option<Vec<u32>>,
+    /// Rows of this level that overview rows still to be made will read, from `kept_row0`.
+    kept: Vec<Vec<u32>>,
+    kept_row0: usize,
+    /// Rows of the next level made so far.
+    made: usize,
     rows_in: usize,
     sizes: Vec<u64>,
     held: Vec<Vec<u8>>,
@@ -249,7 +252,9 @@ impl Level {
             width,
             height,
             pending: Vec::new(),
-            carry: None,
+            kept: Vec::new(),
+            kept_row0: 0,
+            made: 0,
             rows_in: 0,
             sizes: Vec::new(),
             held: Vec::new(),
@@ -406,17 +411,17 @@ impl CogEncoder {
         };
         let levels = &mut self.levels;
         self.pool.install(|| -> std::result::Result<(), String> {
-            for i in 0..levels.len() {
-                if let Some(row) = levels[i].carry.take() {
-                    if i + 1 < levels.len() {
-                        let half = downsample(&row, None, levels[i].width, settings.sample);
-                        feed(levels, i + 1, &half, &settings)?;
-                    }
+            for (i, level) in levels.iter_mut().enumerate() {
+                if level.rows_in != level.height {
+                    return Err(format!(
+                        "overview of {} x {} cells got {} rows",
+                        level.width, level.height, level.rows_in
+                    ));
                 }
-                let pending = std::mem::take(&mut levels[i].pending);
+                let pending = std::mem::take(&mut level.pending);
                 if !pending.is_empty() {
                     let direct = if i == 0 { settings.direct } else { None };
-                    encode_tile_row(&mut levels[i], &pending, &settings, direct)?;
+                    encode_tile_row(level, &pending, &settings, direct)?;
                 }
             }
             Ok(())
@@ -439,7 +444,8 @@ impl CogEncoder {
     }
 }
 
-/// Adds rows to level `i`: passes pairs of rows down and encodes every complete tile row.
+/// Adds rows to level `i`: makes every overview row of the next level whose source rows have
+/// all arrived, passes them down, and encodes every complete tile row.
 fn feed(
     levels: &mut [Level],
     i: usize,
@@ -448,37 +454,41 @@ fn feed(
 ) -> std::result::Result<(), String> {
     let w = levels[i].width;
     let n = rows.len() / w;
+    let first = levels[i].rows_in;
     levels[i].rows_in += n;
     if i + 1 < levels.len() && n > 0 {
-        let sample = settings.sample;
-        let mut half = Vec::with_capacity(n.div_ceil(2) * w.div_ceil(2));
-        let mut r = 0;
-        if let Some(prev) = levels[i].carry.take() {
-            half.extend(downsample(&prev, Some(&rows[..w]), w, sample));
-            r = 1;
+        let (src, dst) = (&levels[i], &levels[i + 1]);
+        let have = src.rows_in;
+        let needs = |j: usize| rows_needed(j, src.height, dst.height, settings.sample);
+        let mut ready = src.made;
+        while ready < dst.height && needs(ready).1 <= have {
+            ready += 1;
         }
-        let pairs = (n - r) / 2;
-        let body: Vec<Vec<u32>> = (0..pairs)
+        let row = |r: usize| -> &[u32] {
+            if r < first {
+                &src.kept[r - src.kept_row0]
+            } else {
+                &rows[(r - first) * w..(r - first + 1) * w]
+            }
+        };
+        let xs = windows(src.width, dst.width);
+        let made: Vec<Vec<u32>> = (src.made..ready)
             .into_par_iter()
-            .map(|p| {
-                let a = r + 2 * p;
-                downsample(
-                    &rows[a * w..(a + 1) * w],
-                    Some(&rows[(a + 1) * w..(a + 2) * w]),
-                    w,
-                    sample,
-                )
-            })
+            .map(|j| overview_row(j, src, dst, &xs, &row, settings.sample))
             .collect();
-        for b in body {
-            half.extend(b);
-        }
-        r += 2 * pairs;
-        if r < n {
-            levels[i].carry = Some(rows[r * w..].to_vec());
-        }
-        if !half.is_empty() {
-            feed(levels, i + 1, &half, settings)?;
+        let keep_from = if ready < dst.height {
+            needs(ready).0
+        } else {
+            have
+        };
+        let kept: Vec<Vec<u32>> = (keep_from..have).map(|r| row(r).to_vec()).collect();
+        let made = made.concat();
+        let level = &mut levels[i];
+        level.kept = kept;
+        level.kept_row0 = keep_from;
+        level.made = ready;
+        if !made.is_empty() {
+            feed(levels, i + 1, &made, settings)?;
         }
     }
     let direct = if i == 0 { settings.direct } else { None };
@@ -501,88 +511,168 @@ fn feed(
     Ok(())
 }
 
-/// One row of the next level from two rows (or one, at the bottom edge).
-fn downsample(a: &[u32], b: Option<&[u32]>, w: usize, sample: Sample) -> Vec<u32> {
-    let out_w = w.div_ceil(2);
-    let mut out = Vec::with_capacity(out_w);
+/// GDAL's source window of overview cell `j` along one axis of `src` cells reduced to `dst`
+/// (GDAL `gcore/overview.cpp`, `GDALResampleChunk_AverageOrRMS`): cells `lo..hi`, the first
+/// weighted `first`, the last `last`, the others 1. The ratio is `src / dst`, so a level of an
+/// odd number of cells spreads each overview cell over a little less than two cells, with
+/// fractional weights at both ends; an even number gives pairs of weight 1.
+fn source_window(j: usize, src: usize, dst: usize) -> (usize, usize, f64, f64) {
+    let ratio = src as f64 / dst as f64;
+    let start = j as f64 * ratio;
+    let end = (j + 1) as f64 * ratio;
+    let lo = (start + 1e-8) as usize;
+    let mut hi = (end - 1e-8).ceil() as usize;
+    if hi == lo {
+        hi += 1;
+    }
+    let hi = hi.min(src);
+    let first = if hi == lo + 1 {
+        1.0
+    } else {
+        1.0 - (start - lo as f64)
+    };
+    let last = 1.0 - (hi as f64 - end);
+    (lo, hi, first, last)
+}
+
+/// The cell GDAL's `NEAREST` overview takes for overview cell `j` (`GDALResampleChunk_NearT`).
+fn nearest(j: usize, src: usize, dst: usize) -> usize {
+    ((0.5 + j as f64 * (src as f64 / dst as f64)) as usize).min(src - 1)
+}
+
+/// Rows `lo..hi` of a level that row `j` of the next level reads.
+fn rows_needed(j: usize, src: usize, dst: usize, sample: Sample) -> (usize, usize) {
     match sample {
         Sample::Float32 => {
-            // Mean of the valid cells of each window, in f64, NaN when none; the full windows
-            // in a loop without branches (it vectorises), the odd last column apart.
-            let b = b.unwrap_or(a);
-            let rows = if std::ptr::eq(a, b) { 1.0 } else { 2.0 };
-            let full = w / 2;
-            let cell = |v: u32| {
-                let x = f32::from_bits(v);
-                if x.is_nan() {
-                    (0.0, 0.0)
-                } else {
-                    (x as f64, 1.0)
-                }
+            let (lo, hi, _, _) = source_window(j, src, dst);
+            (lo, hi)
+        }
+        Sample::Int32 => {
+            let r = nearest(j, src, dst);
+            (r, r + 1)
+        }
+    }
+}
+
+/// Source windows of every column of an overview (see [`source_window`]).
+fn windows(src: usize, dst: usize) -> Vec<(usize, usize, f64, f64)> {
+    (0..dst).map(|j| source_window(j, src, dst)).collect()
+}
+
+/// Row `j` of level `dst` from the rows of level `src` (`row(r)` is row `r`): Float32 cells
+/// are the weighted mean of the valid cells of their source windows, as GDAL's `AVERAGE` with
+/// NaN nodata computes it (in `f64`, line by line, in GDAL's order of additions, so the values
+/// are GDAL's to the bit); Int32 cells are GDAL's `NEAREST`.
+fn overview_row<'a>(
+    j: usize,
+    src: &Level,
+    dst: &Level,
+    xs: &[(usize, usize, f64, f64)],
+    row: &(impl Fn(usize) -> &'a [u32] + Sync),
+    sample: Sample,
+) -> Vec<u32> {
+    if sample == Sample::Int32 {
+        let r = row(nearest(j, src.height, dst.height));
+        return (0..dst.width)
+            .map(|x| r[nearest(x, src.width, dst.width)])
+            .collect();
+    }
+    let (lo, hi, top, bottom) = source_window(j, src.height, dst.height);
+    if src.width == 2 * dst.width && hi == lo + 2 && top == 1.0 && bottom == 1.0 {
+        return pairs(row(lo), row(lo + 1));
+    }
+    let mut out = Vec::with_capacity(dst.width);
+    for &(x0, x1, left, right) in xs {
+        let (mut total, mut weight, mut count) = (0.0f64, 0.0f64, 0usize);
+        for y in lo..hi {
+            let r = row(y);
+            let wy = if y == lo {
+                top
+            } else if y + 1 == hi {
+                bottom
+            } else {
+                1.0
             };
-            // Eight windows per step, branch-free (NaN cells masked to 0.0 and counted as
-            // 0), in fixed-size arrays so the loop vectorises. Sums in the same order as
-            // `cell` by `cell`: the values equal the odd column's below.
-            const L: usize = 8;
-            let masked = |v: u32| {
-                let x = f32::from_bits(v);
-                let ok = !x.is_nan();
-                let keep = u64::from(ok).wrapping_neg();
-                (f64::from_bits((x as f64).to_bits() & keep), u32::from(ok))
-            };
-            let windows = |ra: &[u32; 2 * L], rb: &[u32; 2 * L], out: &mut Vec<u32>| {
-                let mut mean = [0u32; L];
-                for k in 0..L {
-                    let (s0, n0) = masked(ra[2 * k]);
-                    let (s1, n1) = masked(ra[2 * k + 1]);
-                    let (s2, n2) = masked(rb[2 * k]);
-                    let (s3, n3) = masked(rb[2 * k + 1]);
-                    // A single row counts once, not twice.
-                    let (sum, n) = if rows == 1.0 {
-                        (s0 + s1, n0 + n1)
-                    } else {
-                        (s0 + s1 + s2 + s3, n0 + n1 + n2 + n3)
-                    };
-                    let m = (sum / f64::from(n.max(1))) as f32;
-                    mean[k] = if n == 0 {
-                        f32::NAN.to_bits()
-                    } else {
-                        m.to_bits()
-                    };
-                }
-                out.extend_from_slice(&mean);
-            };
-            let nan = f32::NAN.to_bits();
-            for (ra, rb) in a[..2 * full].chunks(2 * L).zip(b[..2 * full].chunks(2 * L)) {
-                match (<&[u32; 2 * L]>::try_from(ra), <&[u32; 2 * L]>::try_from(rb)) {
-                    (Ok(ra), Ok(rb)) => windows(ra, rb, &mut out),
-                    _ => {
-                        // The last few windows: padded with nodata, the padding dropped.
-                        let (mut pa, mut pb) = ([nan; 2 * L], [nan; 2 * L]);
-                        pa[..ra.len()].copy_from_slice(ra);
-                        pb[..rb.len()].copy_from_slice(rb);
-                        windows(&pa, &pb, &mut out);
-                        out.truncate(out.len() - L + ra.len() / 2);
+            let (mut line, mut line_weight) = (0.0f64, 0.0f64);
+            let v = f32::from_bits(r[x0]);
+            if !v.is_nan() {
+                count += 1;
+                line_weight = left;
+                line = v as f64 * left;
+            }
+            if x0 + 1 < x1 {
+                for &c in &r[x0 + 1..x1 - 1] {
+                    let v = f32::from_bits(c);
+                    if !v.is_nan() {
+                        count += 1;
+                        line_weight += 1.0;
+                        line += v as f64;
                     }
                 }
+                let v = f32::from_bits(r[x1 - 1]);
+                if !v.is_nan() {
+                    count += 1;
+                    line_weight += right;
+                    line += v as f64 * right;
+                }
             }
-            if w % 2 == 1 {
-                let (s0, n0) = cell(a[w - 1]);
-                let (s2, n2) = if rows == 1.0 {
-                    (0.0, 0.0)
-                } else {
-                    cell(b[w - 1])
-                };
-                let n = n0 + n2;
-                let v = if n == 0.0 {
-                    f32::NAN
-                } else {
-                    ((s0 + s2) / n) as f32
-                };
-                out.push(v.to_bits());
+            total += line * wy;
+            weight += line_weight * wy;
+        }
+        let mean = if count == 0 {
+            f32::NAN
+        } else {
+            (total / weight) as f32
+        };
+        out.push(mean.to_bits());
+    }
+    out
+}
+
+/// One overview row from two rows of an even width: the mean of the valid cells of each
+/// 2 x 2 window, branch-free, eight windows per step (so the loop vectorises), adding in the
+/// same order as the general case: `0 + (a0 + a1) + (b0 + b1)`, a NaN cell counting as `-0.0`
+/// (which adds nothing, whatever the sign of the other terms).
+fn pairs(a: &[u32], b: &[u32]) -> Vec<u32> {
+    const L: usize = 8;
+    let masked = |v: u32| {
+        let x = f32::from_bits(v);
+        let ok = !x.is_nan();
+        let keep = u64::from(ok).wrapping_neg();
+        let bits = ((x as f64).to_bits() & keep) | ((-0.0f64).to_bits() & !keep);
+        (f64::from_bits(bits), u32::from(ok))
+    };
+    let windows = |ra: &[u32; 2 * L], rb: &[u32; 2 * L], out: &mut Vec<u32>| {
+        let mut mean = [0u32; L];
+        for k in 0..L {
+            let (s0, n0) = masked(ra[2 * k]);
+            let (s1, n1) = masked(ra[2 * k + 1]);
+            let (s2, n2) = masked(rb[2 * k]);
+            let (s3, n3) = masked(rb[2 * k + 1]);
+            let (sum, n) = (0.0 + (s0 + s1) + (s2 + s3), n0 + n1 + n2 + n3);
+            let m = (sum / f64::from(n.max(1))) as f32;
+            mean[k] = if n == 0 {
+                f32::NAN.to_bits()
+            } else {
+                m.to_bits()
+            };
+        }
+        out.extend_from_slice(&mean);
+    };
+    let mut out = Vec::with_capacity(a.len() / 2);
+    let nan = f32::NAN.to_bits();
+    for (ra, rb) in a.chunks(2 * L).zip(b.chunks(2 * L)) {
+        match (<&[u32; 2 * L]>::try_from(ra), <&[u32; 2 * L]>::try_from(rb)) {
+            (Ok(ra), Ok(rb)) => windows(ra, rb, &mut out),
+            _ => {
+                // The last few windows: padded with nodata, the padding dropped.
+                let (mut pa, mut pb) = ([nan; 2 * L], [nan; 2 * L]);
+                pa[..ra.len()].copy_from_slice(ra);
+                pb[..rb.len()].copy_from_slice(rb);
+                windows(&pa, &pb, &mut out);
+                out.truncate(out.len() - L + ra.len() / 2);
             }
         }
-        Sample::Int32 => out.extend((0..out_w).map(|j| a[2 * j])),
     }
     out
 }
@@ -1094,14 +1184,11 @@ mod tests {
     use super::*;
     use gdal::raster::Buffer;
     use gdal::{Dataset, DriverManager};
+    use std::path::Path;
 
-    /// The overviews of a layer with nodata holes (single cells, whole 2 x 2 windows, a NaN
-    /// column at the edge) against the reference: GDAL's own `AVERAGE` overviews
-    /// (`gdaladdo -r average`) of the same full-resolution image, NaN as nodata. Sizes that
-    /// halve exactly at every level (see the module notes for odd sizes).
-    #[test]
-    fn float_overviews_equal_gdal_average() {
-        let (w, h) = (1300usize, 1028usize);
+    /// A test layer: values with nodata holes (single cells, a block of whole windows, a
+    /// column at the right edge).
+    fn layer(w: usize, h: usize) -> Vec<f32> {
         let mut values: Vec<f32> = (0..w * h)
             .map(|i| {
                 let x = (i as u32).wrapping_mul(2_654_435_761) >> 9;
@@ -1115,55 +1202,116 @@ mod tests {
             values[r * w + 200..r * w + 260].fill(f32::NAN);
             values[r * w + w - 1] = f32::NAN;
         }
-        let dir = tempfile::tempdir().unwrap();
-        let ours = dir.path().join("ours.tif");
-        let mut enc = CogEncoder::create(
-            &ours,
-            w,
-            h,
-            Sample::Float32,
-            f32::NAN.to_bits(),
-            Codec::None,
-            Vec::new(),
-            2,
-        )
-        .unwrap();
-        // In uneven pieces, as blocks arrive.
-        for rows in values.chunks(w * 131) {
-            enc.push_f32_rows(rows).unwrap();
-        }
-        assert_eq!(enc.overviews(), 2);
-        enc.finish().unwrap();
+        values
+    }
 
-        let reference = dir.path().join("gdal.tif");
+    /// Every overview of `ours` equal, bit for bit, to GDAL's of the same full-resolution
+    /// image (`gdaladdo -r <resampling>` on a plain GeoTIFF holding `values`).
+    fn assert_gdal_overviews<T: gdal::raster::GdalType + Copy>(
+        dir: &Path,
+        ours: &Path,
+        (w, h): (usize, usize),
+        values: Vec<T>,
+        nodata: f64,
+        resampling: &str,
+        same: impl Fn(&T, &T) -> bool,
+    ) {
+        let reference = dir.join("gdal.tif");
         let driver = DriverManager::get_driver_by_name("GTiff").unwrap();
         let mut ds = driver
-            .create_with_band_type::<f32, _>(&reference, w, h, 1)
+            .create_with_band_type::<T, _>(&reference, w, h, 1)
             .unwrap();
         let mut band = ds.rasterband(1).unwrap();
-        band.set_no_data_value(Some(f64::NAN)).unwrap();
-        let mut buf = Buffer::new((w, h), values.clone());
+        band.set_no_data_value(Some(nodata)).unwrap();
+        let mut buf = Buffer::new((w, h), values);
         band.write((0, 0), (w, h), &mut buf).unwrap();
-        ds.build_overviews("AVERAGE", &[2, 4], &[]).unwrap();
-
-        let ours = Dataset::open(&ours).unwrap();
-        for level in 0..2 {
+        let ours = Dataset::open(ours).unwrap();
+        let levels = ours.rasterband(1).unwrap().overview_count().unwrap();
+        let factors: Vec<i32> = (1..=levels).map(|l| 1 << l).collect();
+        ds.build_overviews(resampling, &factors, &[]).unwrap();
+        for level in 0..levels as usize {
             let read = |ds: &Dataset| {
                 let ov = ds.rasterband(1).unwrap().overview(level).unwrap();
                 let size = ov.size();
-                let v = ov.read_as::<f32>((0, 0), size, size, None).unwrap();
+                let v = ov.read_as::<T>((0, 0), size, size, None).unwrap();
                 (size, v.into_shape_and_vec().1)
             };
             let (size, got) = read(&ours);
             let (want_size, want) = read(&ds);
-            assert_eq!(size, want_size, "level {level}");
-            let differ = got
+            assert_eq!(size, want_size, "{w} x {h}, level {level}");
+            let differ = got.iter().zip(&want).filter(|(a, b)| !same(a, b)).count();
+            assert_eq!(
+                differ, 0,
+                "{w} x {h}, level {level}: {differ} cells differ from GDAL"
+            );
+        }
+    }
+
+    /// Float32 overviews against the reference, GDAL's own `AVERAGE` overviews with NaN
+    /// nodata: even sizes (windows of 2 x 2 cells) and odd ones (fractional windows).
+    #[test]
+    fn float_overviews_equal_gdal_average() {
+        for (w, h) in [(1300, 1028), (1301, 1027), (1100, 2051)] {
+            let values = layer(w, h);
+            let dir = tempfile::tempdir().unwrap();
+            let ours = dir.path().join("ours.tif");
+            let mut enc = CogEncoder::create(
+                &ours,
+                w,
+                h,
+                Sample::Float32,
+                f32::NAN.to_bits(),
+                Codec::None,
+                Vec::new(),
+                2,
+            )
+            .unwrap();
+            // In uneven pieces, as blocks arrive.
+            for rows in values.chunks(w * 131) {
+                enc.push_f32_rows(rows).unwrap();
+            }
+            assert!(enc.overviews() >= 2);
+            enc.finish().unwrap();
+            let same = |a: &f32, b: &f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+            assert_gdal_overviews(dir.path(), &ours, (w, h), values, f64::NAN, "AVERAGE", same);
+        }
+    }
+
+    /// Int32 (class) overviews against GDAL's `NEAREST`, odd and even sizes.
+    #[test]
+    fn class_overviews_equal_gdal_nearest() {
+        for (w, h) in [(1300, 1028), (1301, 1027)] {
+            let codes: Vec<i32> = layer(w, h)
                 .iter()
-                .zip(&want)
-                .filter(|(a, b)| a.to_bits() != b.to_bits() && !(a.is_nan() && b.is_nan()))
-                .count();
-            assert_eq!(differ, 0, "level {level}: {differ} cells differ from GDAL");
-            assert!(got.iter().any(|v| v.is_nan()), "level {level} has no hole");
+                .map(|v| if v.is_nan() { -9999 } else { *v as i32 })
+                .collect();
+            let dir = tempfile::tempdir().unwrap();
+            let ours = dir.path().join("ours.tif");
+            let mut enc = CogEncoder::create(
+                &ours,
+                w,
+                h,
+                Sample::Int32,
+                -9999i32 as u32,
+                Codec::Deflate,
+                Vec::new(),
+                2,
+            )
+            .unwrap();
+            let bits: Vec<u32> = codes.iter().map(|&c| c as u32).collect();
+            for rows in bits.chunks(w * 77) {
+                enc.push_rows(rows).unwrap();
+            }
+            enc.finish().unwrap();
+            assert_gdal_overviews(
+                dir.path(),
+                &ours,
+                (w, h),
+                codes,
+                -9999.0,
+                "NEAREST",
+                |a, b| a == b,
+            );
         }
     }
 }
