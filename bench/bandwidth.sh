@@ -7,9 +7,10 @@
 #   each) holding memberships in [0, 1], IN THE PAGE CACHE (written by the generator, then read
 #   once with `cat` before timing). Nothing here measures the disk.
 # - geoprospect: `geoprospect fuzzy --layer m0.tif ... --op and --compress none`: layers
-#   without a transform chain are memberships, so this is one pass: read the 4 layers (one
-#   pread per block and layer into reused buffers), take the fuzzy AND (the cheapest operator,
-#   to measure the data path rather than arithmetic), write an uncompressed COG with overviews.
+#   without a transform chain are memberships, so this is one pass: read the 4 layers (mapped
+#   into memory and read in place from the page cache), take the fuzzy AND (the cheapest
+#   operator, to measure the data path rather than arithmetic), write an uncompressed COG with
+#   overviews (whole tiles go from the output rows to the file in one vectored write each).
 #   Effective bandwidth = (bytes of the 4 input files + bytes of the output file) / wall time of
 #   the whole command, process start to exit (GDAL start-up, opening, overviews included); best
 #   of REPEAT runs.
