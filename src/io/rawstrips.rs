@@ -130,6 +130,21 @@ impl RawStrips {
         self.stored(row0, rows).map(Some)
     }
 
+    /// Takes rows `row0 .. row0 + rows` out of this process's resident memory once they have
+    /// been read (`madvise(MADV_DONTNEED)`): their pages stay in the page cache, but do not
+    /// count in the resident set, so that the resident memory of a pass does not grow with the
+    /// layers. A page touched again (the page shared with the next block, say) is mapped again
+    /// from the page cache with the same bytes: the file is mapped shared and read-only.
+    pub fn release(&self, row0: usize, rows: usize) {
+        let at = self.start + row0 * self.width * 4;
+        let len = (rows * self.width * 4).min(self.map.len().saturating_sub(at));
+        // Safety: see above; the bytes seen through the map never change.
+        let _ = unsafe {
+            self.map
+                .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, at, len)
+        };
+    }
+
     /// Copies rows `row0 .. row0 + out.len() / width` into `out`; nodata becomes NaN.
     pub fn read_into(&self, row0: usize, out: &mut [f32]) -> Result<()> {
         let rows = out.len() / self.width.max(1);
@@ -141,6 +156,7 @@ impl RawStrips {
             )));
         }
         out.copy_from_slice(self.stored(row0, rows)?);
+        self.release(row0, rows);
         if let Some(nd) = self.nodata {
             for v in out.iter_mut() {
                 if *v == nd {

@@ -478,6 +478,11 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
                     ));
                 }
                 drop(views);
+                for (source, raw) in sources.iter().zip(&resolved) {
+                    if let (Some(strips), true) = (&source.raw, raw.is_empty()) {
+                        strips.release(block.row0, block.rows);
+                    }
+                }
                 for d in data {
                     buffers.give(d);
                 }
