@@ -227,12 +227,14 @@ pub fn read_tiff(path: &Path) -> std::result::Result<TiffInfo, String> {
     })
 }
 
-/// One resolution of the pyramid: rows waiting to fill a tile row, the odd row waiting for its
-/// pair, the size of every tile so far (row-major) and the tiles held in memory (all of them,
-/// except full-resolution tiles of uncompressed layers, which go straight to the file).
+/// One resolution of the pyramid: rows waiting to fill a tile row, the rows the next level
+/// still needs, the size of every tile so far (row-major) and the tiles held in memory (all of
+/// them, except full-resolution tiles of uncompressed layers, which go straight to the file).
 struct Level {
     width: usize,
     height: usize,
+    /// Source windows of the next level's columns in this level (see [`source_window`]).
+    down: Vec<Window>,
     pending: Vec<u32>,
     /// Rows of this level that overview rows still to be made will read, from `kept_row0`.
     kept: Vec<Vec<u32>>,
@@ -251,6 +253,7 @@ impl Level {
         Level {
             width,
             height,
+            down: Vec::new(),
             pending: Vec::new(),
             kept: Vec::new(),
             kept_row0: 0,
@@ -322,8 +325,12 @@ impl CogEncoder {
         let mut levels = vec![Level::new(width, height)];
         let (mut w, mut h) = (width, height);
         while w > TILE || h > TILE {
+            let below = levels.len() - 1;
             w = w.div_ceil(2);
             h = h.div_ceil(2);
+            levels[below].down = (0..w)
+                .map(|j| source_window(j, levels[below].width, w))
+                .collect();
             levels.push(Level::new(w, h));
         }
         let file = File::create(path).map_err(|e| e.to_string())?;
@@ -471,10 +478,9 @@ fn feed(
                 &rows[(r - first) * w..(r - first + 1) * w]
             }
         };
-        let xs = windows(src.width, dst.width);
         let made: Vec<Vec<u32>> = (src.made..ready)
             .into_par_iter()
-            .map(|j| overview_row(j, src, dst, &xs, &row, settings.sample))
+            .map(|j| overview_row(j, src, dst, &row, settings.sample))
             .collect();
         let keep_from = if ready < dst.height {
             needs(ready).0
@@ -511,12 +517,15 @@ fn feed(
     Ok(())
 }
 
+/// Cells `lo..hi` of a level and the weights of the first and the last.
+type Window = (usize, usize, f64, f64);
+
 /// GDAL's source window of overview cell `j` along one axis of `src` cells reduced to `dst`
 /// (GDAL `gcore/overview.cpp`, `GDALResampleChunk_AverageOrRMS`): cells `lo..hi`, the first
 /// weighted `first`, the last `last`, the others 1. The ratio is `src / dst`, so a level of an
 /// odd number of cells spreads each overview cell over a little less than two cells, with
 /// fractional weights at both ends; an even number gives pairs of weight 1.
-fn source_window(j: usize, src: usize, dst: usize) -> (usize, usize, f64, f64) {
+fn source_window(j: usize, src: usize, dst: usize) -> Window {
     let ratio = src as f64 / dst as f64;
     let start = j as f64 * ratio;
     let end = (j + 1) as f64 * ratio;
@@ -554,11 +563,6 @@ fn rows_needed(j: usize, src: usize, dst: usize, sample: Sample) -> (usize, usiz
     }
 }
 
-/// Source windows of every column of an overview (see [`source_window`]).
-fn windows(src: usize, dst: usize) -> Vec<(usize, usize, f64, f64)> {
-    (0..dst).map(|j| source_window(j, src, dst)).collect()
-}
-
 /// Row `j` of level `dst` from the rows of level `src` (`row(r)` is row `r`): Float32 cells
 /// are the weighted mean of the valid cells of their source windows, as GDAL's `AVERAGE` with
 /// NaN nodata computes it (in `f64`, line by line, in GDAL's order of additions, so the values
@@ -567,7 +571,6 @@ fn overview_row<'a>(
     j: usize,
     src: &Level,
     dst: &Level,
-    xs: &[(usize, usize, f64, f64)],
     row: &(impl Fn(usize) -> &'a [u32] + Sync),
     sample: Sample,
 ) -> Vec<u32> {
@@ -582,7 +585,7 @@ fn overview_row<'a>(
         return pairs(row(lo), row(lo + 1));
     }
     let mut out = Vec::with_capacity(dst.width);
-    for &(x0, x1, left, right) in xs {
+    for &(x0, x1, left, right) in &src.down {
         let (mut total, mut weight, mut count) = (0.0f64, 0.0f64, 0usize);
         for y in lo..hi {
             let r = row(y);

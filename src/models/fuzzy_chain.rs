@@ -450,21 +450,28 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
             |block| {
                 // Layers given as memberships are read in place from a map when they can be;
                 // the others are read (and put through their chains) into buffers.
-                let mut data: Vec<Vec<f32>> = (0..n).map(|_| buffers.take()).collect();
+                let mapped = sources
+                    .iter()
+                    .zip(&resolved)
+                    .map(|(source, steps)| match steps.is_empty() {
+                        true => source.mapped(block),
+                        false => Ok(None),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let mut data: Vec<Option<Vec<f32>>> = vec![None; n];
                 for (k, source) in sources.iter().enumerate() {
-                    if resolved[k].is_empty() && source.mapped(block)?.is_some() {
-                        continue;
+                    if mapped[k].is_none() {
+                        let mut buf = buffers.take();
+                        source.read(block, &mut buf)?;
+                        apply(&resolved[k], &mut buf);
+                        data[k] = Some(buf);
                     }
-                    source.read(block, &mut data[k])?;
-                    apply(&resolved[k], &mut data[k]);
                 }
-                let mut views: Vec<&[f32]> = Vec::with_capacity(n);
-                for (k, source) in sources.iter().enumerate() {
-                    views.push(match source.mapped(block)? {
-                        Some(rows) if resolved[k].is_empty() => rows,
-                        _ => &data[k],
-                    });
-                }
+                let views: Vec<&[f32]> = mapped
+                    .iter()
+                    .zip(&data)
+                    .map(|(m, d)| m.or(d.as_deref()).unwrap_or_default())
+                    .collect();
                 let mut out = buffers.take();
                 out.resize(block.rows * grid.width, 0.0);
                 let seen = combine(req.op, &views, &mut out);
@@ -477,14 +484,13 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
                         "a value outside [0, 1] was not found".into(),
                     ));
                 }
-                drop(views);
-                for (source, raw) in sources.iter().zip(&resolved) {
-                    if let (Some(strips), true) = (&source.raw, raw.is_empty()) {
+                for (source, m) in sources.iter().zip(&mapped) {
+                    if let (Some(strips), Some(_)) = (&source.raw, m) {
                         strips.release(block.row0, block.rows);
                     }
                 }
-                for d in data {
-                    buffers.give(d);
+                for buf in data.into_iter().flatten() {
+                    buffers.give(buf);
                 }
                 Ok((out, seen.valid))
             },
