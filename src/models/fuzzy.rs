@@ -127,8 +127,12 @@ impl FuzzyOp {
     }
 }
 
-/// Cells combined per inner loop: accumulators live on the stack and vectorise.
+/// Cells per chunk of the `f64` loops: accumulators live on the stack and vectorise.
 const CHUNK: usize = 256;
+
+/// Cells of one step of the AVX2 loops: one register of `f32`.
+#[cfg(target_arch = "x86_64")]
+const LANES: usize = 8;
 
 /// Combines memberships cell by cell: `out[j] = op(inputs[0][j], inputs[1][j], ...)`; NaN in
 /// any input gives NaN. Every input must be as long as `out`.
@@ -154,87 +158,150 @@ pub fn combine(op: FuzzyOp, inputs: &[&[f32]], out: &mut [f32]) -> Combined {
         out.fill(f32::NAN);
         return Combined::default();
     }
+    match op {
+        FuzzyOp::And => extreme::<false>(inputs, out),
+        FuzzyOp::Or => extreme::<true>(inputs, out),
+        FuzzyOp::Product | FuzzyOp::Sum | FuzzyOp::Gamma(_) => products(op, inputs, out),
+    }
+}
+
+/// The fuzzy AND (minimum) or, with `OR`, the fuzzy OR (maximum), NaN where any input is NaN,
+/// eight cells per AVX2 instruction where the CPU has it, and the same bits without: the
+/// minimum is `if v < m { v } else { m }`, as `vminps` computes it (signed zeros included).
+fn extreme<const OR: bool>(inputs: &[&[f32]], out: &mut [f32]) -> Combined {
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("popcnt") {
+        // Safety: the CPU has the features; the inputs are as long as `out` (checked by
+        // `combine`).
+        return unsafe { extreme_avx2::<OR>(inputs, out) };
+    }
     let mut seen = Combined::default();
+    extreme_cells::<OR>(inputs, out, 0, &mut seen);
+    seen
+}
+
+/// [`extreme`] on AVX2: per eight cells, each input's values are loaded once and folded into
+/// the result, the NaN mask and the range check's lowest and highest values (`vminps` and
+/// `vmaxps` return their second operand when the first is NaN, so a NaN is never taken).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn extreme_avx2<const OR: bool>(inputs: &[&[f32]], out: &mut [f32]) -> Combined {
+    use std::arch::x86_64::*;
+    let n = out.len();
+    let body = n - n % LANES;
+    let (mut lo, mut hi) = (_mm256_set1_ps(0.5), _mm256_set1_ps(0.5));
+    let nan = _mm256_set1_ps(f32::NAN);
+    let mut valid = 0u64;
+    let mut at = 0;
+    while at < body {
+        // Safety (all loads and stores): `at + LANES <= n`, the length of every slice.
+        let first = unsafe { _mm256_loadu_ps(inputs[0].as_ptr().add(at)) };
+        let (mut acc, mut bad) = (first, _mm256_cmp_ps::<_CMP_UNORD_Q>(first, first));
+        lo = _mm256_min_ps(first, lo);
+        hi = _mm256_max_ps(first, hi);
+        for input in &inputs[1..] {
+            let v = unsafe { _mm256_loadu_ps(input.as_ptr().add(at)) };
+            bad = _mm256_or_ps(bad, _mm256_cmp_ps::<_CMP_UNORD_Q>(v, v));
+            lo = _mm256_min_ps(v, lo);
+            hi = _mm256_max_ps(v, hi);
+            acc = if OR {
+                _mm256_max_ps(v, acc)
+            } else {
+                _mm256_min_ps(v, acc)
+            };
+        }
+        unsafe { _mm256_storeu_ps(out.as_mut_ptr().add(at), _mm256_blendv_ps(acc, nan, bad)) };
+        valid += u64::from(LANES as u32 - (_mm256_movemask_ps(bad) as u32).count_ones());
+        at += LANES;
+    }
+    let (mut low, mut high) = ([0f32; LANES], [0f32; LANES]);
+    unsafe {
+        _mm256_storeu_ps(low.as_mut_ptr(), lo);
+        _mm256_storeu_ps(high.as_mut_ptr(), hi);
+    }
+    let mut seen = Combined {
+        valid,
+        outside: low.iter().any(|&v| v < 0.0) || high.iter().any(|&v| v > 1.0),
+    };
+    extreme_cells::<OR>(inputs, out, body, &mut seen);
+    seen
+}
+
+/// [`extreme`] cell by cell from cell `from` on, adding to `seen`.
+fn extreme_cells<const OR: bool>(
+    inputs: &[&[f32]],
+    out: &mut [f32],
+    from: usize,
+    seen: &mut Combined,
+) {
+    for (j, o) in out.iter_mut().enumerate().skip(from) {
+        let mut acc = inputs[0][j];
+        let mut bad = false;
+        for (k, input) in inputs.iter().enumerate() {
+            let v = input[j];
+            bad |= v.is_nan();
+            #[allow(clippy::manual_range_contains)] // NaN is nodata, not outside
+            {
+                seen.outside |= (v < 0.0) | (v > 1.0);
+            }
+            let take = if OR { v > acc } else { v < acc };
+            if k > 0 && take {
+                acc = v;
+            }
+        }
+        *o = if bad { f32::NAN } else { acc };
+        seen.valid += u64::from(!bad);
+    }
+}
+
+/// The algebraic product, sum and gamma (in `f64`), chunk by chunk: the range check keeps
+/// each lane's lowest and highest value (a NaN is never taken) so that it vectorises.
+fn products(op: FuzzyOp, inputs: &[&[f32]], out: &mut [f32]) -> Combined {
+    let n = out.len();
+    let (mut lo, mut hi) = ([0.5f32; CHUNK], [0.5f32; CHUNK]);
+    let mut valid = 0u64;
     let mut start = 0;
     while start < n {
         let len = CHUNK.min(n - start);
         let range = start..start + len;
-        // Checked and counted while the chunk is in the first-level cache: one pass over the
-        // inputs, however large the blocks.
-        #[allow(clippy::manual_range_contains)] // NaN is nodata, not outside
+        // prod = ∏ m, co = ∏ (1 - m); NaN propagates through both.
+        let mut prod = [1f64; CHUNK];
+        let mut co = [1f64; CHUNK];
         for input in inputs {
-            seen.outside |= input[range.clone()]
-                .iter()
-                .fold(false, |o, &v| o | (v < 0.0) | (v > 1.0));
+            let values = &input[range.clone()];
+            for j in 0..len {
+                let v = values[j];
+                lo[j] = if v < lo[j] { v } else { lo[j] };
+                hi[j] = if v > hi[j] { v } else { hi[j] };
+                prod[j] *= v as f64;
+                co[j] *= 1.0 - v as f64;
+            }
         }
-        let out = &mut out[range.clone()];
+        let out = &mut out[range];
         match op {
-            FuzzyOp::And | FuzzyOp::Or => {
-                let mut acc = [0f32; CHUNK];
-                let mut nan = [false; CHUNK];
-                acc[..len].copy_from_slice(&inputs[0][range.clone()]);
-                for input in &inputs[1..] {
-                    for ((a, &v), bad) in acc[..len]
-                        .iter_mut()
-                        .zip(&input[range.clone()])
-                        .zip(nan[..len].iter_mut())
-                    {
-                        *bad |= v.is_nan();
-                        *a = if op == FuzzyOp::And {
-                            a.min(v)
-                        } else {
-                            a.max(v)
-                        };
-                    }
-                }
-                for ((o, &a), (&bad, &first)) in out
-                    .iter_mut()
-                    .zip(&acc[..len])
-                    .zip(nan[..len].iter().zip(&inputs[0][range.clone()]))
-                {
-                    *o = if bad || first.is_nan() { f32::NAN } else { a };
+            FuzzyOp::Sum => {
+                for (o, &c) in out.iter_mut().zip(&co[..len]) {
+                    *o = (1.0 - c) as f32;
                 }
             }
-            FuzzyOp::Product | FuzzyOp::Sum | FuzzyOp::Gamma(_) => {
-                // prod = ∏ m, co = ∏ (1 - m); NaN propagates through both.
-                let mut prod = [1f64; CHUNK];
-                let mut co = [1f64; CHUNK];
-                for input in inputs {
-                    for ((p, c), &v) in prod[..len]
-                        .iter_mut()
-                        .zip(co[..len].iter_mut())
-                        .zip(&input[range.clone()])
-                    {
-                        let v = v as f64;
-                        *p *= v;
-                        *c *= 1.0 - v;
-                    }
+            FuzzyOp::Gamma(g) => {
+                for (o, (&p, &c)) in out.iter_mut().zip(prod[..len].iter().zip(&co[..len])) {
+                    *o = gamma(1.0 - c, p, g);
                 }
-                match op {
-                    FuzzyOp::Product => {
-                        for (o, &p) in out.iter_mut().zip(&prod[..len]) {
-                            *o = p as f32;
-                        }
-                    }
-                    FuzzyOp::Sum => {
-                        for (o, &c) in out.iter_mut().zip(&co[..len]) {
-                            *o = (1.0 - c) as f32;
-                        }
-                    }
-                    FuzzyOp::Gamma(g) => {
-                        for (o, (&p, &c)) in out.iter_mut().zip(prod[..len].iter().zip(&co[..len]))
-                        {
-                            *o = gamma(1.0 - c, p, g);
-                        }
-                    }
-                    _ => unreachable!("handled above"),
+            }
+            _ => {
+                for (o, &p) in out.iter_mut().zip(&prod[..len]) {
+                    *o = p as f32;
                 }
             }
         }
-        seen.valid += out.iter().fold(0u64, |c, v| c + u64::from(!v.is_nan()));
+        valid += out.iter().map(|v| u64::from(!v.is_nan())).sum::<u64>();
         start += len;
     }
-    seen
+    Combined {
+        valid,
+        outside: lo.iter().any(|&v| v < 0.0) || hi.iter().any(|&v| v > 1.0),
+    }
 }
 
 /// What [`combine`] saw on the way.
@@ -548,6 +615,48 @@ mod tests {
         for (i, w) in whole.iter().enumerate() {
             let one = run(FuzzyOp::Gamma(0.9), &[&a[i..=i], &b[i..=i]]);
             assert_eq!(w.to_bits(), one[0].to_bits());
+        }
+    }
+
+    /// The AVX2 loops give the bits of the cell-by-cell loop: NaN, signed zeros, values
+    /// outside [0, 1] and lengths that are not a multiple of eight included.
+    #[test]
+    fn vector_and_cell_loops_agree() {
+        let pick = |i: usize, k: usize| match (i * 7 + k * 3) % 11 {
+            0 => f32::NAN,
+            1 => -0.0,
+            2 => 0.0,
+            _ => ((i * 31 + k * 17) % 97) as f32 / 96.0,
+        };
+        for n in [1, 7, 8, 9, 64, 203] {
+            for count in 1..5 {
+                let layers: Vec<Vec<f32>> = (0..count)
+                    .map(|k| (0..n).map(|i| pick(i, k)).collect())
+                    .collect();
+                let views: Vec<&[f32]> = layers.iter().map(|v| v.as_slice()).collect();
+                let mut stray = layers[0].clone();
+                stray[n - 1] = 1.5;
+                let with_stray: Vec<&[f32]> = std::iter::once(stray.as_slice())
+                    .chain(layers[1..].iter().map(|v| v.as_slice()))
+                    .collect();
+                for inputs in [&views, &with_stray] {
+                    for or in [false, true] {
+                        let (mut fast, mut cells) = (vec![0f32; n], vec![0f32; n]);
+                        let seen = match or {
+                            true => combine(FuzzyOp::Or, inputs, &mut fast),
+                            false => combine(FuzzyOp::And, inputs, &mut fast),
+                        };
+                        let mut want = Combined::default();
+                        match or {
+                            true => extreme_cells::<true>(inputs, &mut cells, 0, &mut want),
+                            false => extreme_cells::<false>(inputs, &mut cells, 0, &mut want),
+                        }
+                        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(bits(&fast), bits(&cells), "n {n}, {count} inputs, or {or}");
+                        assert_eq!(seen, want, "n {n}, {count} inputs, or {or}");
+                    }
+                }
+            }
         }
     }
 

@@ -8,12 +8,16 @@
 //! same round, each pass reading the layers' blocks in parallel and merging integer histograms
 //! ([`crate::evidence::quantiles`]), so the values do not depend on the thread count. A chain
 //! `log,robust-z,linear:-1:3` takes two rounds (the median, then the MAD around it). The last
-//! pass applies the chains, combines the memberships and hands each block to a
-//! [`CogEncoder`], which compresses tiles in parallel and builds the overviews on the way.
+//! pass makes the output tile by tile ([`CogEncoder::push_f32_tiles`]): each row piece of a
+//! tile is taken from the layers, put through their chains and combined straight into the
+//! tile, which the encoder compresses (or not), writes and halves into the overviews while it
+//! is still in the cache, tiles in parallel.
 //!
-//! Uncompressed striped Float32 inputs are read with one `pread` per block into reused buffers
-//! ([`RawStrips`]); other inputs through GDAL ([`GridLayer`]).
+//! Uncompressed striped Float32 inputs are memory-mapped and read in place ([`RawStrips`]);
+//! DEFLATE tiles are decoded here ([`DeflateTiles`]); other inputs are read through GDAL
+//! ([`GridLayer`]), block by block into reused buffers.
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -307,6 +311,116 @@ fn gather(
     Ok(out)
 }
 
+/// Rows a tile's pieces are fetched ahead of their use: a piece of a row is a short run
+/// (2 KiB) far from the previous row's, which the hardware prefetcher does not foresee.
+const AHEAD: usize = 2;
+
+/// Asks the CPU to bring `values` into its cache (a hint: no effect on results).
+#[inline]
+fn prefetch(values: &[f32]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in values.chunks(16) {
+        // Safety: a prefetch reads nothing architecturally; the address is in bounds.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                line.as_ptr().cast(),
+            )
+        };
+    }
+}
+
+/// Combines one block into the output, one tile row of the encoder at a time, tile by tile
+/// ([`CogEncoder::push_f32_tiles`]): each row piece of a tile is taken from the layers (in
+/// place from their maps, through the layer's chain where it has one, or from the block's
+/// buffer `data[k]`) and combined straight into the tile, so that a block's values go from the
+/// inputs to the file while in cache. Returns the number of cells with a value; errors name
+/// the first input value outside [0, 1] (only layers without a chain can hold one: chains end
+/// with a membership function). Mapped rows are released once read.
+fn combined_tiles(
+    encoder: &mut CogEncoder,
+    op: FuzzyOp,
+    sources: &[Source],
+    resolved: &[Vec<Resolved>],
+    block: &Block,
+    data: &[Option<Vec<f32>>],
+    out_err: impl Fn(String) -> Error,
+) -> Result<u64> {
+    let w = sources[0].width;
+    let rows: Vec<&[f32]> = sources
+        .iter()
+        .zip(data)
+        .map(|(source, d)| match d {
+            Some(d) => Ok(d.as_slice()),
+            None => source
+                .mapped(block)?
+                .ok_or_else(|| Error::Internal("a layer is neither mapped nor read".into())),
+        })
+        .collect::<Result<_>>()?;
+    // Layers put through their chains here: read in place, with steps still to apply.
+    let chained: Vec<bool> = data
+        .iter()
+        .zip(resolved)
+        .map(|(d, steps)| d.is_none() && !steps.is_empty())
+        .collect();
+    let valid = AtomicU64::new(0);
+    let outside = AtomicBool::new(false);
+    for t0 in (0..block.rows).step_by(TILE) {
+        let n = TILE.min(block.rows - t0);
+        encoder
+            .push_f32_tiles(n, |c0, cw, tile| {
+                let mut scratch = vec![0f32; chained.iter().filter(|&&c| c).count() * cw];
+                let (mut count, mut out_of_range) = (0u64, false);
+                for r in 0..n {
+                    let at = (t0 + r) * w + c0;
+                    if r + AHEAD < n {
+                        for layer in &rows {
+                            prefetch(&layer[at + AHEAD * w..at + AHEAD * w + cw]);
+                        }
+                    }
+                    let mut pieces = scratch.chunks_mut(cw.max(1));
+                    let mut done: Vec<&[f32]> = Vec::with_capacity(rows.len());
+                    for (k, layer) in rows.iter().enumerate() {
+                        let piece = &layer[at..at + cw];
+                        if chained[k] {
+                            let mine = pieces.next().unwrap_or_default();
+                            mine.copy_from_slice(piece);
+                            apply(&resolved[k], mine);
+                            done.push(mine);
+                        } else {
+                            done.push(piece);
+                        }
+                    }
+                    let seen = combine(op, &done, &mut tile[r * TILE..r * TILE + cw]);
+                    count += seen.valid;
+                    out_of_range |= seen.outside;
+                }
+                valid.fetch_add(count, Ordering::Relaxed);
+                if out_of_range {
+                    outside.store(true, Ordering::Relaxed);
+                }
+                Ok(())
+            })
+            .map_err(&out_err)?;
+    }
+    if outside.into_inner() {
+        // Name the layer and the cell.
+        for ((source, values), &chain) in sources.iter().zip(&rows).zip(&chained) {
+            if !chain {
+                check_unit_interval(source.layer.path(), values, block.row0, w)?;
+            }
+        }
+        return Err(Error::Internal(
+            "a value outside [0, 1] was not found".into(),
+        ));
+    }
+    for source in sources {
+        if let (Some(strips), Some(_)) = (&source.raw, source.mapped(block)?) {
+            strips.release(block.row0, block.rows);
+        }
+    }
+    Ok(valid.into_inner())
+}
+
 /// `geoprospect fuzzy`: writes the combined memberships as a Float32 COG; returns a summary
 /// (one line per layer with its resolved chain).
 pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
@@ -431,68 +545,44 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
     .map_err(out_err)?;
     let progress = engine.progress();
     progress.stage("fuzzy", blocks.len() as u64);
-    // The encoder runs on its own thread, fed through a bounded channel in block order, so
-    // that encoding and writing one wave overlap with reading and combining the next.
+    // Layers that cannot be read in place from a map are read (and put through their chains)
+    // into buffers, blocks in parallel; a writer thread, fed through a bounded channel in block
+    // order, then makes the output tile by tile ([`combined_tiles`]), so that reading the next
+    // blocks overlaps with combining, encoding and writing this one.
     let wave = 2 * engine.threads();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<f32>, u64)>(wave);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Block, Vec<Option<Vec<f32>>>)>(wave);
     let (computed, written) = std::thread::scope(|scope| {
         let writer = scope.spawn(|| -> Result<(CogEncoder, u64)> {
             let mut valid = 0u64;
-            for (out, count) in rx {
-                encoder.push_f32_rows(&out).map_err(out_err)?;
-                valid += count;
-                buffers.give(out);
+            for (block, data) in rx {
+                valid += combined_tiles(
+                    &mut encoder,
+                    req.op,
+                    &sources,
+                    &resolved,
+                    &block,
+                    &data,
+                    out_err,
+                )?;
+                for buf in data.into_iter().flatten() {
+                    buffers.give(buf);
+                }
             }
             Ok((encoder, valid))
         });
         let computed = engine.for_each_block(
             &blocks,
             |block| {
-                // Layers given as memberships are read in place from a map when they can be;
-                // the others are read (and put through their chains) into buffers.
-                let mapped = sources
-                    .iter()
-                    .zip(&resolved)
-                    .map(|(source, steps)| match steps.is_empty() {
-                        true => source.mapped(block),
-                        false => Ok(None),
-                    })
-                    .collect::<Result<Vec<_>>>()?;
                 let mut data: Vec<Option<Vec<f32>>> = vec![None; n];
                 for (k, source) in sources.iter().enumerate() {
-                    if mapped[k].is_none() {
+                    if source.mapped(block)?.is_none() {
                         let mut buf = buffers.take();
                         source.read(block, &mut buf)?;
                         apply(&resolved[k], &mut buf);
                         data[k] = Some(buf);
                     }
                 }
-                let views: Vec<&[f32]> = mapped
-                    .iter()
-                    .zip(&data)
-                    .map(|(m, d)| m.or(d.as_deref()).unwrap_or_default())
-                    .collect();
-                let mut out = buffers.take();
-                out.resize(block.rows * grid.width, 0.0);
-                let seen = combine(req.op, &views, &mut out);
-                if seen.outside {
-                    // Name the layer and the cell (memberships made here cannot be outside).
-                    for (source, values) in sources.iter().zip(&views) {
-                        check_unit_interval(source.layer.path(), values, block.row0, grid.width)?;
-                    }
-                    return Err(Error::Internal(
-                        "a value outside [0, 1] was not found".into(),
-                    ));
-                }
-                for (source, m) in sources.iter().zip(&mapped) {
-                    if let (Some(strips), Some(_)) = (&source.raw, m) {
-                        strips.release(block.row0, block.rows);
-                    }
-                }
-                for buf in data.into_iter().flatten() {
-                    buffers.give(buf);
-                }
-                Ok((out, seen.valid))
+                Ok((*block, data))
             },
             // A send fails only when the writer has stopped on an error, reported below.
             |_, result| {

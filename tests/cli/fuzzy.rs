@@ -58,9 +58,19 @@ fn run(dir: &Path, args: &[&str]) -> String {
 
 #[test]
 fn fuzzy_chain_matches_a_direct_computation_for_any_thread_count() {
+    // Wider than a tile, so that the output has an overview and edge tiles: an odd height
+    // (output rows assembled from the tiles), and even sizes over two tile rows (each tile
+    // halved into the overview as it is made).
+    for (w, h) in [(700, 9), (1030, 520)] {
+        fuzzy_case(w, h);
+    }
+}
+
+/// Layer `g0` has a nodata code (read and put through its chain block by block), `g1` NaN
+/// holes and no nodata (read in place from its map, its chain applied tile by tile), `m` holds
+/// memberships (read in place).
+fn fuzzy_case(w: usize, h: usize) {
     let ws = Workspace::new();
-    // Wider than a tile, so that the output has an overview and edge tiles.
-    let (w, h) = (700, 9);
     let mut raw = Vec::new();
     for k in 0..2u32 {
         let mut v: Vec<f32> = (0..w * h)
@@ -69,8 +79,14 @@ fn fuzzy_chain_matches_a_direct_computation_for_any_thread_count() {
                 10f32.powf((x % 4001) as f32 / 1000.0 - 1.0)
             })
             .collect();
-        v[5 + k as usize] = -9999.0; // nodata
         v[40] = 0.0; // log of 0: nodata too
+        let nodata = if k == 0 {
+            v[5] = -9999.0;
+            Some(-9999.0)
+        } else {
+            v[6] = f32::NAN;
+            None
+        };
         write_tif(
             &ws.path(&format!("g{k}.tif")),
             UTM,
@@ -78,7 +94,7 @@ fn fuzzy_chain_matches_a_direct_computation_for_any_thread_count() {
             w,
             h,
             v.clone(),
-            Some(-9999.0),
+            nodata,
         );
         raw.push(v);
     }
