@@ -28,11 +28,13 @@
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 // Tiles are written as the target stores `u32`s: TIFF files here are little-endian.
 const _: () = assert!(
@@ -42,6 +44,10 @@ const _: () = assert!(
 
 /// Tile width and height.
 pub const TILE: usize = 512;
+
+/// Rows of a tile made at a time by [`CogEncoder::push_tiles`] (even: 2 x 2 windows do not
+/// straddle bands).
+const BAND: usize = 16;
 
 /// Tile compression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +282,9 @@ struct Settings<'a> {
     nodata: u32,
     /// Uncompressed layers: the file and, per level, the offsets of the tiles' data.
     direct: Option<(&'a File, &'a [Vec<u64>])>,
+    /// Held while a tile is written: workers writing to one file at once wait for its inode
+    /// lock spinning in the kernel, which costs more processor time than they gain.
+    writing: &'a Mutex<()>,
     /// Compressed layers: the spill file that holds tiles until the layout is known, and its
     /// length so far.
     spill: Option<(&'a File, &'a AtomicU64)>,
@@ -297,6 +306,7 @@ pub struct CogEncoder {
     levels: Vec<Level>,
     direct: Option<Vec<Vec<u64>>>,
     spill: Option<(File, AtomicU64)>,
+    writing: Mutex<()>,
     pool: rayon::ThreadPool,
 }
 
@@ -361,6 +371,7 @@ impl CogEncoder {
             levels,
             direct,
             spill,
+            writing: Mutex::new(()),
             pool,
         })
     }
@@ -388,6 +399,7 @@ impl CogEncoder {
             nodata: self.nodata,
             direct: self.direct.as_deref().map(|o| (&self.file, o)),
             spill: self.spill.as_ref().map(|(f, end)| (f, end)),
+            writing: &self.writing,
         };
         let levels = &mut self.levels;
         self.pool.install(|| feed(levels, 0, rows, &settings))
@@ -401,17 +413,18 @@ impl CogEncoder {
     }
 
     /// Appends the next `rows` rows of the full-resolution image (a tile row: [`TILE`] rows,
-    /// fewer only for the last), made tile by tile: `fill(c0, cw, tile)` writes the cells of
-    /// columns `c0 .. c0 + cw` of those rows into `tile`, row `r` at `r * TILE` (as bit
-    /// patterns, as for [`CogEncoder::push_rows`]; cells beyond `cw` and `rows` are nodata
-    /// already). Tiles are made in parallel on the encoder's threads, and each is encoded,
-    /// written and halved into the first overview while it is still in the cache, with no
-    /// full-width rows in between. The file is the same, bit for bit, as from `push_rows` of
+    /// fewer only for the last), made tile by tile, in bands of rows: `fill(c0, cw, band,
+    /// cells)` writes the cells of columns `c0 .. c0 + cw` of rows `band` (counted from the
+    /// tile's top) into `cells`, row `band.start + i` at `i * TILE` (as bit patterns, as for
+    /// [`CogEncoder::push_rows`]; cells beyond `cw` are nodata already). Tiles are made in
+    /// parallel on the encoder's threads; each band is halved into the first overview while it
+    /// is in the first-level cache, and each tile encoded and written while it is in the
+    /// second, with no full-width rows in between. The file is the same, bit for bit, as from `push_rows` of
     /// the same rows. (Where the image has an odd width or height, a 2 x 2 overview window may
     /// straddle two tiles: the rows are then assembled from the tiles and pushed as rows.)
     pub fn push_tiles<F>(&mut self, rows: usize, fill: F) -> std::result::Result<(), String>
     where
-        F: Fn(usize, usize, &mut [u32]) -> std::result::Result<(), String> + Sync,
+        F: Fn(usize, usize, Range<usize>, &mut [u32]) -> std::result::Result<(), String> + Sync,
     {
         let (w, h) = (self.levels[0].width, self.levels[0].height);
         let got = self.levels[0].rows_in;
@@ -429,7 +442,8 @@ impl CogEncoder {
                     .into_par_iter()
                     .map(|tx| {
                         let mut tile = vec![nodata; TILE * TILE];
-                        fill(tx * TILE, TILE.min(w - tx * TILE), &mut tile)?;
+                        let cells = &mut tile[..rows * TILE];
+                        fill(tx * TILE, TILE.min(w - tx * TILE), 0..rows, cells)?;
                         Ok(tile)
                     })
                     .collect::<std::result::Result<Vec<_>, String>>()
@@ -449,6 +463,7 @@ impl CogEncoder {
             nodata,
             direct: self.direct.as_deref().map(|o| (&self.file, o)),
             spill: self.spill.as_ref().map(|(f, end)| (f, end)),
+            writing: &self.writing,
         };
         let levels = &mut self.levels;
         let first = levels[0].sizes.len();
@@ -467,14 +482,17 @@ impl CogEncoder {
                             tile.clear();
                             tile.resize(TILE * TILE, nodata);
                         }
-                        fill(c0, cw, tile)?;
-                        // The first overview's cells of these columns (the width and height
-                        // are even, so every 2 x 2 window lies in this tile, and NEAREST
-                        // takes its top left cell), made before the predictor.
-                        let mut half = Vec::new();
-                        if overviews {
-                            half.reserve(rows / 2 * cw / 2);
-                            for r in (0..rows).step_by(2) {
+                        // The first overview's cells of these columns, band by band (the width
+                        // and height are even, so every 2 x 2 window lies in one band of this
+                        // tile, and NEAREST takes its top left cell).
+                        let mut half = Vec::with_capacity(rows / 2 * cw / 2);
+                        for r0 in (0..rows).step_by(BAND) {
+                            let band = r0..(r0 + BAND).min(rows);
+                            fill(c0, cw, band.clone(), &mut tile[r0 * TILE..band.end * TILE])?;
+                            if !overviews {
+                                continue;
+                            }
+                            for r in band.step_by(2) {
                                 let (a, b) = tile[r * TILE..].split_at(TILE);
                                 match settings.sample {
                                     Sample::Float32 => pairs_into(&a[..cw], &b[..cw], &mut half),
@@ -518,14 +536,14 @@ impl CogEncoder {
     /// [`CogEncoder::push_tiles`] of a Float32 layer.
     pub fn push_f32_tiles<F>(&mut self, rows: usize, fill: F) -> std::result::Result<(), String>
     where
-        F: Fn(usize, usize, &mut [f32]) -> std::result::Result<(), String> + Sync,
+        F: Fn(usize, usize, Range<usize>, &mut [f32]) -> std::result::Result<(), String> + Sync,
     {
-        self.push_tiles(rows, |c0, cw, tile| {
+        self.push_tiles(rows, |c0, cw, band, cells| {
             // Safety: as in `push_f32_rows`.
             let cells = unsafe {
-                std::slice::from_raw_parts_mut(tile.as_mut_ptr().cast::<f32>(), tile.len())
+                std::slice::from_raw_parts_mut(cells.as_mut_ptr().cast::<f32>(), cells.len())
             };
-            fill(c0, cw, cells)
+            fill(c0, cw, band, cells)
         })
     }
 
@@ -541,6 +559,7 @@ impl CogEncoder {
             nodata: self.nodata,
             direct: self.direct.as_deref().map(|o| (&self.file, o)),
             spill: self.spill.as_ref().map(|(f, end)| (f, end)),
+            writing: &self.writing,
         };
         let levels = &mut self.levels;
         self.pool.install(|| -> std::result::Result<(), String> {
@@ -925,6 +944,7 @@ fn encode_tile_row(
                 parts.push(&leader);
                 parts.extend((0..n).map(|r| u32_bytes(&rows[r * w + c0..r * w + c0 + cw])));
                 parts.push(&trailer);
+                let _alone = settings.writing.lock();
                 write_parts_at(file, &parts, at - 4).map_err(|e| e.to_string())?;
                 return Ok((len, Vec::new()));
             }
@@ -966,6 +986,7 @@ fn emit_tile(
             let len = data.len() as u64;
             let leader = (len as u32).to_le_bytes();
             let trailer = &data[data.len() - 4..];
+            let _alone = settings.writing.lock();
             write_parts_at(file, &[&leader, data, trailer], at - 4).map_err(|e| e.to_string())?;
             Ok((len, Vec::new()))
         }
@@ -1597,10 +1618,10 @@ mod tests {
                         continue;
                     }
                     let n = rows.len() / w;
-                    enc.push_tiles(n, |c0, cw, tile| {
+                    enc.push_tiles(n, |c0, cw, band, cells| {
                         assert_eq!(c0 % TILE, 0);
-                        for r in 0..n {
-                            tile[r * TILE..r * TILE + cw]
+                        for (i, r) in band.enumerate() {
+                            cells[i * TILE..i * TILE + cw]
                                 .copy_from_slice(&rows[r * w + c0..r * w + c0 + cw]);
                         }
                         Ok(())

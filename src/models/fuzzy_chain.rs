@@ -367,10 +367,10 @@ fn combined_tiles(
     for t0 in (0..block.rows).step_by(TILE) {
         let n = TILE.min(block.rows - t0);
         encoder
-            .push_f32_tiles(n, |c0, cw, tile| {
+            .push_f32_tiles(n, |c0, cw, band, cells| {
                 let mut scratch = vec![0f32; chained.iter().filter(|&&c| c).count() * cw];
                 let (mut count, mut out_of_range) = (0u64, false);
-                for r in 0..n {
+                for (i, r) in band.enumerate() {
                     let at = (t0 + r) * w + c0;
                     if r + AHEAD < n {
                         for layer in &rows {
@@ -390,7 +390,7 @@ fn combined_tiles(
                             done.push(piece);
                         }
                     }
-                    let seen = combine(op, &done, &mut tile[r * TILE..r * TILE + cw]);
+                    let seen = combine(op, &done, &mut cells[i * TILE..i * TILE + cw]);
                     count += seen.valid;
                     out_of_range |= seen.outside;
                 }
@@ -575,7 +575,9 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
             |block| {
                 let mut data: Vec<Option<Vec<f32>>> = vec![None; n];
                 for (k, source) in sources.iter().enumerate() {
-                    if source.mapped(block)?.is_none() {
+                    if let (Some(strips), Some(_)) = (&source.raw, source.mapped(block)?) {
+                        strips.populate(block.row0, block.rows);
+                    } else {
                         let mut buf = buffers.take();
                         source.read(block, &mut buf)?;
                         apply(&resolved[k], &mut buf);
