@@ -237,6 +237,8 @@ pub fn read_tiff(path: &Path) -> std::result::Result<TiffInfo, String> {
 /// still needs, the size of every tile so far (row-major) and where compressed tiles wait in
 /// the spill file (uncompressed tiles go straight to their place in the file).
 struct Level {
+    /// Its place in the pyramid: 0 for the full resolution.
+    index: usize,
     width: usize,
     height: usize,
     /// Source windows of the next level's columns in this level (see [`source_window`]).
@@ -254,8 +256,9 @@ struct Level {
 }
 
 impl Level {
-    fn new(width: usize, height: usize) -> Level {
+    fn new(index: usize, width: usize, height: usize) -> Level {
         Level {
+            index,
             width,
             height,
             down: Vec::new(),
@@ -307,6 +310,10 @@ pub struct CogEncoder {
     direct: Option<Vec<Vec<u64>>>,
     spill: Option<(File, AtomicU64)>,
     writing: Mutex<()>,
+    /// First-overview rows made from the last tile row of [`CogEncoder::push_tiles`], fed to
+    /// the levels below while the next tile row is made; and a spare buffer for them.
+    deferred: Vec<u32>,
+    spare: Vec<u32>,
     pool: rayon::ThreadPool,
 }
 
@@ -330,7 +337,7 @@ impl CogEncoder {
             .num_threads(threads.max(1))
             .build()
             .map_err(|e| format!("cannot start {threads} encoder threads: {e}"))?;
-        let mut levels = vec![Level::new(width, height)];
+        let mut levels = vec![Level::new(0, width, height)];
         let (mut w, mut h) = (width, height);
         while w > TILE || h > TILE {
             let below = levels.len() - 1;
@@ -339,7 +346,7 @@ impl CogEncoder {
             levels[below].down = (0..w)
                 .map(|j| source_window(j, levels[below].width, w))
                 .collect();
-            levels.push(Level::new(w, h));
+            levels.push(Level::new(below + 1, w, h));
         }
         let file = File::create(path).map_err(|e| e.to_string())?;
         let direct = if codec == Codec::None {
@@ -372,6 +379,8 @@ impl CogEncoder {
             direct,
             spill,
             writing: Mutex::new(()),
+            deferred: Vec::new(),
+            spare: Vec::new(),
             pool,
         })
     }
@@ -383,6 +392,7 @@ impl CogEncoder {
 
     /// Appends full-width rows (as bit patterns: `f32::to_bits` or `i32 as u32`).
     pub fn push_rows(&mut self, rows: &[u32]) -> std::result::Result<(), String> {
+        self.flush_deferred()?;
         let w = self.levels[0].width;
         if rows.len() % w.max(1) != 0
             || self.levels[0].rows_in + rows.len() / w > self.levels[0].height
@@ -419,7 +429,8 @@ impl CogEncoder {
     /// [`CogEncoder::push_rows`]; cells beyond `cw` are nodata already). Tiles are made in
     /// parallel on the encoder's threads; each band is halved into the first overview while it
     /// is in the first-level cache, and each tile encoded and written while it is in the
-    /// second, with no full-width rows in between. The file is the same, bit for bit, as from `push_rows` of
+    /// second, with no full-width rows in between; the overview rows of a tile row go down the
+    /// pyramid while the next tile row is made. The file is the same, bit for bit, as from `push_rows` of
     /// the same rows. (Where the image has an odd width or height, a 2 x 2 overview window may
     /// straddle two tiles: the rows are then assembled from the tiles and pushed as rows.)
     pub fn push_tiles<F>(&mut self, rows: usize, fill: F) -> std::result::Result<(), String>
@@ -465,72 +476,55 @@ impl CogEncoder {
             spill: self.spill.as_ref().map(|(f, end)| (f, end)),
             writing: &self.writing,
         };
-        let levels = &mut self.levels;
-        let first = levels[0].sizes.len();
+        let (top, below) = self.levels.split_at_mut(1);
+        let level = &mut top[0];
+        let first = level.sizes.len();
         let direct = settings.direct.map(|(file, o)| (file, &o[0][first..]));
-        let overviews = levels.len() > 1;
-        self.pool.install(|| {
-            let made: Vec<std::result::Result<(Encoded, Vec<u32>), String>> = (0..tiles_x)
-                .into_par_iter()
-                .map(|tx| {
-                    let c0 = tx * TILE;
-                    let cw = TILE.min(w - c0);
-                    SCRATCH.with(|cell| {
-                        let mut scratch = cell.borrow_mut();
-                        let (tile, bytes, out) = &mut *scratch;
-                        if tile.len() != TILE * TILE || cw < TILE || rows < TILE {
-                            tile.clear();
-                            tile.resize(TILE * TILE, nodata);
-                        }
-                        // The first overview's cells of these columns, band by band (the width
-                        // and height are even, so every 2 x 2 window lies in one band of this
-                        // tile, and NEAREST takes its top left cell).
-                        let mut half = Vec::with_capacity(rows / 2 * cw / 2);
-                        for r0 in (0..rows).step_by(BAND) {
-                            let band = r0..(r0 + BAND).min(rows);
-                            fill(c0, cw, band.clone(), &mut tile[r0 * TILE..band.end * TILE])?;
-                            if !overviews {
-                                continue;
-                            }
-                            for r in band.step_by(2) {
-                                let (a, b) = tile[r * TILE..].split_at(TILE);
-                                match settings.sample {
-                                    Sample::Float32 => pairs_into(&a[..cw], &b[..cw], &mut half),
-                                    Sample::Int32 => half.extend(a[..cw].iter().step_by(2)),
-                                }
-                            }
-                        }
-                        let at = direct.map(|(file, offsets)| (file, offsets[tx]));
-                        Ok((emit_tile(tile, bytes, out, &settings, at)?, half))
-                    })
-                })
-                .collect();
-            let mut encoded = Vec::with_capacity(tiles_x);
-            let mut halves = Vec::with_capacity(tiles_x);
-            for m in made {
-                let (e, half) = m?;
-                encoded.push(Ok(e));
-                halves.push(half);
-            }
-            let level = &mut levels[0];
-            record(level, encoded, &settings)?;
-            level.rows_in += rows;
-            if !overviews {
-                return Ok(());
-            }
+        let overviews = !below.is_empty();
+        let deferred = &self.deferred;
+        // The overview rows of the previous tile row go down the pyramid meanwhile.
+        let (made, fed) = self.pool.install(|| {
+            rayon::join(
+                || -> Vec<std::result::Result<(Encoded, Vec<u32>), String>> {
+                    (0..tiles_x)
+                        .into_par_iter()
+                        .map(|tx| {
+                            let at = direct.map(|(file, offsets)| (file, offsets[tx]));
+                            tile_and_half(tx * TILE, (w, rows), &fill, overviews, &settings, at)
+                        })
+                        .collect()
+                },
+                || match deferred.is_empty() {
+                    true => Ok(()),
+                    false => feed(below, 0, deferred, &settings),
+                },
+            )
+        });
+        fed?;
+        let mut encoded = Vec::with_capacity(tiles_x);
+        let mut halves = Vec::with_capacity(tiles_x);
+        for m in made {
+            let (e, half) = m?;
+            encoded.push(Ok(e));
+            halves.push(half);
+        }
+        record(level, encoded, &settings)?;
+        level.rows_in += rows;
+        let mut next = std::mem::take(&mut self.spare);
+        next.clear();
+        if overviews {
             level.made += rows / 2;
             level.kept.clear();
             level.kept_row0 = level.rows_in;
-            let w1 = levels[1].width;
-            let mut next = Vec::with_capacity(rows / 2 * w1);
             for r in 0..rows / 2 {
                 for (tx, half) in halves.iter().enumerate() {
                     let cw = TILE.min(w - tx * TILE) / 2;
                     next.extend_from_slice(&half[r * cw..(r + 1) * cw]);
                 }
             }
-            feed(levels, 1, &next, &settings)
-        })
+        }
+        self.spare = std::mem::replace(&mut self.deferred, next);
+        Ok(())
     }
 
     /// [`CogEncoder::push_tiles`] of a Float32 layer.
@@ -547,8 +541,28 @@ impl CogEncoder {
         })
     }
 
+    /// Feeds the deferred first-overview rows to the levels below.
+    fn flush_deferred(&mut self) -> std::result::Result<(), String> {
+        if self.deferred.is_empty() {
+            return Ok(());
+        }
+        let settings = Settings {
+            sample: self.sample,
+            codec: self.codec,
+            nodata: self.nodata,
+            direct: self.direct.as_deref().map(|o| (&self.file, o)),
+            spill: self.spill.as_ref().map(|(f, end)| (f, end)),
+            writing: &self.writing,
+        };
+        let (levels, rows) = (&mut self.levels[1..], &self.deferred);
+        self.pool.install(|| feed(levels, 0, rows, &settings))?;
+        self.deferred.clear();
+        Ok(())
+    }
+
     /// Flushes the last rows and writes the rest of the file.
     pub fn finish(mut self) -> std::result::Result<(), String> {
+        self.flush_deferred()?;
         let got = self.levels[0].rows_in;
         if got != self.levels[0].height {
             return Err(format!("{got} rows written of {}", self.levels[0].height));
@@ -563,7 +577,7 @@ impl CogEncoder {
         };
         let levels = &mut self.levels;
         self.pool.install(|| -> std::result::Result<(), String> {
-            for (i, level) in levels.iter_mut().enumerate() {
+            for level in levels.iter_mut() {
                 if level.rows_in != level.height {
                     return Err(format!(
                         "overview of {} x {} cells got {} rows",
@@ -572,7 +586,7 @@ impl CogEncoder {
                 }
                 let pending = std::mem::take(&mut level.pending);
                 if !pending.is_empty() {
-                    encode_tile_row(level, i, &pending, &settings)?;
+                    encode_tile_row(level, &pending, &settings)?;
                 }
             }
             Ok(())
@@ -645,14 +659,14 @@ fn feed(
     let mut rest = rows;
     if level.pending.is_empty() {
         while rest.len() >= tile_len {
-            encode_tile_row(level, i, &rest[..tile_len], settings)?;
+            encode_tile_row(level, &rest[..tile_len], settings)?;
             rest = &rest[tile_len..];
         }
     }
     level.pending.extend_from_slice(rest);
     while level.pending.len() >= tile_len {
         let pending = std::mem::take(&mut level.pending);
-        encode_tile_row(level, i, &pending[..tile_len], settings)?;
+        encode_tile_row(level, &pending[..tile_len], settings)?;
         level.pending = pending;
         level.pending.drain(..tile_len);
     }
@@ -912,14 +926,57 @@ thread_local! {
         const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
+/// Makes the tile of columns `c0 ..` of a tile row of `rows` rows of an image `w` wide (see
+/// [`CogEncoder::push_tiles`]), band by band, halving each band into the first overview's
+/// cells of these columns while it is in the first-level cache (the width and height are
+/// even, so every 2 x 2 window lies in one band, and NEAREST takes its top left cell), then
+/// encodes and writes (`at`) or returns the tile. Returns the encoded tile and the overview
+/// cells, row by row.
+fn tile_and_half<F>(
+    c0: usize,
+    (w, rows): (usize, usize),
+    fill: &F,
+    overviews: bool,
+    settings: &Settings,
+    at: Option<(&File, u64)>,
+) -> std::result::Result<(Encoded, Vec<u32>), String>
+where
+    F: Fn(usize, usize, Range<usize>, &mut [u32]) -> std::result::Result<(), String>,
+{
+    let cw = TILE.min(w - c0);
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        let (tile, bytes, out) = &mut *scratch;
+        if tile.len() != TILE * TILE || cw < TILE || rows < TILE {
+            tile.clear();
+            tile.resize(TILE * TILE, settings.nodata);
+        }
+        let mut half = Vec::with_capacity(rows / 2 * cw / 2);
+        for r0 in (0..rows).step_by(BAND) {
+            let band = r0..(r0 + BAND).min(rows);
+            fill(c0, cw, band.clone(), &mut tile[r0 * TILE..band.end * TILE])?;
+            if !overviews {
+                continue;
+            }
+            for r in band.step_by(2) {
+                let (a, b) = tile[r * TILE..].split_at(TILE);
+                match settings.sample {
+                    Sample::Float32 => pairs_into(&a[..cw], &b[..cw], &mut half),
+                    Sample::Int32 => half.extend(a[..cw].iter().step_by(2)),
+                }
+            }
+        }
+        Ok((emit_tile(tile, bytes, out, settings, at)?, half))
+    })
+}
+
 /// An encoded tile: its size, and its bytes when they are not written yet.
 type Encoded = (u64, Vec<u8>);
 
-/// Cuts up to [`TILE`] full-width rows of level `index` into tiles and encodes them in
+/// Cuts up to [`TILE`] full-width rows of a level into tiles and encodes them in
 /// parallel, into the spill file or, uncompressed, straight into the file at their offsets.
 fn encode_tile_row(
     level: &mut Level,
-    index: usize,
     rows: &[u32],
     settings: &Settings,
 ) -> std::result::Result<(), String> {
@@ -927,7 +984,9 @@ fn encode_tile_row(
     let n = rows.len() / w;
     let tiles_x = w.div_ceil(TILE);
     let first = level.sizes.len();
-    let direct = settings.direct.map(|(file, o)| (file, &o[index][first..]));
+    let direct = settings
+        .direct
+        .map(|(file, o)| (file, &o[level.index][first..]));
     let encoded: Vec<std::result::Result<Encoded, String>> = (0..tiles_x)
         .into_par_iter()
         .map(|tx| {
