@@ -335,7 +335,7 @@ fn prefetch(values: &[f32]) {
 /// buffer `data[k]`) and combined straight into the tile, so that a block's values go from the
 /// inputs to the file while in cache. Returns the number of cells with a value; errors name
 /// the first input value outside [0, 1] (only layers without a chain can hold one: chains end
-/// with a membership function). Mapped rows are released once read.
+/// with a membership function).
 fn combined_tiles(
     encoder: &mut CogEncoder,
     op: FuzzyOp,
@@ -412,11 +412,6 @@ fn combined_tiles(
         return Err(Error::Internal(
             "a value outside [0, 1] was not found".into(),
         ));
-    }
-    for source in sources {
-        if let (Some(strips), Some(_)) = (&source.raw, source.mapped(block)?) {
-            strips.release(block.row0, block.rows);
-        }
     }
     Ok(valid.into_inner())
 }
@@ -551,19 +546,32 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
     // blocks overlaps with combining, encoding and writing this one.
     let wave = 2 * engine.threads();
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Block, Vec<Option<Vec<f32>>>)>(wave);
+    let (sources, resolved, buffers) = (&sources, &resolved, &buffers);
     let (computed, written) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| -> Result<(CogEncoder, u64)> {
+        // Mapped rows are taken out of the resident set once written, off the writer's path.
+        let (done, finished) = std::sync::mpsc::channel::<Block>();
+        scope.spawn(move || {
+            for block in finished {
+                for source in sources.iter() {
+                    if let (Some(strips), Ok(Some(_))) = (&source.raw, source.mapped(&block)) {
+                        strips.release(block.row0, block.rows);
+                    }
+                }
+            }
+        });
+        let writer = scope.spawn(move || -> Result<(CogEncoder, u64)> {
             let mut valid = 0u64;
             for (block, data) in rx {
                 valid += combined_tiles(
                     &mut encoder,
                     req.op,
-                    &sources,
-                    &resolved,
+                    sources,
+                    resolved,
                     &block,
                     &data,
                     out_err,
                 )?;
+                let _ = done.send(block);
                 for buf in data.into_iter().flatten() {
                     buffers.give(buf);
                 }
