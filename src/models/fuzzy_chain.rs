@@ -546,15 +546,20 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
     // blocks overlaps with combining, encoding and writing this one.
     let wave = 2 * engine.threads();
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Block, Vec<Option<Vec<f32>>>)>(wave);
-    let (sources, resolved, buffers) = (&sources, &resolved, &buffers);
+    let (sources, resolved, buffers, blocks) = (&sources, &resolved, &buffers, &blocks);
     let (computed, written) = std::thread::scope(|scope| {
-        // Mapped rows are taken out of the resident set once written, off the writer's path.
-        let (done, finished) = std::sync::mpsc::channel::<Block>();
+        // Mapped rows are paged in a block ahead of the writer and out of the resident set
+        // once written, on a thread of their own: off the writer's path, and at most two
+        // blocks resident.
+        let (pager, pages) = std::sync::mpsc::channel::<(Block, bool)>();
         scope.spawn(move || {
-            for block in finished {
+            for (block, page_in) in pages {
                 for source in sources.iter() {
                     if let (Some(strips), Ok(Some(_))) = (&source.raw, source.mapped(&block)) {
-                        strips.release(block.row0, block.rows);
+                        match page_in {
+                            true => strips.populate(block.row0, block.rows),
+                            false => strips.release(block.row0, block.rows),
+                        }
                     }
                 }
             }
@@ -562,6 +567,9 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
         let writer = scope.spawn(move || -> Result<(CogEncoder, u64)> {
             let mut valid = 0u64;
             for (block, data) in rx {
+                if let Some(next) = blocks.get(block.index + 1) {
+                    let _ = pager.send((*next, true));
+                }
                 valid += combined_tiles(
                     &mut encoder,
                     req.op,
@@ -571,7 +579,7 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
                     &data,
                     out_err,
                 )?;
-                let _ = done.send(block);
+                let _ = pager.send((block, false));
                 for buf in data.into_iter().flatten() {
                     buffers.give(buf);
                 }
@@ -583,9 +591,7 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
             |block| {
                 let mut data: Vec<Option<Vec<f32>>> = vec![None; n];
                 for (k, source) in sources.iter().enumerate() {
-                    if let (Some(strips), Some(_)) = (&source.raw, source.mapped(block)?) {
-                        strips.populate(block.row0, block.rows);
-                    } else {
+                    if source.mapped(block)?.is_none() {
                         let mut buf = buffers.take();
                         source.read(block, &mut buf)?;
                         apply(&resolved[k], &mut buf);
