@@ -587,7 +587,7 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
             Ok((encoder, valid))
         });
         let computed = engine.for_each_block(
-            &blocks,
+            blocks,
             |block| {
                 let mut data: Vec<Option<Vec<f32>>> = vec![None; n];
                 for (k, source) in sources.iter().enumerate() {
