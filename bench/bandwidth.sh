@@ -9,8 +9,9 @@
 # - geoprospect: `geoprospect fuzzy --layer m0.tif ... --op and --compress none`: layers
 #   without a transform chain are memberships, so this is one pass: read the 4 layers (mapped
 #   into memory and read in place from the page cache), take the fuzzy AND (the cheapest
-#   operator, to measure the data path rather than arithmetic), write an uncompressed COG with
-#   overviews (whole tiles go from the output rows to the file in one vectored write each).
+#   operator, to measure the data path rather than arithmetic) tile by tile, write an
+#   uncompressed COG with overviews (each tile written in place and halved into the overview
+#   while in cache).
 #   Effective bandwidth = (bytes of the 4 input files + bytes of the output file) / wall time of
 #   the whole command, process start to exit (GDAL start-up, opening, overviews included); best
 #   of REPEAT runs.
