@@ -277,20 +277,32 @@ impl Level {
     }
 }
 
-/// How each level's tiles are encoded and where full-resolution tiles go.
-#[derive(Clone, Copy)]
-struct Settings<'a> {
+/// How each level's tiles are encoded and where they go.
+struct Settings {
     sample: Sample,
     codec: Codec,
     nodata: u32,
-    /// Uncompressed layers: the file and, per level, the offsets of the tiles' data.
-    direct: Option<(&'a File, &'a [Vec<u64>])>,
+    file: File,
+    /// Uncompressed layers: per level, the offsets of the tiles' data in `file`.
+    offsets: Option<Vec<Vec<u64>>>,
     /// Held while a tile is written: workers writing to one file at once wait for its inode
     /// lock spinning in the kernel, which costs more processor time than they gain.
-    writing: &'a Mutex<()>,
+    writing: Mutex<()>,
     /// Compressed layers: the spill file that holds tiles until the layout is known, and its
     /// length so far.
-    spill: Option<(&'a File, &'a AtomicU64)>,
+    spill: Option<(File, AtomicU64)>,
+}
+
+impl Settings {
+    /// Uncompressed layers: the file and, per level, the offsets of the tiles' data.
+    fn direct(&self) -> Option<(&File, &[Vec<u64>])> {
+        self.offsets.as_deref().map(|o| (&self.file, o))
+    }
+
+    /// Compressed layers: the spill file and its length so far.
+    fn spill(&self) -> Option<(&File, &AtomicU64)> {
+        self.spill.as_ref().map(|(f, end)| (f, end))
+    }
 }
 
 /// Streaming COG encoder: [`CogEncoder::create`], [`CogEncoder::push_rows`] in order, then
@@ -301,15 +313,9 @@ struct Settings<'a> {
 /// memory does not grow with the layer; uncompressed tiles have known sizes, so the file is
 /// laid out at once and every tile, of every level, is written in place as it is made.
 pub struct CogEncoder {
-    file: File,
-    sample: Sample,
-    codec: Codec,
-    nodata: u32,
+    settings: Settings,
     tags: Vec<Tag>,
     levels: Vec<Level>,
-    direct: Option<Vec<Vec<u64>>>,
-    spill: Option<(File, AtomicU64)>,
-    writing: Mutex<()>,
     /// First-overview rows made from the last tile row of [`CogEncoder::push_tiles`], fed to
     /// the levels below while the next tile row is made; and a spare buffer for them.
     deferred: Vec<u32>,
@@ -349,7 +355,7 @@ impl CogEncoder {
             levels.push(Level::new(below + 1, w, h));
         }
         let file = File::create(path).map_err(|e| e.to_string())?;
-        let direct = if codec == Codec::None {
+        let offsets = if codec == Codec::None {
             let sizes: Vec<Vec<u64>> = levels
                 .iter()
                 .map(|l| vec![(TILE * TILE * 4) as u64; l.tiles()])
@@ -370,15 +376,17 @@ impl CogEncoder {
             Some((f, AtomicU64::new(0)))
         };
         Ok(CogEncoder {
-            file,
-            sample,
-            codec,
-            nodata,
+            settings: Settings {
+                sample,
+                codec,
+                nodata,
+                file,
+                offsets,
+                writing: Mutex::new(()),
+                spill,
+            },
             tags,
             levels,
-            direct,
-            spill,
-            writing: Mutex::new(()),
             deferred: Vec::new(),
             spare: Vec::new(),
             pool,
@@ -403,16 +411,9 @@ impl CogEncoder {
                 self.levels[0].height
             ));
         }
-        let settings = Settings {
-            sample: self.sample,
-            codec: self.codec,
-            nodata: self.nodata,
-            direct: self.direct.as_deref().map(|o| (&self.file, o)),
-            spill: self.spill.as_ref().map(|(f, end)| (f, end)),
-            writing: &self.writing,
-        };
+        let settings = &self.settings;
         let levels = &mut self.levels;
-        self.pool.install(|| feed(levels, 0, rows, &settings))
+        self.pool.install(|| feed(levels, 0, rows, settings))
     }
 
     /// Appends full-width rows of a Float32 layer.
@@ -430,9 +431,10 @@ impl CogEncoder {
     /// parallel on the encoder's threads; each band is halved into the first overview while it
     /// is in the first-level cache, and each tile encoded and written while it is in the
     /// second, with no full-width rows in between; the overview rows of a tile row go down the
-    /// pyramid while the next tile row is made. The file is the same, bit for bit, as from `push_rows` of
-    /// the same rows. (Where the image has an odd width or height, a 2 x 2 overview window may
-    /// straddle two tiles: the rows are then assembled from the tiles and pushed as rows.)
+    /// pyramid while the next tile row is made. The file is the same, bit for bit, as from
+    /// `push_rows` of the same rows. (Where the image has an odd width or height, a 2 x 2
+    /// overview window may straddle two tiles: the rows are then assembled from the tiles and
+    /// pushed as rows.)
     pub fn push_tiles<F>(&mut self, rows: usize, fill: F) -> std::result::Result<(), String>
     where
         F: Fn(usize, usize, Range<usize>, &mut [u32]) -> std::result::Result<(), String> + Sync,
@@ -445,7 +447,7 @@ impl CogEncoder {
             ));
         }
         let tiles_x = w.div_ceil(TILE);
-        let nodata = self.nodata;
+        let nodata = self.settings.nodata;
         let halves = self.levels.len() == 1 || (w % 2 == 0 && h % 2 == 0);
         if got % TILE != 0 || !self.levels[0].pending.is_empty() || !halves {
             let tiles = self.pool.install(|| {
@@ -468,18 +470,11 @@ impl CogEncoder {
             }
             return self.push_rows(&block);
         }
-        let settings = Settings {
-            sample: self.sample,
-            codec: self.codec,
-            nodata,
-            direct: self.direct.as_deref().map(|o| (&self.file, o)),
-            spill: self.spill.as_ref().map(|(f, end)| (f, end)),
-            writing: &self.writing,
-        };
+        let settings = &self.settings;
         let (top, below) = self.levels.split_at_mut(1);
         let level = &mut top[0];
         let first = level.sizes.len();
-        let direct = settings.direct.map(|(file, o)| (file, &o[0][first..]));
+        let direct = settings.direct().map(|(file, o)| (file, &o[0][first..]));
         let overviews = !below.is_empty();
         let deferred = &self.deferred;
         // The overview rows of the previous tile row go down the pyramid meanwhile.
@@ -490,13 +485,13 @@ impl CogEncoder {
                         .into_par_iter()
                         .map(|tx| {
                             let at = direct.map(|(file, offsets)| (file, offsets[tx]));
-                            tile_and_half(tx * TILE, (w, rows), &fill, overviews, &settings, at)
+                            tile_and_half(tx * TILE, (w, rows), &fill, overviews, settings, at)
                         })
                         .collect()
                 },
                 || match deferred.is_empty() {
                     true => Ok(()),
-                    false => feed(below, 0, deferred, &settings),
+                    false => feed(below, 0, deferred, settings),
                 },
             )
         });
@@ -508,7 +503,7 @@ impl CogEncoder {
             encoded.push(Ok(e));
             halves.push(half);
         }
-        record(level, encoded, &settings)?;
+        record(level, encoded, settings)?;
         level.rows_in += rows;
         let mut next = std::mem::take(&mut self.spare);
         next.clear();
@@ -546,16 +541,9 @@ impl CogEncoder {
         if self.deferred.is_empty() {
             return Ok(());
         }
-        let settings = Settings {
-            sample: self.sample,
-            codec: self.codec,
-            nodata: self.nodata,
-            direct: self.direct.as_deref().map(|o| (&self.file, o)),
-            spill: self.spill.as_ref().map(|(f, end)| (f, end)),
-            writing: &self.writing,
-        };
+        let settings = &self.settings;
         let (levels, rows) = (&mut self.levels[1..], &self.deferred);
-        self.pool.install(|| feed(levels, 0, rows, &settings))?;
+        self.pool.install(|| feed(levels, 0, rows, settings))?;
         self.deferred.clear();
         Ok(())
     }
@@ -567,14 +555,7 @@ impl CogEncoder {
         if got != self.levels[0].height {
             return Err(format!("{got} rows written of {}", self.levels[0].height));
         }
-        let settings = Settings {
-            sample: self.sample,
-            codec: self.codec,
-            nodata: self.nodata,
-            direct: self.direct.as_deref().map(|o| (&self.file, o)),
-            spill: self.spill.as_ref().map(|(f, end)| (f, end)),
-            writing: &self.writing,
-        };
+        let settings = &self.settings;
         let levels = &mut self.levels;
         self.pool.install(|| -> std::result::Result<(), String> {
             for level in levels.iter_mut() {
@@ -586,23 +567,30 @@ impl CogEncoder {
                 }
                 let pending = std::mem::take(&mut level.pending);
                 if !pending.is_empty() {
-                    encode_tile_row(level, &pending, &settings)?;
+                    encode_tile_row(level, &pending, settings)?;
                 }
             }
             Ok(())
         })?;
         let sizes: Vec<Vec<u64>> = self.levels.iter().map(|l| l.sizes.clone()).collect();
-        let layout = Layout::new(&self.levels, &sizes, self.sample, self.codec, &self.tags);
-        if let Some(planned) = &self.direct {
+        let settings = &self.settings;
+        let layout = Layout::new(
+            &self.levels,
+            &sizes,
+            settings.sample,
+            settings.codec,
+            &self.tags,
+        );
+        if let Some(planned) = &settings.offsets {
             if planned != &layout.offsets {
                 return Err("uncompressed tiles moved in the layout".into());
             }
         }
         layout
             .write(
-                &self.file,
+                &settings.file,
                 &self.levels,
-                self.spill.as_ref().map(|(f, _)| f),
+                settings.spill().map(|(f, _)| f),
             )
             .map_err(|e| e.to_string())
     }
@@ -985,7 +973,7 @@ fn encode_tile_row(
     let tiles_x = w.div_ceil(TILE);
     let first = level.sizes.len();
     let direct = settings
-        .direct
+        .direct()
         .map(|(file, o)| (file, &o[level.index][first..]));
     let encoded: Vec<std::result::Result<Encoded, String>> = (0..tiles_x)
         .into_par_iter()
@@ -1063,7 +1051,7 @@ fn record(
     for e in encoded {
         let (size, data) = e?;
         level.sizes.push(size);
-        if let Some((file, end)) = settings.spill {
+        if let Some((file, end)) = settings.spill() {
             let at = end.fetch_add(data.len() as u64, Ordering::Relaxed);
             file.write_all_at(&data, at).map_err(|e| e.to_string())?;
             level.spilled.push((at, data.len()));

@@ -136,8 +136,7 @@ impl RawStrips {
     /// layers. A page touched again (the page shared with the next block, say) is mapped again
     /// from the page cache with the same bytes: the file is mapped shared and read-only.
     pub fn release(&self, row0: usize, rows: usize) {
-        let at = self.start + row0 * self.width * 4;
-        let len = (rows * self.width * 4).min(self.map.len().saturating_sub(at));
+        let (at, len) = self.span(row0, rows);
         // Safety: see above; the bytes seen through the map never change.
         let _ = unsafe {
             self.map
@@ -149,12 +148,20 @@ impl RawStrips {
     /// (`madvise(MADV_POPULATE_READ)`, Linux 5.14): one call instead of a page fault every
     /// few pages in the workers that read them. A hint: an older kernel ignores it.
     pub fn populate(&self, row0: usize, rows: usize) {
-        let at = self.start + row0 * self.width * 4;
-        let len = (rows * self.width * 4).min(self.map.len().saturating_sub(at));
+        let (at, len) = self.span(row0, rows);
         #[cfg(target_os = "linux")]
         let _ = self
             .map
             .advise_range(memmap2::Advice::PopulateRead, at, len);
+    }
+
+    /// Where rows `row0 .. row0 + rows` are in the map: offset and length, within the map.
+    fn span(&self, row0: usize, rows: usize) -> (usize, usize) {
+        let at = self.start + row0 * self.width * 4;
+        (
+            at,
+            (rows * self.width * 4).min(self.map.len().saturating_sub(at)),
+        )
     }
 
     /// Copies rows `row0 .. row0 + out.len() / width` into `out`; nodata becomes NaN.
