@@ -244,6 +244,8 @@ struct Level {
     /// Source windows of the next level's columns in this level (see [`source_window`]).
     down: Vec<Window>,
     pending: Vec<u32>,
+    /// The next level's rows made by the last [`feed`] (a buffer reused from feed to feed).
+    below: Vec<u32>,
     /// Rows of this level that overview rows still to be made will read, from `kept_row0`.
     kept: Vec<Vec<u32>>,
     kept_row0: usize,
@@ -263,6 +265,7 @@ impl Level {
             height,
             down: Vec::new(),
             pending: Vec::new(),
+            below: Vec::new(),
             kept: Vec::new(),
             kept_row0: 0,
             made: 0,
@@ -316,10 +319,13 @@ pub struct CogEncoder {
     settings: Settings,
     tags: Vec<Tag>,
     levels: Vec<Level>,
-    /// First-overview rows made from the last tile row of [`CogEncoder::push_tiles`], fed to
-    /// the levels below while the next tile row is made; and a spare buffer for them.
-    deferred: Vec<u32>,
-    spare: Vec<u32>,
+    /// First-overview rows made by [`CogEncoder::push_tiles`] and not yet passed to the levels
+    /// below: the first `made_rows` rows of `made`, a buffer of a tile row of that level. A
+    /// full tile row of them goes down the pyramid from `feeding` (the other buffer) while the
+    /// next tile row is made.
+    made: Vec<u32>,
+    made_rows: usize,
+    feeding: Vec<u32>,
     pool: rayon::ThreadPool,
 }
 
@@ -387,8 +393,9 @@ impl CogEncoder {
             },
             tags,
             levels,
-            deferred: Vec::new(),
-            spare: Vec::new(),
+            made: Vec::new(),
+            made_rows: 0,
+            feeding: Vec::new(),
             pool,
         })
     }
@@ -400,7 +407,7 @@ impl CogEncoder {
 
     /// Appends full-width rows (as bit patterns: `f32::to_bits` or `i32 as u32`).
     pub fn push_rows(&mut self, rows: &[u32]) -> std::result::Result<(), String> {
-        self.flush_deferred()?;
+        self.flush_made()?;
         let w = self.levels[0].width;
         if rows.len() % w.max(1) != 0
             || self.levels[0].rows_in + rows.len() / w > self.levels[0].height
@@ -470,55 +477,52 @@ impl CogEncoder {
             }
             return self.push_rows(&block);
         }
+        let overviews = self.levels.len() > 1;
+        let hw = w / 2;
+        let room = TILE * hw;
+        if overviews && self.made.len() != room {
+            self.made = vec![0; room];
+            self.feeding = vec![0; room];
+        }
+        // A full tile row of first-overview rows goes down the pyramid meanwhile.
+        let mut feed_rows = 0;
+        if overviews && self.made_rows + rows / 2 > TILE {
+            std::mem::swap(&mut self.made, &mut self.feeding);
+            feed_rows = std::mem::take(&mut self.made_rows);
+        }
         let settings = &self.settings;
         let (top, below) = self.levels.split_at_mut(1);
         let level = &mut top[0];
         let first = level.sizes.len();
         let direct = settings.direct().map(|(file, o)| (file, &o[0][first..]));
-        let overviews = !below.is_empty();
-        let deferred = &self.deferred;
-        // The overview rows of the previous tile row go down the pyramid meanwhile.
+        let feeding = &self.feeding[..feed_rows * hw];
+        let half = overviews.then(|| HalfRows::new(&mut self.made[self.made_rows * hw..], hw));
         let (made, fed) = self.pool.install(|| {
             rayon::join(
-                || -> Vec<std::result::Result<(Encoded, Vec<u32>), String>> {
+                || -> Vec<std::result::Result<Encoded, String>> {
                     (0..tiles_x)
                         .into_par_iter()
                         .map(|tx| {
                             let at = direct.map(|(file, offsets)| (file, offsets[tx]));
-                            tile_and_half(tx * TILE, (w, rows), &fill, overviews, settings, at)
+                            tile_and_half(tx * TILE, (w, rows), &fill, half.as_ref(), settings, at)
                         })
                         .collect()
                 },
-                || match deferred.is_empty() {
+                || match feeding.is_empty() {
                     true => Ok(()),
-                    false => feed(below, 0, deferred, settings),
+                    false => feed(below, 0, feeding, settings),
                 },
             )
         });
         fed?;
-        let mut encoded = Vec::with_capacity(tiles_x);
-        let mut halves = Vec::with_capacity(tiles_x);
-        for m in made {
-            let (e, half) = m?;
-            encoded.push(Ok(e));
-            halves.push(half);
-        }
-        record(level, encoded, settings)?;
+        record(level, made, settings)?;
         level.rows_in += rows;
-        let mut next = std::mem::take(&mut self.spare);
-        next.clear();
         if overviews {
             level.made += rows / 2;
             level.kept.clear();
             level.kept_row0 = level.rows_in;
-            for r in 0..rows / 2 {
-                for (tx, half) in halves.iter().enumerate() {
-                    let cw = TILE.min(w - tx * TILE) / 2;
-                    next.extend_from_slice(&half[r * cw..(r + 1) * cw]);
-                }
-            }
+            self.made_rows += rows / 2;
         }
-        self.spare = std::mem::replace(&mut self.deferred, next);
         Ok(())
     }
 
@@ -536,21 +540,23 @@ impl CogEncoder {
         })
     }
 
-    /// Feeds the deferred first-overview rows to the levels below.
-    fn flush_deferred(&mut self) -> std::result::Result<(), String> {
-        if self.deferred.is_empty() {
+    /// Passes the first-overview rows made by [`CogEncoder::push_tiles`] to the levels below.
+    fn flush_made(&mut self) -> std::result::Result<(), String> {
+        if self.made_rows == 0 {
             return Ok(());
         }
         let settings = &self.settings;
-        let (levels, rows) = (&mut self.levels[1..], &self.deferred);
+        let width = self.levels[1].width;
+        let levels = &mut self.levels[1..];
+        let rows = &self.made[..self.made_rows * width];
         self.pool.install(|| feed(levels, 0, rows, settings))?;
-        self.deferred.clear();
+        self.made_rows = 0;
         Ok(())
     }
 
     /// Flushes the last rows and writes the rest of the file.
     pub fn finish(mut self) -> std::result::Result<(), String> {
-        self.flush_deferred()?;
+        self.flush_made()?;
         let got = self.levels[0].rows_in;
         if got != self.levels[0].height {
             return Err(format!("{got} rows written of {}", self.levels[0].height));
@@ -567,7 +573,7 @@ impl CogEncoder {
                 }
                 let pending = std::mem::take(&mut level.pending);
                 if !pending.is_empty() {
-                    encode_tile_row(level, &pending, settings)?;
+                    encode_tile_row(level, [&pending, &[]], settings)?;
                 }
             }
             Ok(())
@@ -609,6 +615,7 @@ fn feed(
     let first = levels[i].rows_in;
     levels[i].rows_in += n;
     if i + 1 < levels.len() && n > 0 {
+        let mut made = std::mem::take(&mut levels[i].below);
         let (src, dst) = (&levels[i], &levels[i + 1]);
         let have = src.rows_in;
         let needs = |j: usize| rows_needed(j, src.height, dst.height, settings.sample);
@@ -623,17 +630,17 @@ fn feed(
                 &rows[(r - first) * w..(r - first + 1) * w]
             }
         };
-        let made: Vec<Vec<u32>> = (src.made..ready)
-            .into_par_iter()
-            .map(|j| overview_row(j, src, dst, &row, settings.sample))
-            .collect();
+        made.clear();
+        made.resize((ready - src.made) * dst.width, 0);
+        made.par_chunks_mut(dst.width.max(1))
+            .enumerate()
+            .for_each(|(k, out)| overview_row(src.made + k, src, dst, &row, settings.sample, out));
         let keep_from = if ready < dst.height {
             needs(ready).0
         } else {
             have
         };
         let kept: Vec<Vec<u32>> = (keep_from..have).map(|r| row(r).to_vec()).collect();
-        let made = made.concat();
         let level = &mut levels[i];
         level.kept = kept;
         level.kept_row0 = keep_from;
@@ -641,23 +648,21 @@ fn feed(
         if !made.is_empty() {
             feed(levels, i + 1, &made, settings)?;
         }
+        levels[i].below = made;
     }
+    // Whole tile rows go from the waiting rows and these, without copying these first.
     let tile_len = TILE * w;
     let level = &mut levels[i];
     let mut rest = rows;
-    if level.pending.is_empty() {
-        while rest.len() >= tile_len {
-            encode_tile_row(level, &rest[..tile_len], settings)?;
-            rest = &rest[tile_len..];
-        }
+    while level.pending.len() + rest.len() >= tile_len {
+        let (now, later) = rest.split_at(tile_len - level.pending.len());
+        let pending = std::mem::take(&mut level.pending);
+        encode_tile_row(level, [&pending, now], settings)?;
+        level.pending = pending;
+        level.pending.clear();
+        rest = later;
     }
     level.pending.extend_from_slice(rest);
-    while level.pending.len() >= tile_len {
-        let pending = std::mem::take(&mut level.pending);
-        encode_tile_row(level, &pending[..tile_len], settings)?;
-        level.pending = pending;
-        level.pending.drain(..tile_len);
-    }
     Ok(())
 }
 
@@ -707,8 +712,8 @@ fn rows_needed(j: usize, src: usize, dst: usize, sample: Sample) -> (usize, usiz
     }
 }
 
-/// Row `j` of level `dst` from the rows of level `src` (`row(r)` is row `r`): Float32 cells
-/// are the weighted mean of the valid cells of their source windows, as GDAL's `AVERAGE` with
+/// Row `j` of level `dst` into `out`, from the rows of level `src` (`row(r)` is row `r`):
+/// Float32 cells are the weighted mean of the valid cells of their source windows, as GDAL's `AVERAGE` with
 /// NaN nodata computes it (in `f64`, line by line, in GDAL's order of additions, so the values
 /// are GDAL's to the bit); Int32 cells are GDAL's `NEAREST`.
 fn overview_row<'a>(
@@ -717,19 +722,20 @@ fn overview_row<'a>(
     dst: &Level,
     row: &(impl Fn(usize) -> &'a [u32] + Sync),
     sample: Sample,
-) -> Vec<u32> {
+    out: &mut [u32],
+) {
     if sample == Sample::Int32 {
         let r = row(nearest(j, src.height, dst.height));
-        return (0..dst.width)
-            .map(|x| r[nearest(x, src.width, dst.width)])
-            .collect();
+        for (x, o) in out.iter_mut().enumerate() {
+            *o = r[nearest(x, src.width, dst.width)];
+        }
+        return;
     }
     let (lo, hi, top, bottom) = source_window(j, src.height, dst.height);
     if src.width == 2 * dst.width && hi == lo + 2 && top == 1.0 && bottom == 1.0 {
-        return pairs(row(lo), row(lo + 1));
+        return pairs_into(row(lo), row(lo + 1), out);
     }
-    let mut out = Vec::with_capacity(dst.width);
-    for &(x0, x1, left, right) in &src.down {
+    for (o, &(x0, x1, left, right)) in out.iter_mut().zip(&src.down) {
         let (mut total, mut weight, mut count) = (0.0f64, 0.0f64, 0usize);
         for y in lo..hi {
             let r = row(y);
@@ -771,23 +777,19 @@ fn overview_row<'a>(
         } else {
             (total / weight) as f32
         };
-        out.push(mean.to_bits());
+        *o = mean.to_bits();
     }
-    out
 }
 
-/// One overview row from two rows of an even width: the mean of the valid cells of each
-/// 2 x 2 window, branch-free, eight windows per step (so the loop vectorises), adding in the
-/// same order as the general case: `0 + (a0 + a1) + (b0 + b1)`, a NaN cell counting as `-0.0`
-/// (which adds nothing, whatever the sign of the other terms).
-fn pairs(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(a.len() / 2);
-    pairs_into(a, b, &mut out);
-    out
-}
-
-/// [`pairs`], appended to `out`.
-fn pairs_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+/// One overview row from two rows of an even width, into `out` (half their length): the mean
+/// of the valid cells of each 2 x 2 window, adding in the same order as the general case:
+/// `0 + (a0 + a1) + (b0 + b1)`, a NaN cell counting as `-0.0` (which adds nothing, whatever
+/// the sign of the other terms).
+fn pairs_into(a: &[u32], b: &[u32], out: &mut [u32]) {
+    assert!(
+        a.len() == b.len() && out.len() == a.len() / 2,
+        "unequal rows"
+    );
     #[cfg(target_arch = "x86_64")]
     if is_x86_feature_detected!("avx2") {
         // Safety: the CPU has the feature enabled for this copy of the loop.
@@ -805,10 +807,9 @@ fn pairs_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
 /// multiplication by 1/4: the same exact quotient, correctly rounded.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn pairs_avx2(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+unsafe fn pairs_avx2(a: &[u32], b: &[u32], out: &mut [u32]) {
     use std::arch::x86_64::*;
-    let steps = a.len().min(b.len()) / 8;
-    out.reserve(a.len() / 2);
+    let steps = a.len() / 8;
     let split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     let (zero, one, neg_zero, quarter) = (
         _mm256_setzero_pd(),
@@ -822,9 +823,7 @@ unsafe fn pairs_avx2(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
         let ok = _mm256_cmp_pd::<_CMP_ORD_Q>(x, x);
         (_mm256_blendv_pd(neg_zero, x, ok), _mm256_and_pd(ok, one))
     };
-    let done = out.len();
-    // Safety: `reserve` above made room for the `4 * steps` means written below.
-    let dst = unsafe { out.as_mut_ptr().add(done).cast::<f32>() };
+    let dst = out.as_mut_ptr().cast::<f32>();
     for step in 0..steps {
         // Safety: `8 * step + 8 <= len` of both rows.
         let (ra, rb) = unsafe {
@@ -860,21 +859,19 @@ unsafe fn pairs_avx2(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
             let empty = _mm256_cvtpd_ps(_mm256_cmp_pd::<_CMP_EQ_OQ>(count, zero));
             _mm_blendv_ps(mean, nan, empty)
         };
-        // Safety: within the reserved room (see above).
+        // Safety: `4 * step + 4 <= out.len()` (checked by the caller).
         unsafe { _mm_storeu_ps(dst.add(4 * step), mean) };
     }
-    // Safety: the `4 * steps` means are written.
-    unsafe { out.set_len(done + 4 * steps) };
-    pairs_chunks(&a[8 * steps..], &b[8 * steps..], out);
+    pairs_chunks(&a[8 * steps..], &b[8 * steps..], &mut out[4 * steps..]);
 }
 
 #[inline(always)]
-fn pairs_chunks(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+fn pairs_chunks(a: &[u32], b: &[u32], out: &mut [u32]) {
     const L: usize = 8;
     // Lane by lane over arrays (the four cells of each window first taken apart), so that
     // every step is one vector operation.
     #[inline(always)]
-    fn windows(ra: &[u32; 2 * L], rb: &[u32; 2 * L], out: &mut Vec<u32>) {
+    fn windows(ra: &[u32; 2 * L], rb: &[u32; 2 * L]) -> [u32; L] {
         let mut cells = [[0f32; L]; 4];
         for k in 0..L {
             cells[0][k] = f32::from_bits(ra[2 * k]);
@@ -904,19 +901,18 @@ fn pairs_chunks(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
                 mean[k].to_bits()
             };
         }
-        out.extend_from_slice(&bits);
+        bits
     }
     let nan = f32::NAN.to_bits();
-    for (ra, rb) in a.chunks(2 * L).zip(b.chunks(2 * L)) {
+    for ((ra, rb), o) in a.chunks(2 * L).zip(b.chunks(2 * L)).zip(out.chunks_mut(L)) {
         match (<&[u32; 2 * L]>::try_from(ra), <&[u32; 2 * L]>::try_from(rb)) {
-            (Ok(ra), Ok(rb)) => windows(ra, rb, out),
+            (Ok(ra), Ok(rb)) => o.copy_from_slice(&windows(ra, rb)),
             _ => {
                 // The last few windows: padded with nodata, the padding dropped.
                 let (mut pa, mut pb) = ([nan; 2 * L], [nan; 2 * L]);
                 pa[..ra.len()].copy_from_slice(ra);
                 pb[..rb.len()].copy_from_slice(rb);
-                windows(&pa, &pb, out);
-                out.truncate(out.len() - L + ra.len() / 2);
+                o.copy_from_slice(&windows(&pa, &pb)[..o.len()]);
             }
         }
     }
@@ -928,20 +924,57 @@ thread_local! {
         const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
+/// The first overview's rows of a tile row, made by the workers of its tiles at once: each
+/// writes the cells under its own tile only.
+struct HalfRows {
+    cells: *mut u32,
+    len: usize,
+    width: usize,
+}
+
+// Safety: the workers holding it write disjoint cells (see `HalfRows::piece`).
+unsafe impl Sync for HalfRows {}
+
+impl HalfRows {
+    /// The rows of `width` cells in `cells`.
+    fn new(cells: &mut [u32], width: usize) -> HalfRows {
+        HalfRows {
+            cells: cells.as_mut_ptr(),
+            len: cells.len(),
+            width,
+        }
+    }
+
+    /// Cells `c0 .. c0 + n` of row `r`.
+    ///
+    /// # Safety
+    /// No other piece held at the same time may share a cell, and the rows must outlive the
+    /// piece.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn piece(&self, r: usize, c0: usize, n: usize) -> &mut [u32] {
+        let at = r * self.width + c0;
+        assert!(
+            c0 + n <= self.width && at + n <= self.len,
+            "outside the rows"
+        );
+        // Safety: in bounds (asserted); exclusive by the caller's promise.
+        unsafe { std::slice::from_raw_parts_mut(self.cells.add(at), n) }
+    }
+}
+
 /// Makes the tile of columns `c0 ..` of a tile row of `rows` rows of an image `w` wide (see
 /// [`CogEncoder::push_tiles`]), band by band, halving each band into the first overview's
-/// cells of these columns while it is in the first-level cache (the width and height are
-/// even, so every 2 x 2 window lies in one band, and NEAREST takes its top left cell), then
-/// encodes and writes (`at`) or returns the tile. Returns the encoded tile and the overview
-/// cells, row by row.
+/// cells under the tile (`half`) while it is in the first-level cache (the width and height
+/// are even, so every 2 x 2 window lies in one band, and NEAREST takes its top left cell),
+/// then encodes and writes (`at`) or returns the tile.
 fn tile_and_half<F>(
     c0: usize,
     (w, rows): (usize, usize),
     fill: &F,
-    overviews: bool,
+    half: Option<&HalfRows>,
     settings: &Settings,
     at: Option<(&File, u64)>,
-) -> std::result::Result<(Encoded, Vec<u32>), String>
+) -> std::result::Result<Encoded, String>
 where
     F: Fn(usize, usize, Range<usize>, &mut [u32]) -> std::result::Result<(), String>,
 {
@@ -953,37 +986,48 @@ where
             tile.clear();
             tile.resize(TILE * TILE, settings.nodata);
         }
-        let mut half = Vec::with_capacity(rows / 2 * cw / 2);
         for r0 in (0..rows).step_by(BAND) {
             let band = r0..(r0 + BAND).min(rows);
             fill(c0, cw, band.clone(), &mut tile[r0 * TILE..band.end * TILE])?;
-            if !overviews {
+            let Some(half) = half else {
                 continue;
-            }
+            };
             for r in band.step_by(2) {
                 let (a, b) = tile[r * TILE..].split_at(TILE);
+                // Safety: this tile's columns of the overview; each tile has its own.
+                let piece = unsafe { half.piece(r / 2, c0 / 2, cw / 2) };
                 match settings.sample {
-                    Sample::Float32 => pairs_into(&a[..cw], &b[..cw], &mut half),
-                    Sample::Int32 => half.extend(a[..cw].iter().step_by(2)),
+                    Sample::Float32 => pairs_into(&a[..cw], &b[..cw], piece),
+                    Sample::Int32 => {
+                        for (p, &v) in piece.iter_mut().zip(a.iter().step_by(2)) {
+                            *p = v;
+                        }
+                    }
                 }
             }
         }
-        Ok((emit_tile(tile, bytes, out, settings, at)?, half))
+        emit_tile(tile, bytes, out, settings, at)
     })
 }
 
 /// An encoded tile: its size, and its bytes when they are not written yet.
 type Encoded = (u64, Vec<u8>);
 
-/// Cuts up to [`TILE`] full-width rows of a level into tiles and encodes them in
-/// parallel, into the spill file or, uncompressed, straight into the file at their offsets.
+/// Cuts up to [`TILE`] full-width rows of a level (those of `parts[0]`, then those of
+/// `parts[1]`) into tiles and encodes them in parallel, into the spill file or,
+/// uncompressed, straight into the file at their offsets.
 fn encode_tile_row(
     level: &mut Level,
-    rows: &[u32],
+    parts: [&[u32]; 2],
     settings: &Settings,
 ) -> std::result::Result<(), String> {
     let w = level.width;
-    let n = rows.len() / w;
+    let split = parts[0].len() / w;
+    let n = split + parts[1].len() / w;
+    let row = |r: usize| match r < split {
+        true => &parts[0][r * w..(r + 1) * w],
+        false => &parts[1][(r - split) * w..(r - split + 1) * w],
+    };
     let tiles_x = w.div_ceil(TILE);
     let first = level.sizes.len();
     let direct = settings
@@ -1000,13 +1044,13 @@ fn encode_tile_row(
                 // the rows to the file in one vectored write, without a tile copy.
                 let len = (TILE * TILE * 4) as u64;
                 let leader = (len as u32).to_le_bytes();
-                let trailer = rows[(n - 1) * w + c0 + cw - 1].to_le_bytes();
-                let mut parts: Vec<&[u8]> = Vec::with_capacity(TILE + 2);
-                parts.push(&leader);
-                parts.extend((0..n).map(|r| u32_bytes(&rows[r * w + c0..r * w + c0 + cw])));
-                parts.push(&trailer);
+                let trailer = row(n - 1)[c0 + cw - 1].to_le_bytes();
+                let mut pieces: Vec<&[u8]> = Vec::with_capacity(TILE + 2);
+                pieces.push(&leader);
+                pieces.extend((0..n).map(|r| u32_bytes(&row(r)[c0..c0 + cw])));
+                pieces.push(&trailer);
                 let _alone = settings.writing.lock();
-                write_parts_at(file, &parts, at - 4).map_err(|e| e.to_string())?;
+                write_parts_at(file, &pieces, at - 4).map_err(|e| e.to_string())?;
                 return Ok((len, Vec::new()));
             }
             SCRATCH.with(|cell| {
@@ -1015,8 +1059,7 @@ fn encode_tile_row(
                 tile.clear();
                 tile.resize(TILE * TILE, settings.nodata);
                 for r in 0..n {
-                    tile[r * TILE..r * TILE + cw]
-                        .copy_from_slice(&rows[r * w + c0..r * w + c0 + cw]);
+                    tile[r * TILE..r * TILE + cw].copy_from_slice(&row(r)[c0..c0 + cw]);
                 }
                 emit_tile(tile, bytes, out, settings, at)
             })
@@ -1650,7 +1693,7 @@ mod tests {
             a[1] = n;
             b[0] = n;
             b[1] = z;
-            let (mut fast, mut portable) = (Vec::new(), Vec::new());
+            let (mut fast, mut portable) = (vec![0; len / 2], vec![0; len / 2]);
             pairs_into(&a, &b, &mut fast);
             pairs_chunks(&a, &b, &mut portable);
             assert_eq!(fast, portable, "{len} cells");
