@@ -362,11 +362,12 @@ impl CogEncoder {
         }
         let file = File::create(path).map_err(|e| e.to_string())?;
         let offsets = if codec == Codec::None {
-            let sizes: Vec<Vec<u64>> = levels
-                .iter()
-                .map(|l| vec![(TILE * TILE * 4) as u64; l.tiles()])
-                .collect();
-            Some(Layout::new(&levels, &sizes, sample, codec, &tags).offsets)
+            let tile = (TILE * TILE * 4) as u64;
+            let sizes: Vec<Vec<u64>> = levels.iter().map(|l| vec![tile; l.tiles()]).collect();
+            let offsets = Layout::new(&levels, &sizes, sample, codec, &tags).offsets;
+            let end = offsets.iter().flatten().max().map_or(0, |o| o + tile + 4);
+            reserve(&file, end)?;
+            Some(offsets)
         } else {
             None
         };
@@ -1117,6 +1118,24 @@ fn record(
     Ok(())
 }
 
+/// Allocates the `len` bytes of an uncompressed layer's file before its tiles are written
+/// (`fallocate`): a full disk shows at once instead of after part of the file, and the
+/// tiles' writes find their blocks allocated. Filesystems without `fallocate` allocate as
+/// the tiles arrive.
+fn reserve(file: &File, len: u64) -> std::result::Result<(), String> {
+    use std::os::fd::AsRawFd;
+    let len = libc::off_t::try_from(len).map_err(|_| "the file would be too large".to_string())?;
+    // Safety: a plain system call on an open descriptor.
+    if unsafe { libc::fallocate(file.as_raw_fd(), 0, 0, len) } == 0 {
+        return Ok(());
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EOPNOTSUPP) | Some(libc::ENOSYS) => Ok(()),
+        _ => Err(format!("cannot allocate {len} bytes for the layer: {e}")),
+    }
+}
+
 /// The bytes of `u32`s as stored (the file is little-endian, as the target).
 fn u32_bytes(v: &[u32]) -> &[u8] {
     // Safety: same memory, u8 has no alignment, every byte is initialised.
@@ -1755,5 +1774,44 @@ mod tests {
                 "{w} x {h} {sample:?} {codec:?}: files differ"
             );
         }
+    }
+
+    /// An uncompressed layer's file is allocated whole when the encoder is made (so a full
+    /// disk shows before any tile is written): it has its final length, in allocated blocks,
+    /// from the start.
+    #[test]
+    fn uncompressed_files_are_allocated_at_once() {
+        use std::os::unix::fs::MetadataExt;
+        let (w, h) = (1100, 700);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.tif");
+        let nan = f32::NAN.to_bits();
+        let mut enc = CogEncoder::create(
+            &path,
+            w,
+            h,
+            Sample::Float32,
+            nan,
+            Codec::None,
+            Vec::new(),
+            2,
+        )
+        .unwrap();
+        let made = std::fs::metadata(&path).unwrap();
+        let bits: Vec<u32> = layer(w, h).iter().map(|v| v.to_bits()).collect();
+        enc.push_rows(&bits).unwrap();
+        enc.finish().unwrap();
+        let done = std::fs::metadata(&path).unwrap();
+        let probe = File::create(dir.path().join("probe")).unwrap();
+        if reserve(&probe, 4096).is_ok() && probe.metadata().unwrap().len() == 0 {
+            eprintln!("skipping: this filesystem does not allocate ahead (no fallocate)");
+            return;
+        }
+        assert_eq!(made.len(), done.len());
+        assert!(
+            made.blocks() * 512 >= made.len(),
+            "{} blocks",
+            made.blocks()
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::fixtures::{geoprospect, read_band, Workspace};
+use crate::fixtures::{geoprospect, read_band, write_tif, Workspace};
 use crate::hostile::{final_files, refused, run_in, succeeds, utm_samples};
 
 /// A survey that takes seconds: 1000 x 750 cells, 3000 samples, three element grids, a
@@ -195,6 +195,26 @@ fn full_disk_gives_a_clear_error_and_no_partial_files() {
         Some("small"),
     );
     assert!(e.contains("small/") && says(&e), "{e}");
+    // An uncompressed layer (4 MB, allocated whole before its first tile) that does not fit.
+    let m: Vec<f32> = (0..1024 * 1024).map(|i| (i % 101) as f32 / 100.0).collect();
+    let gt = [680000.0, 10.0, 0.0, 4770000.0, 0.0, -10.0];
+    write_tif(&ws.path("m.tif"), "EPSG:32648", gt, 1024, 1024, m, None);
+    let e = refused(
+        &ws,
+        &[
+            "fuzzy",
+            "--layer",
+            "m.tif",
+            "--op",
+            "or",
+            "--compress",
+            "none",
+            "--out",
+            "small/f.tif",
+        ],
+        Some("small"),
+    );
+    assert!(e.contains("small/f.tif") && says(&e), "{e}");
     // Space is back once the failed outputs are gone: a small run fits.
     let small_grid = std::fs::read_to_string(ws.path("p.toml"))
         .unwrap()
