@@ -714,9 +714,9 @@ fn rows_needed(j: usize, src: usize, dst: usize, sample: Sample) -> (usize, usiz
 }
 
 /// Row `j` of level `dst` into `out`, from the rows of level `src` (`row(r)` is row `r`):
-/// Float32 cells are the weighted mean of the valid cells of their source windows, as GDAL's `AVERAGE` with
-/// NaN nodata computes it (in `f64`, line by line, in GDAL's order of additions, so the values
-/// are GDAL's to the bit); Int32 cells are GDAL's `NEAREST`.
+/// Float32 cells are the weighted mean of the valid cells of their source windows, as GDAL's
+/// `AVERAGE` with NaN nodata computes it (in `f64`, line by line, in GDAL's order of
+/// additions, so the values are GDAL's to the bit); Int32 cells are GDAL's `NEAREST`.
 fn overview_row<'a>(
     j: usize,
     src: &Level,
