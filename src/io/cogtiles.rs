@@ -436,10 +436,11 @@ impl CogEncoder {
     /// cells)` writes the cells of columns `c0 .. c0 + cw` of rows `band` (counted from the
     /// tile's top) into `cells`, row `band.start + i` at `i * TILE` (as bit patterns, as for
     /// [`CogEncoder::push_rows`]; cells beyond `cw` are nodata already). Tiles are made in
-    /// parallel on the encoder's threads; each band is halved into the first overview while it
-    /// is in the first-level cache, and each tile encoded and written while it is in the
-    /// second, with no full-width rows in between; the overview rows of a tile row go down the
-    /// pyramid while the next tile row is made. The file is the same, bit for bit, as from
+    /// parallel on the encoder's threads; each band is halved into the first overview (written
+    /// in place in a tile row of that level) while it is in the first-level cache, and each
+    /// tile encoded and written while it is in the second, with no full-width rows in between;
+    /// once a tile row of the first overview is complete (two tile rows of the image), it goes
+    /// down the pyramid while the next tile row is made. The file is the same, bit for bit, as from
     /// `push_rows` of the same rows. (Where the image has an odd width or height, a 2 x 2
     /// overview window may straddle two tiles: the rows are then assembled from the tiles and
     /// pushed as rows.)
