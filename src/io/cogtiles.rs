@@ -1562,7 +1562,7 @@ mod tests {
         for i in (0..w * h).step_by(37) {
             values[i] = f32::NAN;
         }
-        for r in 100..140 {
+        for r in 100..h.min(140) {
             values[r * w + 200..r * w + 260].fill(f32::NAN);
             values[r * w + w - 1] = f32::NAN;
         }
@@ -1731,6 +1731,10 @@ mod tests {
             (1301, 1027, Sample::Float32, Codec::None),
             (1024, 1030, Sample::Int32, Codec::Deflate),
             (300, 200, Sample::Float32, Codec::Deflate),
+            // A full first-overview tile row passed down before a last tile row of two rows;
+            // an image two rows high.
+            (1030, 1026, Sample::Float32, Codec::None),
+            (1100, 2, Sample::Float32, Codec::Zstd),
         ];
         for (w, h, sample, codec) in cases {
             let bits: Vec<u32> = layer(w, h)
