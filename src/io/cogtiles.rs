@@ -867,6 +867,7 @@ unsafe fn pairs_avx2(a: &[u32], b: &[u32], out: &mut [u32]) {
     pairs_chunks(&a[8 * steps..], &b[8 * steps..], &mut out[4 * steps..]);
 }
 
+/// The portable loop of [`pairs_into`].
 #[inline(always)]
 fn pairs_chunks(a: &[u32], b: &[u32], out: &mut [u32]) {
     const L: usize = 8;
@@ -1042,18 +1043,10 @@ fn encode_tile_row(
             let cw = TILE.min(w - c0);
             let at = direct.map(|(file, offsets)| (file, offsets[tx]));
             if let (Some((file, at)), true) = (at, n == TILE && cw == TILE) {
-                // A whole uncompressed tile: leader, its 512 row pieces and trailer go from
-                // the rows to the file in one vectored write, without a tile copy.
-                let len = (TILE * TILE * 4) as u64;
-                let leader = (len as u32).to_le_bytes();
-                let trailer = row(n - 1)[c0 + cw - 1].to_le_bytes();
-                let mut pieces: Vec<&[u8]> = Vec::with_capacity(TILE + 2);
-                pieces.push(&leader);
-                pieces.extend((0..n).map(|r| u32_bytes(&row(r)[c0..c0 + cw])));
-                pieces.push(&trailer);
-                let _alone = settings.writing.lock();
-                write_parts_at(file, &pieces, at - 4).map_err(|e| e.to_string())?;
-                return Ok((len, Vec::new()));
+                // A whole uncompressed tile: its 512 row pieces go from the rows to the file,
+                // without a tile copy.
+                let pieces: Vec<&[u8]> = (0..n).map(|r| u32_bytes(&row(r)[c0..c0 + cw])).collect();
+                return Ok((write_in_place(settings, file, at, &pieces)?, Vec::new()));
             }
             SCRATCH.with(|cell| {
                 let mut scratch = cell.borrow_mut();
@@ -1087,17 +1080,36 @@ fn emit_tile(
         out
     };
     match at {
-        Some((file, at)) => {
-            // Leader, data and trailer in one write at the planned place.
-            let len = data.len() as u64;
-            let leader = (len as u32).to_le_bytes();
-            let trailer = &data[data.len() - 4..];
-            let _alone = settings.writing.lock();
-            write_parts_at(file, &[&leader, data, trailer], at - 4).map_err(|e| e.to_string())?;
-            Ok((len, Vec::new()))
-        }
+        Some((file, at)) => Ok((write_in_place(settings, file, at, &[data])?, Vec::new())),
         None => Ok((data.len() as u64, data.to_vec())),
     }
+}
+
+/// Writes a tile's data (`data`, its pieces one after another) at its planned place `at` in
+/// `file`, with its leader (the size) before and its trailer (its last 4 bytes again) after,
+/// in one vectored write, one tile at a time per file; returns the data's size.
+fn write_in_place(
+    settings: &Settings,
+    file: &File,
+    at: u64,
+    data: &[&[u8]],
+) -> std::result::Result<u64, String> {
+    let len: usize = data.iter().map(|d| d.len()).sum();
+    let leader = (len as u32).to_le_bytes();
+    let last = data
+        .iter()
+        .rev()
+        .find(|d| !d.is_empty())
+        .copied()
+        .unwrap_or_default();
+    let trailer = &last[last.len().saturating_sub(4)..];
+    let mut parts: Vec<&[u8]> = Vec::with_capacity(data.len() + 2);
+    parts.push(&leader);
+    parts.extend_from_slice(data);
+    parts.push(trailer);
+    let _alone = settings.writing.lock();
+    write_parts_at(file, &parts, at - 4).map_err(|e| e.to_string())?;
+    Ok(len as u64)
 }
 
 /// Records a tile row's encoded tiles in order: their sizes and, for compressed layers, where
