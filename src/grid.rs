@@ -3,7 +3,13 @@
 //! Cell `(row, col)` covers `[x0 + col·res, x0 + (col+1)·res] x [y0 - (row+1)·res, y0 - row·res]`
 //! with `(x0, y0)` the top-left corner `(xmin, ymax)`; values belong to cell centres.
 use crate::error::{Error, Result};
-use crate::project::MAX_CELLS;
+
+/// Largest analysis grid accepted, in cells (a 100 000 x 100 000 grid is national scale at 30 m;
+/// anything larger is almost certainly a unit mistake such as degrees taken as metres).
+pub const MAX_CELLS: u64 = 10_000_000_000;
+
+/// Nodata of class layers (no class code is ever this value); float layers use NaN.
+pub const CLASS_NODATA: i32 = i32::MIN;
 
 /// A north-up analysis grid with square cells.
 #[derive(Debug, Clone, PartialEq)]

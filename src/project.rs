@@ -39,10 +39,6 @@ use serde::Deserialize;
 use crate::commodity::Commodity;
 use crate::error::{Error, Result};
 
-/// Largest analysis grid accepted, in cells (a 100 000 x 100 000 grid is national scale at 30 m;
-/// anything larger is almost certainly a unit mistake such as degrees taken as metres).
-pub const MAX_CELLS: u64 = 10_000_000_000;
-
 /// A parsed, validated project. Paths are absolute or relative to the working directory.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::io::cog::CLASS_NODATA;
+use crate::grid::CLASS_NODATA;
 
 /// Favourability of classes for one commodity.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

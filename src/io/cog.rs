@@ -14,13 +14,11 @@ use gdal::{Dataset, DriverManager, Metadata};
 use std::os::unix::fs::FileExt;
 
 use crate::error::{Error, Result};
-use crate::grid::GridSpec;
+use crate::grid::{GridSpec, CLASS_NODATA};
 use crate::io::cogtiles::{codec_available, read_tiff, Codec, CogEncoder, Sample, Tag, TILE};
 
 /// Float layers use NaN inside the program; written files declare it as nodata.
 pub const FLOAT_NODATA: f64 = f64::NAN;
-/// Nodata for class layers (no class code is ever this value).
-pub const CLASS_NODATA: i32 = i32::MIN;
 
 /// Compression of COG outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -18,7 +18,7 @@ use gdal::{Dataset, Metadata};
 use crate::engine::{blocks_of, Block, BLOCK_CELLS};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
-use crate::io::cog::CLASS_NODATA;
+use crate::grid::CLASS_NODATA;
 use crate::io::crs::Crs;
 use crate::io::raster::{dataset_crs, one_line, open_raster};
 

@@ -17,7 +17,8 @@ use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
-use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType, CLASS_NODATA};
+use crate::grid::CLASS_NODATA;
+use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::crs::Crs;
 use crate::io::raster::one_line;
 

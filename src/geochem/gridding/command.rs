@@ -20,13 +20,13 @@ use crate::error::{Error, Result};
 use crate::geochem::censored::{parse_assay, Assay, Substitution};
 use crate::geochem::columns::parse_header;
 use crate::grid::GridSpec;
+use crate::grid::MAX_CELLS;
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::crs::Crs;
 use crate::io::points::{is_delimited_text, read_points, PointSource};
 use crate::io::raster::{dataset_crs, open_raster};
 use crate::io::table::TableOptions;
-use crate::project::MAX_CELLS;
 
 /// Everything `geoprospect grid` was asked to do (command-line values, unchecked).
 #[derive(Debug, Clone)]

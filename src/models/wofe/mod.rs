@@ -41,7 +41,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::io::cog::CLASS_NODATA;
+use crate::grid::CLASS_NODATA;
 
 mod command;
 mod posterior;

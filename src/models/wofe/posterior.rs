@@ -15,7 +15,7 @@
 //! a ratio `n / T` below 0.85 indicates a problem.
 use std::collections::BTreeMap;
 
-use crate::io::cog::CLASS_NODATA;
+use crate::grid::CLASS_NODATA;
 use crate::models::normal_cdf;
 
 use super::{Generalised, WeightsRow};
