@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 use crate::geochem::assays::{parse_table_assays, AssayOptions};
 use crate::geochem::columns::ColumnOptions;
 use crate::io::points::is_delimited_text;
-use crate::io::table::{read_table, TableOptions, TextTable};
+use crate::io::table::read_table;
 use crate::io::{raster, vector};
+use crate::table::{TableOptions, TextTable};
 
 /// Describes `path`; `x`/`y` name the coordinate columns of a table (guessed when `None`).
 pub fn describe(

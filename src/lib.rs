@@ -15,4 +15,5 @@ pub mod progress;
 pub mod project;
 pub mod report;
 pub mod scoring;
+pub mod table;
 pub mod validate;

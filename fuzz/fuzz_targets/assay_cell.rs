@@ -7,7 +7,7 @@
 use geoprospect::geochem::censored::{parse_assay, Assay, Substitution};
 use geoprospect::geochem::columns::parse_header;
 use geoprospect::geochem::units::Unit;
-use geoprospect::io::table::parse_number;
+use geoprospect::table::parse_number;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

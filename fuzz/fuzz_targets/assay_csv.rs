@@ -8,7 +8,7 @@
 
 use geoprospect::geochem::assays::{parse_table_assays, AssayOptions};
 use geoprospect::geochem::censored::Assay;
-use geoprospect::io::table::{parse_table, TableOptions};
+use geoprospect::table::{parse_table, TableOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -266,7 +266,7 @@ mod tests {
     fn kola_median_and_p95_match_numpy() {
         use crate::geochem::assays::{parse_table_assays, AssayOptions};
         use crate::geochem::censored::Substitution;
-        use crate::io::table::{read_table, TableOptions};
+        use crate::table::{parse_table, TableOptions};
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../shared/data/kola_chorizon.csv"
@@ -291,7 +291,7 @@ mod tests {
         let Some(out) = crate::geochem::stats::tests::python_numpy(&script) else {
             return;
         };
-        let table = read_table(std::path::Path::new(path), &TableOptions::default()).unwrap();
+        let table = parse_table(&std::fs::read(path).unwrap(), &TableOptions::default()).unwrap();
         let cols = parse_table_assays(&table, &AssayOptions::default()).unwrap();
         for line in out.lines() {
             let f: Vec<&str> = line.split_whitespace().collect();

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 
 use super::censored::{parse_assay, Assay, AssayError, Substitution};
 use super::columns::{detect_columns, ColumnError, ColumnOptions, ColumnSpec};
-use crate::io::table::{Row, TextTable};
+use crate::table::{Row, TextTable};
 
 /// Settings for [`parse_assays`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -116,7 +116,7 @@ impl AssayTableError {
 /// ```
 /// use geoprospect::geochem::assays::{parse_assays, AssayOptions};
 /// use geoprospect::geochem::censored::Assay;
-/// use geoprospect::io::table::Row;
+/// use geoprospect::table::Row;
 /// let headers = vec!["ID".to_string(), "Au_ppb".to_string(), "Fe2O3".to_string()];
 /// let rows = vec![Row::new(["A", "<5", "10"]).unwrap()];
 /// let cols = parse_assays(&headers, &rows, false, &AssayOptions::default()).unwrap();
@@ -295,7 +295,7 @@ pub fn read_detection_limits(
 mod tests {
     use super::*;
     use crate::geochem::units::Unit;
-    use crate::io::table::{parse_table, read_table, TableOptions};
+    use crate::table::{parse_table, TableOptions};
 
     fn table(text: &str) -> TextTable {
         parse_table(text.as_bytes(), &TableOptions::default()).unwrap()
@@ -428,12 +428,13 @@ mod tests {
             eprintln!("skipping: Kola files not found in {dir}");
             return;
         }
-        let lim_table = read_table(&limits, &TableOptions::default()).unwrap();
+        let lim_table =
+            parse_table(&std::fs::read(&limits).unwrap(), &TableOptions::default()).unwrap();
         let opts = AssayOptions {
             detection_limits: read_detection_limits(&lim_table).unwrap(),
             ..Default::default()
         };
-        let t = read_table(&data, &TableOptions::default()).unwrap();
+        let t = parse_table(&std::fs::read(&data).unwrap(), &TableOptions::default()).unwrap();
         let cols = parse_table_assays(&t, &opts).unwrap();
         // Every column's censored count equals the limits table's `n_below_DL_coded_0`.
         let name = lim_table.column("variable").unwrap();

@@ -39,7 +39,7 @@
 //! ```
 use std::fmt;
 
-use crate::io::table::parse_number;
+use crate::table::parse_number;
 
 /// One assay value as written in the table.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,7 +3,7 @@
 //! Pure functions over text cells and numbers: nothing here opens a file. The way from a lab's
 //! table to numbers a model can use is
 //!
-//! 1. [`crate::io::table::read_table`] reads the file into text cells (encoding, delimiter,
+//! 1. [`crate::table::parse_table`] reads a file's bytes into text cells (encoding, delimiter,
 //!    decimal comma);
 //! 2. [`columns::detect_columns`] decides which headers are elements, in which [`units::Unit`],
 //!    and how to convert them to element ppm (oxide factors from [`elements`]);
@@ -15,7 +15,7 @@
 //! ```
 //! use geoprospect::geochem::assays::{parse_table_assays, AssayOptions};
 //! use geoprospect::geochem::censored::Substitution;
-//! use geoprospect::io::table::{parse_table, TableOptions};
+//! use geoprospect::table::{parse_table, TableOptions};
 //! let text = "Sample;Mo (ppm);Fe2O3 (wt%)\nS1;<0,5;2,0\nS2;12;n.d.\n";
 //! let table = parse_table(text.as_bytes(), &TableOptions::default()).unwrap();
 //! let cols = parse_table_assays(&table, &AssayOptions::default()).unwrap();

@@ -3,8 +3,8 @@ use crate::commodity::Commodity;
 use crate::error::{Error, Result};
 use crate::io::crs::Crs;
 use crate::io::points::{read_points, PointSource};
-use crate::io::table::TableOptions;
 use crate::project::DepositSource;
+use crate::table::TableOptions;
 
 /// A known occurrence in the analysis CRS.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! Point tables: sample and occurrence files with their attributes, located in the analysis CRS.
 //!
-//! Delimited text (`.csv`, `.tsv`, `.txt`) is read by [`crate::io::table`] (encodings, delimiters,
+//! Delimited text (`.csv`, `.tsv`, `.txt`) is read by [`crate::table`] (encodings, delimiters,
 //! decimal commas) with named coordinate columns; anything else goes through OGR (GeoJSON,
 //! GeoPackage, Shapefile, ...), attributes as text. Coordinates are transformed by PROJ
 //! (`proj_create_crs_to_crs`, as `cs2cs`) into the analysis CRS.
@@ -10,8 +10,9 @@ use gdal::vector::LayerAccess;
 
 use crate::error::{Error, Result};
 use crate::io::crs::{Crs, Transformer};
-use crate::io::table::{read_table, Row, TableOptions, TextTable};
+use crate::io::table::read_table;
 use crate::io::vector::open_vector;
+use crate::table::{Row, TableOptions, TextTable};
 
 /// How to find and read the points of one file.
 #[derive(Debug, Clone, Default)]

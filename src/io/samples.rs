@@ -11,8 +11,9 @@ use crate::geochem::columns::ColumnOptions;
 use crate::geochem::units::Unit;
 use crate::io::crs::Crs;
 use crate::io::points::{read_points, PointSource, PointTable};
-use crate::io::table::{read_table, TableOptions};
+use crate::io::table::read_table;
 use crate::project::{CensoredSetting, SampleSource, UnitsSetting};
+use crate::table::TableOptions;
 
 /// One sample file, read and located.
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use crate::io::atomic::Staging;
 use crate::io::crs::{Crs, Transformer};
 use crate::io::geojson::{number, FeatureCollectionWriter, Geometry};
 use crate::io::points::{is_delimited_text, read_points, PointSource, PointTable};
-use crate::io::table::TableOptions;
+use crate::table::TableOptions;
 
 /// Cells of the automatic C–A grid (about; the last row and column may add a few).
 pub const CA_GRID_CELLS: f64 = 250_000.0;

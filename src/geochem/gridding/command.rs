@@ -26,7 +26,7 @@ use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::crs::Crs;
 use crate::io::points::{is_delimited_text, read_points, PointSource};
 use crate::io::raster::{dataset_crs, open_raster};
-use crate::io::table::TableOptions;
+use crate::table::TableOptions;
 
 /// Everything `geoprospect grid` was asked to do (command-line values, unchecked).
 #[derive(Debug, Clone)]
@@ -414,11 +414,7 @@ struct FieldValues {
 
 /// Reads the field's cells as assays (half the detection limit for censored values, the limit
 /// for over-range values, NaN for missing ones).
-fn read_field(
-    path: &Path,
-    field: &str,
-    table: &crate::io::table::TextTable,
-) -> Result<FieldValues> {
+fn read_field(path: &Path, field: &str, table: &crate::table::TextTable) -> Result<FieldValues> {
     let col = table.column(field).ok_or_else(|| {
         Error::input(
             path,
