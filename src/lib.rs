@@ -10,6 +10,7 @@ pub mod info;
 pub mod io;
 pub mod models;
 pub mod modelspec;
+pub mod ops;
 pub mod pipeline;
 pub mod progress;
 pub mod project;

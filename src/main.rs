@@ -312,11 +312,13 @@ fn compression(c: CompressArg) -> Compression {
 
 /// Evidence and model commands: arguments to library requests; returns the summary line.
 fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result<String, Error> {
-    use geoprospect::evidence::membership::{run_membership, MembershipRequest, MembershipSpec};
-    use geoprospect::evidence::proximity::{run_proximity, ProximityRequest};
-    use geoprospect::models::fuzzy::{run_overlay, FuzzyOp, Overlay, OverlayRequest};
+    use geoprospect::evidence::membership::MembershipSpec;
+    use geoprospect::models::fuzzy::FuzzyOp;
     use geoprospect::models::logistic::{run_logistic, LogisticRequest};
     use geoprospect::models::wofe::{run_wofe, TableKind, WofeRequest};
+    use geoprospect::ops::membership::{run_membership, MembershipRequest};
+    use geoprospect::ops::overlay::{run_overlay, Overlay, OverlayRequest};
+    use geoprospect::ops::proximity::{run_proximity, ProximityRequest};
     let cog = |c: CompressArg| CogOptions {
         compression: compression(c),
         threads,
@@ -453,7 +455,7 @@ fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result
         }
         Command::Fuzzy(a) => {
             use cli::FuzzyOpArg as O;
-            use geoprospect::models::fuzzy_chain::{run_fuzzy, ChainedLayer, FuzzyRequest};
+            use geoprospect::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest};
             if a.gamma.is_some() && !matches!(a.op, O::Gamma) {
                 return Err(Error::param("--gamma applies only to --op gamma"));
             }

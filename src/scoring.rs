@@ -15,11 +15,12 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{blocks, Block, Engine};
 use crate::error::{Error, Result};
 use crate::evidence::categorical::ScoreLookup;
-use crate::evidence::membership::{layer_percentiles, Membership};
+use crate::evidence::membership::Membership;
 use crate::grid::GridSpec;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::layer::GridLayer;
 use crate::modelspec::{Evidence, Method, Model, Source};
+use crate::ops::percentiles::layer_percentiles;
 
 /// An evidence layer whose source was found, with its raw-value file.
 pub struct BoundEvidence {

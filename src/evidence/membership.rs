@@ -24,16 +24,11 @@
 //! histograms the top 16 bits of each value's order-preserving bit pattern, which locates the
 //! bin holding each needed rank; pass 2 histograms the low 16 bits of the values in those bins,
 //! which gives the exact value at each rank (module [`crate::evidence::quantiles`]).
-use std::path::Path;
 use std::str::FromStr;
 
 use serde::Deserialize;
 
-use crate::engine::{Block, Engine};
 use crate::error::{Error, Result};
-use crate::io::atomic::AtomicFile;
-use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
-use crate::io::layer::{aligned_blocks, GridLayer};
 
 pub use crate::evidence::quantiles::{percentiles, QuantilePass1, QuantilePass2, QuantilePlan};
 
@@ -424,137 +419,6 @@ impl Membership {
             }
         }
     }
-}
-
-/// What `geoprospect membership` is asked to do.
-#[derive(Debug, Clone)]
-pub struct MembershipRequest<'a> {
-    /// Input layer (on an analysis grid).
-    pub input: &'a Path,
-    /// Output COG.
-    pub out: &'a Path,
-    /// The function.
-    pub spec: MembershipSpec,
-    /// COG settings.
-    pub cog: CogOptions,
-}
-
-/// Resolves the percentiles of `spec` over a layer in two passes over `grid_blocks` (which
-/// must cover the layer).
-pub fn resolve_on_layer(
-    spec: &MembershipSpec,
-    layer: &GridLayer,
-    grid_blocks: &[Block],
-    engine: &Engine,
-) -> Result<Membership> {
-    let ps = spec.percentiles();
-    if ps.is_empty() {
-        return spec.resolve(&[]);
-    }
-    let values = layer_percentiles(&ps, layer, grid_blocks, engine)?.ok_or_else(|| {
-        Error::input(
-            layer.path(),
-            "the layer has no valid cells to take percentiles of",
-        )
-    })?;
-    spec.resolve(&values)
-        .map_err(|e| Error::input(layer.path(), e.to_string()))
-}
-
-/// The percentiles `ps` (each in [0, 100]) of the layer's valid cells, in two exact passes over
-/// `grid_blocks`; `None` when the layer has no valid cell.
-pub fn layer_percentiles(
-    ps: &[f64],
-    layer: &GridLayer,
-    grid_blocks: &[Block],
-    engine: &Engine,
-) -> Result<Option<Vec<f64>>> {
-    let mut pass1 = QuantilePass1::default();
-    let progress = engine.progress();
-    progress.stage("percentiles, pass 1", grid_blocks.len() as u64);
-    engine.for_each_block(
-        grid_blocks,
-        |b| {
-            let mut h = QuantilePass1::default();
-            h.add(&layer.read_block(b)?);
-            Ok(h)
-        },
-        |_, h| {
-            pass1.merge(&h);
-            Ok(())
-        },
-    )?;
-    progress.finish();
-    if pass1.count() == 0 {
-        return Ok(None);
-    }
-    let plan = pass1
-        .plan(ps)
-        .map_err(|e| Error::input(layer.path(), e.to_string()))?;
-    let mut pass2 = plan.pass2();
-    progress.stage("percentiles, pass 2", grid_blocks.len() as u64);
-    engine.for_each_block(
-        grid_blocks,
-        |b| {
-            let mut h = plan.pass2();
-            plan.add(&mut h, &layer.read_block(b)?);
-            Ok(h)
-        },
-        |_, h| {
-            pass2.merge(&h);
-            Ok(())
-        },
-    )?;
-    progress.finish();
-    Ok(Some(plan.finish(&pass2)))
-}
-
-/// `geoprospect membership`: applies a membership function to a layer; returns a summary.
-pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<String> {
-    let (layer, grid, _) = GridLayer::open_as_grid(req.input)?;
-    let grid_blocks = aligned_blocks(&grid, layer.tile_rows());
-    let m = resolve_on_layer(&req.spec, &layer, &grid_blocks, engine)?;
-    let file = AtomicFile::new(req.out)?;
-    let given: Vec<String> = req
-        .spec
-        .thresholds()
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
-    let meta = LayerMeta {
-        description: format!(
-            "{} membership of {}",
-            m.describe().split(' ').next().unwrap_or_default(),
-            req.input.file_stem().unwrap_or_default().to_string_lossy()
-        ),
-        inputs: vec![req.input.display().to_string()],
-        items: vec![(
-            "GEOPROSPECT_MEMBERSHIP".into(),
-            format!("{} (given: {})", m.describe(), given.join(", ")),
-        )],
-        category_names: Vec::new(),
-    };
-    let mut writer = CogWriter::create(&grid, file.path(), PixelType::Float32, &meta)?;
-    let progress = engine.progress();
-    progress.stage("membership", grid_blocks.len() as u64);
-    engine.for_each_block(
-        &grid_blocks,
-        |b| {
-            let mut data = layer.read_block(b)?;
-            m.apply(&mut data);
-            Ok(data)
-        },
-        |b, data| writer.write_rows(b.row0, data),
-    )?;
-    progress.finish();
-    writer.finish(&req.cog)?;
-    file.commit()?;
-    Ok(format!(
-        "{}: {} (given: {})",
-        req.out.display(),
-        m.describe(),
-        given.join(", ")
-    ))
 }
 
 #[cfg(test)]

@@ -19,16 +19,11 @@
 //! result is exactly the minimum over all segments of the same distance function, so it does
 //! not depend on tiling, blocks or threads. Cells inside polygons are found per row by the
 //! even-odd rule on the polygon's rings, crossed with the row's centre line.
-use std::path::Path;
-
 use geo::Geometry;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 
-use crate::engine::{blocks, Block, Engine};
-use crate::error::{Error, Result};
+use crate::engine::Block;
 use crate::grid::GridSpec;
-use crate::io::atomic::AtomicFile;
-use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 
 /// Cells per side of the tiles that share one spatial-index query.
 pub const TILE: usize = 32;
@@ -441,127 +436,6 @@ fn add_geometry(g: &Geometry<f64>, out: &mut Vec<Segment>, polygons: &mut u32) {
             }
         }
     }
-}
-
-/// Writes the distance from every cell centre of `grid` to the nearest of `features` as a
-/// Float32 COG at `target`, block by block on `engine`; returns the largest distance.
-pub fn write_distance(
-    features: &Features,
-    grid: &GridSpec,
-    engine: &Engine,
-    target: &Path,
-    meta: &LayerMeta,
-    cog: &CogOptions,
-) -> Result<f32> {
-    let mut writer = CogWriter::create(grid, target, PixelType::Float32, meta)?;
-    let mut max = 0f32;
-    let grid_blocks = blocks(grid);
-    let progress = engine.progress();
-    progress.stage("proximity", grid_blocks.len() as u64);
-    engine.for_each_block(
-        &grid_blocks,
-        |block| {
-            let mut out = vec![0f32; block.rows * grid.width];
-            features.distance_block(grid, block, &mut out);
-            Ok(out)
-        },
-        |block, strip| {
-            max = strip.iter().fold(max, |m, &v| m.max(v));
-            writer.write_rows(block.row0, strip)
-        },
-    )?;
-    progress.finish();
-    writer.finish(cog)?;
-    Ok(max)
-}
-
-/// What `geoprospect proximity` is asked to do.
-#[derive(Debug, Clone)]
-pub struct ProximityRequest<'a> {
-    /// Vector file (any OGR format and CRS).
-    pub vector: &'a Path,
-    /// Raster whose grid the output takes.
-    pub like: &'a Path,
-    /// Output COG.
-    pub out: &'a Path,
-    /// OGR layer (default: the first).
-    pub layer: Option<&'a str>,
-    /// OGR SQL attribute filter.
-    pub filter: Option<&'a str>,
-    /// CRS of a vector file that has none.
-    pub crs: Option<&'a str>,
-    /// COG settings.
-    pub cog: CogOptions,
-}
-
-/// `geoprospect proximity`: distance to the nearest feature on the grid of `like`, written as
-/// a Float32 COG; returns a one-line summary.
-pub fn run_proximity(req: &ProximityRequest, engine: &Engine) -> Result<String> {
-    let (grid, crs) = crate::io::layer::grid_of(req.like)?;
-    if crs.is_geographic() {
-        return Err(Error::input(
-            req.like,
-            format!(
-                "the grid's CRS ({}) is geographic: distances need a projected CRS",
-                crs.label()
-            ),
-        ));
-    }
-    let data = crate::io::vector::read_vector(req.vector, req.layer, req.filter, req.crs, &crs)?;
-    let geometries = data
-        .geometries
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            g.to_geo().map_err(|e| {
-                Error::input(
-                    req.vector,
-                    format!(
-                        "feature {i}: geometry {} not supported: {e}",
-                        g.geometry_name()
-                    ),
-                )
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let features = Features::new(&geometries);
-    if features.is_empty() {
-        return Err(Error::input(
-            req.vector,
-            match req.filter {
-                Some(f) => format!("no features with a geometry match `where` {f:?}"),
-                None => "no features with a geometry".to_string(),
-            },
-        ));
-    }
-    let file = AtomicFile::new(req.out)?;
-    let meta = LayerMeta {
-        description: format!(
-            "distance to {}",
-            req.vector.file_stem().unwrap_or_default().to_string_lossy()
-        ),
-        inputs: vec![req.vector.display().to_string()],
-        items: vec![(
-            "GEOPROSPECT_PROXIMITY".into(),
-            format!(
-                "distance in CRS units from cell centres to the nearest feature{}",
-                req.filter
-                    .map(|f| format!(" where {f}"))
-                    .unwrap_or_default()
-            ),
-        )],
-        category_names: Vec::new(),
-    };
-    let max = write_distance(&features, &grid, engine, file.path(), &meta, &req.cog)?;
-    file.commit()?;
-    Ok(format!(
-        "{}: distance to {} feature(s) ({} segments) on {} x {} cells, max {max}",
-        req.out.display(),
-        features.features(),
-        features.segments(),
-        grid.width,
-        grid.height
-    ))
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! Kernels are pure functions over slices and parameter structs, applied block by block; the
 //! `run_*` functions are the commands around them.
 pub mod fuzzy;
-pub mod fuzzy_chain;
 pub mod logistic;
 pub mod wofe;
 

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use crate::commodity::Commodity;
 use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
-use crate::evidence::proximity::{write_distance, Features};
+use crate::evidence::proximity::Features;
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::layer::GridLayer;
 use crate::io::vector::read_vector;
 use crate::modelspec::{Evidence, Model, Source};
+use crate::ops::proximity::write_distance;
 use crate::project::{Project, VectorRole};
 use crate::scoring::{
     resolve_percentiles, score, BoundEvidence, EvidencePercentiles, ScoreSummary,

@@ -35,12 +35,12 @@ use serde_json::Value;
 use crate::commodity::Commodity;
 use crate::engine::{Block, Engine};
 use crate::error::{Error, Result};
-use crate::evidence::membership::layer_percentiles;
 use crate::grid::GridSpec;
 use crate::io::atomic::AtomicFile;
 use crate::io::crs::{Crs, Transformer};
 use crate::io::geojson::{number, FeatureCollectionWriter, Geometry, Position};
 use crate::io::layer::{aligned_blocks, GridLayer};
+use crate::ops::percentiles::layer_percentiles;
 use crate::project::{TargetSettings, DEFAULT_TOP_AREA};
 
 use super::{round_to, to_wgs84};

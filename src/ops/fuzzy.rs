@@ -34,7 +34,7 @@ use crate::io::cog::{encoder_settings, layer_tags, CogOptions, LayerMeta, PixelT
 use crate::io::cogtiles::{CogEncoder, TILE};
 use crate::io::layer::{aligned_blocks, GridLayer};
 use crate::io::rawstrips::{DeflateTiles, RawStrips};
-use crate::models::fuzzy::{check_unit_interval, combine, FuzzyOp};
+use crate::models::fuzzy::{combine, FuzzyOp};
 
 /// One input layer and its transform chain.
 #[derive(Debug, Clone, PartialEq)]
@@ -630,4 +630,24 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
         grid.height,
         names.join("\n  ")
     ))
+}
+
+/// Errors on the first value outside [0, 1] (NaN is nodata and allowed).
+fn check_unit_interval(path: &Path, values: &[f32], row0: usize, width: usize) -> Result<()> {
+    match values
+        .iter()
+        .position(|v| !v.is_nan() && !(0.0..=1.0).contains(v))
+    {
+        None => Ok(()),
+        Some(i) => Err(Error::input(
+            path,
+            format!(
+                "value {} at row {}, column {} is outside [0, 1]: fuzzy operators combine \
+                 memberships (apply `geoprospect membership` first, or use --op index)",
+                values[i],
+                row0 + i / width,
+                i % width
+            ),
+        )),
+    }
 }

@@ -1,0 +1,72 @@
+//! `geoprospect membership`: a fuzzy membership function ([`crate::evidence::membership`]) applied
+//! to a layer, thresholds given as values or as exact percentiles of the layer.
+use std::path::Path;
+
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::evidence::membership::MembershipSpec;
+use crate::io::atomic::AtomicFile;
+use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
+use crate::io::layer::{aligned_blocks, GridLayer};
+use crate::ops::percentiles::resolve_on_layer;
+
+/// What `geoprospect membership` is asked to do.
+#[derive(Debug, Clone)]
+pub struct MembershipRequest<'a> {
+    /// Input layer (on an analysis grid).
+    pub input: &'a Path,
+    /// Output COG.
+    pub out: &'a Path,
+    /// The function.
+    pub spec: MembershipSpec,
+    /// COG settings.
+    pub cog: CogOptions,
+}
+
+/// `geoprospect membership`: applies a membership function to a layer; returns a summary.
+pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<String> {
+    let (layer, grid, _) = GridLayer::open_as_grid(req.input)?;
+    let grid_blocks = aligned_blocks(&grid, layer.tile_rows());
+    let m = resolve_on_layer(&req.spec, &layer, &grid_blocks, engine)?;
+    let file = AtomicFile::new(req.out)?;
+    let given: Vec<String> = req
+        .spec
+        .thresholds()
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    let meta = LayerMeta {
+        description: format!(
+            "{} membership of {}",
+            m.describe().split(' ').next().unwrap_or_default(),
+            req.input.file_stem().unwrap_or_default().to_string_lossy()
+        ),
+        inputs: vec![req.input.display().to_string()],
+        items: vec![(
+            "GEOPROSPECT_MEMBERSHIP".into(),
+            format!("{} (given: {})", m.describe(), given.join(", ")),
+        )],
+        category_names: Vec::new(),
+    };
+    let mut writer = CogWriter::create(&grid, file.path(), PixelType::Float32, &meta)?;
+    let progress = engine.progress();
+    progress.stage("membership", grid_blocks.len() as u64);
+    engine.for_each_block(
+        &grid_blocks,
+        |b| {
+            let mut data = layer.read_block(b)?;
+            m.apply(&mut data);
+            Ok(data)
+        },
+        |b, data| writer.write_rows(b.row0, data),
+    )?;
+    progress.finish();
+    writer.finish(&req.cog)?;
+    file.commit()?;
+    Ok(format!(
+        "{}: {} (given: {})",
+        req.out.display(),
+        m.describe(),
+        given.join(", ")
+    ))
+}
