@@ -314,11 +314,12 @@ fn compression(c: CompressArg) -> Compression {
 fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result<String, Error> {
     use geoprospect::evidence::membership::MembershipSpec;
     use geoprospect::models::fuzzy::FuzzyOp;
-    use geoprospect::models::logistic::{run_logistic, LogisticRequest};
-    use geoprospect::models::wofe::{run_wofe, TableKind, WofeRequest};
+    use geoprospect::models::wofe::TableKind;
+    use geoprospect::ops::logistic::{run_logistic, LogisticRequest};
     use geoprospect::ops::membership::{run_membership, MembershipRequest};
     use geoprospect::ops::overlay::{run_overlay, Overlay, OverlayRequest};
     use geoprospect::ops::proximity::{run_proximity, ProximityRequest};
+    use geoprospect::ops::wofe::{run_wofe, WofeRequest};
     let cog = |c: CompressArg| CogOptions {
         compression: compression(c),
         threads,

@@ -101,6 +101,17 @@ impl Crs {
         self.srs.is_geographic()
     }
 
+    /// Metres per unit of a projected CRS's axes (1 for metres, 0.3048 for feet); 1 when the
+    /// CRS states no usable linear unit.
+    pub fn metres_per_unit(&self) -> f64 {
+        let f = self.srs().linear_units();
+        if f.is_finite() && f > 0.0 {
+            f
+        } else {
+            1.0
+        }
+    }
+
     fn projjson(&self) -> std::result::Result<String, String> {
         let json = self
             .srs

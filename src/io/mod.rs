@@ -3,7 +3,6 @@ pub mod atomic;
 pub mod cog;
 pub mod cogtiles;
 pub mod crs;
-pub mod deposits;
 pub mod gdal_apps;
 pub mod geojson;
 pub mod layer;

@@ -1,7 +1,10 @@
 //! Operations on layers: io + kernel + engine, one file per command, plus what the pipeline
 //! shares. Typed requests in, summaries out; nothing here prints.
+pub mod deposits;
 pub mod fuzzy;
+pub mod logistic;
 pub mod membership;
 pub mod overlay;
 pub mod percentiles;
 pub mod proximity;
+pub mod wofe;

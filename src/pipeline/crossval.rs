@@ -36,8 +36,9 @@ use crate::grid::GridSpec;
 use crate::io::crs::Crs;
 use crate::io::layer::{aligned_blocks, GridLayer};
 use crate::models::wofe::{
-    cell_m2, generalise, table, ClassCount, ClassCounts, Generalise, TableKind, Units,
+    generalise, table, ClassCount, ClassCounts, Generalise, TableKind, Units,
 };
+use crate::ops::wofe::cell_m2;
 use crate::validate::{validate, AreaCounts, Validation};
 
 /// Largest number of folds.

@@ -30,9 +30,9 @@ use crate::grid::GridSpec;
 use crate::io::atomic::Staging;
 use crate::io::cog::CogOptions;
 use crate::io::crs::Crs;
-use crate::io::deposits::{read_deposits, Occurrence};
 use crate::io::samples::{read_samples, SampleSet};
 use crate::io::vsi;
+use crate::ops::deposits::{read_deposits, Occurrence};
 use crate::project::Project;
 
 use ingest::layer_tasks;

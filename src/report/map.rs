@@ -285,12 +285,7 @@ fn metres_per_unit(grid: &GridSpec) -> f64 {
         let lat = (0.5 * (ymin + ymax)).to_radians();
         return 111_320.0 * lat.cos().max(1e-6);
     }
-    let f = crs.srs().linear_units();
-    if f.is_finite() && f > 0.0 {
-        f
-    } else {
-        1.0
-    }
+    crs.metres_per_unit()
 }
 
 /// Reads the score downsampled to at most `w x h` cells (never upsampled), NaN for nodata.

@@ -554,9 +554,7 @@ impl CellArea {
                 res: grid.res,
             }
         } else {
-            let metres = crs.srs().linear_units();
-            let metres = if metres > 0.0 { metres } else { 1.0 };
-            CellArea::Plane((grid.res * metres).powi(2))
+            CellArea::Plane((grid.res * crs.metres_per_unit()).powi(2))
         }
     }
 

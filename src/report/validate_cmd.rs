@@ -26,7 +26,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
 use crate::io::layer::GridLayer;
-use crate::models::wofe::GridDeposits;
+use crate::ops::deposits::GridDeposits;
 use crate::pipeline::prospectivity::validate_map;
 use crate::pipeline::Plan;
 use crate::project::DepositSource;

@@ -36,17 +36,14 @@
 //! The EIS Toolkit counts deposit *pixels* (a pixel with two deposits counts once); ArcSDM and
 //! geoprospect count deposits.
 //!
-//! [`posterior()`] and [`ci_test`] combine the weights of several layers (module `posterior`);
-//! [`run_wofe`] is the `geoprospect wofe` command (module `command`).
+//! [`posterior()`] and [`ci_test`] combine the weights of several layers (module `posterior`).
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::grid::CLASS_NODATA;
 
-mod command;
 mod posterior;
 
-pub use command::{cell_m2, run_wofe, GridDeposits, WofeRequest, CSV_COLUMNS};
 pub use posterior::{
     ci_test, posterior, posterior_block, CiTest, Conditions, LayerWeights, Prior, Weight,
 };

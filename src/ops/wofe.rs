@@ -3,17 +3,17 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::commodity::Commodity;
-use crate::engine::{Block, Engine};
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::io::atomic::AtomicFile;
 use crate::io::crs::Crs;
 use crate::io::layer::{aligned_blocks, GridLayer};
-use crate::project::DepositSource;
-
-use super::{
+use crate::models::wofe::{
     generalise, table, ClassCounts, Generalise, Generalised, TableKind, Units, WeightsRow,
 };
+use crate::ops::deposits::GridDeposits;
+use crate::project::DepositSource;
 
 /// What `geoprospect wofe` is asked to do.
 #[derive(Debug, Clone)]
@@ -34,63 +34,6 @@ pub struct WofeRequest<'a> {
     pub out: &'a Path,
 }
 
-/// Deposits of one commodity located on a grid.
-#[derive(Debug, Clone, Default)]
-pub struct GridDeposits {
-    /// `(row, col)` of each deposit inside the grid, sorted.
-    pub cells: Vec<(usize, usize)>,
-    /// Deposits of the commodity outside the grid.
-    pub outside: usize,
-    /// Deposits in the file (all commodities).
-    pub in_file: usize,
-}
-
-impl GridDeposits {
-    /// Reads the deposits file, keeps those naming `commodity` and locates them on `grid`.
-    pub fn read(
-        src: &DepositSource,
-        commodity: Commodity,
-        grid: &GridSpec,
-        crs: &Crs,
-    ) -> Result<Self> {
-        let all = crate::io::deposits::read_deposits(src, crs)?;
-        let mut out = GridDeposits {
-            in_file: all.len(),
-            ..Default::default()
-        };
-        for d in all.iter().filter(|d| d.commodities.contains(&commodity)) {
-            match grid.cell_of(d.x, d.y) {
-                Some(rc) => out.cells.push(rc),
-                None => out.outside += 1,
-            }
-        }
-        out.cells.sort_unstable();
-        if out.cells.is_empty() {
-            return Err(Error::input(
-                &src.path,
-                format!(
-                    "no {commodity} deposit lies on the grid ({} of {} deposits name {commodity}, \
-                     attribute {:?})",
-                    out.outside, out.in_file, src.commodity
-                ),
-            ));
-        }
-        Ok(out)
-    }
-
-    /// Block-relative cell indices of the deposits in `block` (one per deposit).
-    pub fn in_block(&self, block: &Block, width: usize) -> Vec<usize> {
-        let start = self.cells.partition_point(|&(r, _)| r < block.row0);
-        let end = self
-            .cells
-            .partition_point(|&(r, _)| r < block.row0 + block.rows);
-        self.cells[start..end]
-            .iter()
-            .map(|&(r, c)| (r - block.row0) * width + c)
-            .collect()
-    }
-}
-
 /// Area of one cell of `grid` in m², from the CRS's linear unit (refuses geographic CRSs).
 pub fn cell_m2(grid: &GridSpec, crs: &Crs, path: &Path) -> Result<f64> {
     if crs.is_geographic() {
@@ -102,9 +45,7 @@ pub fn cell_m2(grid: &GridSpec, crs: &Crs, path: &Path) -> Result<f64> {
             ),
         ));
     }
-    let metres = crs.srs().linear_units();
-    let metres = if metres > 0.0 { metres } else { 1.0 };
-    Ok((grid.res * metres).powi(2))
+    Ok((grid.res * crs.metres_per_unit()).powi(2))
 }
 
 /// `geoprospect wofe`: the weights table of one evidence layer as CSV; returns a summary.
