@@ -234,7 +234,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::Grid(args) => {
             let args = *args;
             let compression = compression(args.compress);
-            let request = geoprospect::geochem::gridding::command::GridRequest {
+            let request = geoprospect::ops::grid::GridRequest {
                 points: args.points,
                 field: args.field,
                 x: args.x,
@@ -258,17 +258,15 @@ fn execute(cli: Cli) -> Result<(), Error> {
                     threads,
                 },
             };
-            let summary = geoprospect::geochem::gridding::command::run_grid_on(
-                &request,
-                &engine(threads, cli.global.quiet)?,
-            )?;
+            let summary =
+                geoprospect::ops::grid::run_grid(&request, &engine(threads, cli.global.quiet)?)?;
             if !cli.global.quiet {
                 stdout(&summary)?;
             }
             Ok(())
         }
         Command::Anomalies(args) => {
-            use geoprospect::geochem::anomaly::command::{run_anomalies, AnomalyRequest};
+            use geoprospect::ops::anomalies::{run_anomalies, AnomalyRequest};
             let request = AnomalyRequest {
                 samples: args.samples,
                 x: args.x,

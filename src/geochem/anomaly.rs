@@ -54,8 +54,6 @@ use super::stats::{median_mad, median_sorted, quantile_sorted, sorted_numbers, M
 
 pub use super::fractal::ca_thresholds;
 
-pub mod command;
-
 /// Distribution thresholds of one element (module docs), ppm.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {

@@ -1,7 +1,9 @@
 //! Operations on layers: io + kernel + engine, one file per command, plus what the pipeline
 //! shares. Typed requests in, summaries out; nothing here prints.
+pub mod anomalies;
 pub mod deposits;
 pub mod fuzzy;
+pub mod grid;
 pub mod logistic;
 pub mod membership;
 pub mod overlay;

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::geochem::derived::{parse_expression, treo};
-use crate::geochem::gridding::{grid_to_cog_stats, Gridder, Method, Samples, VariogramModel};
+use crate::geochem::gridding::{Gridder, Method, Samples, VariogramModel};
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::samples::SampleSet;
+use crate::ops::grid::grid_to_cog;
 use crate::project::{GeochemSettings, GridMethod};
 
 use super::Plan;
@@ -217,7 +218,7 @@ pub fn grid_elements(
             &format!("grid {label}"),
             crate::engine::blocks(&plan.grid).len() as u64,
         );
-        let stats = grid_to_cog_stats(&gridder, &plan.grid, engine, &path, &meta, cog)?;
+        let stats = grid_to_cog(&gridder, &plan.grid, engine, &path, &meta, cog)?;
         engine.progress().finish();
         tracing::info!(
             "{label}: {} cells, {} nodata, {} .. {} ppm",

@@ -25,7 +25,6 @@ use serde_json::Value;
 
 use crate::commodity::Commodity;
 use crate::error::{Error, Result};
-use crate::geochem::anomaly::command::ID_HEADERS;
 use crate::geochem::anomaly::{ca_thresholds, thresholds, Classifier, Thresholds};
 use crate::geochem::censored::Assay;
 use crate::geochem::elements::element_ignore_case;
@@ -35,6 +34,7 @@ use crate::io::geojson::{number, FeatureCollectionWriter, Geometry};
 use crate::io::raster::open_raster;
 use crate::io::samples::SampleSet;
 use crate::modelspec::{Model, Source};
+use crate::ops::anomalies::ID_HEADERS;
 
 use super::to_wgs84;
 

@@ -5,8 +5,7 @@
 //! It then computes any block of any grid on its own ([`Gridder::block`], [`Gridder::rows`]),
 //! so that blocks can be computed in parallel and the result does not depend on the number of
 //! threads or the split into blocks: every cell is the same function of its centre and the
-//! samples, bit for bit. [`grid_to_cog`] writes a whole grid block by block through the
-//! [`crate::engine::Engine`].
+//! samples, bit for bit.
 //!
 //! Grid convention: north-up, top-left corner `(x0, y0)`, values at cell centres
 //! `(x0 + (col + 0.5)·res, y0 − (row + 0.5)·res)` ([`GridSpec::cell_centre`]). A cell with no
@@ -40,16 +39,12 @@
 //! assert_eq!(gridder.block(&grid).values, [10.0, 40.0]);
 //! ```
 use std::fmt;
-use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::engine::{blocks, Engine};
 use crate::error::Result;
 use crate::grid::GridSpec;
-use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 
-pub mod command;
 mod idw;
 mod index;
 mod kriging;
@@ -544,88 +539,6 @@ fn merge_duplicates(x: Vec<f64>, y: Vec<f64>, z: Vec<f64>) -> (Vec<f64>, Vec<f64
         groups.iter().map(|g| y[g.0]).collect(),
         groups.iter().map(|g| g.1).collect(),
     )
-}
-
-/// Counts of a gridded layer.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GridStats {
-    /// Cells of the grid.
-    pub cells: usize,
-    /// Cells without a value (no sample within the radius).
-    pub nodata: usize,
-    /// Smallest value (NaN when every cell is nodata).
-    pub min: f64,
-    /// Largest value (NaN when every cell is nodata).
-    pub max: f64,
-}
-
-/// Grids the whole of `grid` block by block in parallel through `engine` and writes a COG at
-/// `target` (a temporary name: see [`crate::io::atomic`]): Float32, NaN nodata, band 1 the
-/// values, and for kriging band 2 the kriging variance.
-pub fn grid_to_cog(
-    gridder: &Gridder,
-    grid: &GridSpec,
-    engine: &Engine,
-    target: &Path,
-    meta: &LayerMeta,
-    cog: &CogOptions,
-) -> Result<()> {
-    grid_to_cog_stats(gridder, grid, engine, target, meta, cog).map(|_| ())
-}
-
-/// [`grid_to_cog`], returning counts of the written values.
-pub fn grid_to_cog_stats(
-    gridder: &Gridder,
-    grid: &GridSpec,
-    engine: &Engine,
-    target: &Path,
-    meta: &LayerMeta,
-    cog: &CogOptions,
-) -> Result<GridStats> {
-    let mut metas = vec![meta.clone()];
-    if gridder.has_variance() {
-        let unit = if gridder.log() {
-            "log10 units squared"
-        } else {
-            "value units squared"
-        };
-        metas.push(LayerMeta {
-            description: format!("{} kriging variance", meta.description),
-            items: vec![(
-                "GEOPROSPECT_BAND".to_string(),
-                format!("ordinary kriging variance ({unit})"),
-            )],
-            ..Default::default()
-        });
-    }
-    let mut writer = CogWriter::create_bands(grid, target, PixelType::Float32, &metas)?;
-    let mut stats = GridStats {
-        cells: grid.cells(),
-        nodata: 0,
-        min: f64::NAN,
-        max: f64::NAN,
-    };
-    engine.for_each_block(
-        &blocks(grid),
-        |b| Ok(gridder.rows(grid, b.row0, b.rows)),
-        |b, out| {
-            for &v in &out.values {
-                if v.is_nan() {
-                    stats.nodata += 1;
-                } else {
-                    stats.min = stats.min.min(v as f64);
-                    stats.max = stats.max.max(v as f64);
-                }
-            }
-            writer.write_band_rows(1, b.row0, out.values)?;
-            if let Some(var) = out.variance {
-                writer.write_band_rows(2, b.row0, var)?;
-            }
-            Ok(())
-        },
-    )?;
-    writer.finish(cog)?;
-    Ok(stats)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Tests of the gridder: hand-computed values, GDAL-compatible edge cases, kriging cases with
 //! known answers, and bit-identical results for any block split and thread count.
 use super::*;
-use crate::engine::blocks_of;
+use crate::engine::{blocks_of, Engine};
 
 fn grid(x0: f64, y0: f64, res: f64, width: usize, height: usize) -> GridSpec {
     GridSpec {

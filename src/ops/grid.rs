@@ -10,19 +10,19 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use super::variogram::sig;
-use super::{
-    grid_to_cog_stats, Gridder, Method, Samples, VariogramKind, VariogramModel,
-    DEFAULT_IDW_NEIGHBORS, DEFAULT_KRIGING_NEIGHBORS,
-};
 use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
 use crate::geochem::censored::{parse_assay, Assay, Substitution};
 use crate::geochem::columns::parse_header;
+use crate::geochem::gridding::variogram::sig;
+use crate::geochem::gridding::{
+    Gridder, Method, Samples, VariogramKind, VariogramModel, DEFAULT_IDW_NEIGHBORS,
+    DEFAULT_KRIGING_NEIGHBORS,
+};
 use crate::grid::GridSpec;
 use crate::grid::MAX_CELLS;
 use crate::io::atomic::AtomicFile;
-use crate::io::cog::{CogOptions, LayerMeta};
+use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::crs::Crs;
 use crate::io::points::{is_delimited_text, read_points, PointSource};
 use crate::io::raster::{dataset_crs, open_raster};
@@ -71,14 +71,9 @@ pub struct GridRequest {
     pub cog: CogOptions,
 }
 
-/// Grids the request's field and writes the COG on `threads` workers; returns a one-paragraph
-/// summary.
-pub fn run_grid(req: &GridRequest, threads: usize) -> Result<String> {
-    run_grid_on(req, &Engine::new(threads)?)
-}
-
-/// [`run_grid`] on an existing engine (whose progress reporter shows the gridding stage).
-pub fn run_grid_on(req: &GridRequest, engine: &Engine) -> Result<String> {
+/// `geoprospect grid`: grids the request's field and writes the COG block by block on
+/// `engine` (whose progress reporter shows the gridding stage); returns a one-paragraph summary.
+pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<String> {
     let method = parse_method(req)?;
     let (crs, grid) = target_grid(req)?;
     let delimited = is_delimited_text(&req.points);
@@ -176,7 +171,7 @@ pub fn run_grid_on(req: &GridRequest, engine: &Engine) -> Result<String> {
     };
     let progress = engine.progress();
     progress.stage(&format!("grid {}", req.field), blocks(&grid).len() as u64);
-    let stats = grid_to_cog_stats(&gridder, &grid, engine, atomic.path(), &meta, &req.cog);
+    let stats = grid_to_cog(&gridder, &grid, engine, atomic.path(), &meta, &req.cog);
     progress.finish();
     let stats = stats?;
     atomic.commit()?;
@@ -442,6 +437,76 @@ fn read_field(path: &Path, field: &str, table: &crate::table::TextTable) -> Resu
             .push(substitution.substitute(assay).unwrap_or(f64::NAN));
     }
     Ok(out)
+}
+
+/// Counts of a gridded layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridStats {
+    /// Cells of the grid.
+    pub cells: usize,
+    /// Cells without a value (no sample within the radius).
+    pub nodata: usize,
+    /// Smallest value (NaN when every cell is nodata).
+    pub min: f64,
+    /// Largest value (NaN when every cell is nodata).
+    pub max: f64,
+}
+
+/// Grids the whole of `grid` block by block in parallel through `engine` and writes a COG at
+/// `target` (a temporary name: see [`crate::io::atomic`]): Float32, NaN nodata, band 1 the
+/// values, and for kriging band 2 the kriging variance; returns counts of the written values.
+pub fn grid_to_cog(
+    gridder: &Gridder,
+    grid: &GridSpec,
+    engine: &Engine,
+    target: &Path,
+    meta: &LayerMeta,
+    cog: &CogOptions,
+) -> Result<GridStats> {
+    let mut metas = vec![meta.clone()];
+    if gridder.has_variance() {
+        let unit = if gridder.log() {
+            "log10 units squared"
+        } else {
+            "value units squared"
+        };
+        metas.push(LayerMeta {
+            description: format!("{} kriging variance", meta.description),
+            items: vec![(
+                "GEOPROSPECT_BAND".to_string(),
+                format!("ordinary kriging variance ({unit})"),
+            )],
+            ..Default::default()
+        });
+    }
+    let mut writer = CogWriter::create_bands(grid, target, PixelType::Float32, &metas)?;
+    let mut stats = GridStats {
+        cells: grid.cells(),
+        nodata: 0,
+        min: f64::NAN,
+        max: f64::NAN,
+    };
+    engine.for_each_block(
+        &blocks(grid),
+        |b| Ok(gridder.rows(grid, b.row0, b.rows)),
+        |b, out| {
+            for &v in &out.values {
+                if v.is_nan() {
+                    stats.nodata += 1;
+                } else {
+                    stats.min = stats.min.min(v as f64);
+                    stats.max = stats.max.max(v as f64);
+                }
+            }
+            writer.write_band_rows(1, b.row0, out.values)?;
+            if let Some(var) = out.variance {
+                writer.write_band_rows(2, b.row0, var)?;
+            }
+            Ok(())
+        },
+    )?;
+    writer.finish(cog)?;
+    Ok(stats)
 }
 
 #[cfg(test)]

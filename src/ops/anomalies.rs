@@ -19,9 +19,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{ca_thresholds, thresholds, AnomalyClass, Classifier, Thresholds};
 use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
+use crate::geochem::anomaly::{ca_thresholds, thresholds, AnomalyClass, Classifier, Thresholds};
 use crate::geochem::assays::{parse_table_assays, AssayOptions, ElementColumn};
 use crate::geochem::censored::{Assay, Substitution};
 use crate::geochem::columns::ColumnOptions;
