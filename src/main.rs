@@ -522,7 +522,7 @@ fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result
             )
         }
         Command::Validate(a) => {
-            use geoprospect::report::validate_cmd::{run_validate, ValidateRequest};
+            use geoprospect::ops::validate::{run_validate, ValidateRequest};
             let (source, commodity) = deposits(a.deposit)?;
             let report = run_validate(
                 &ValidateRequest {

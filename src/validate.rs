@@ -78,6 +78,8 @@ impl AreaCounts {
 pub struct Validation {
     /// Occurrences scored (on valid cells).
     pub occurrences: usize,
+    /// Valid cells of the score map: the area the fractions refer to.
+    pub cells: u64,
     /// Points `(area fraction, occurrence fraction)` from (0, 0) to (1, 1), highest scores first.
     pub curve: Vec<(f64, f64)>,
     /// Area under the success-rate curve = P(score at an occurrence > score of a random cell),
@@ -143,6 +145,7 @@ pub fn validate(occurrence_scores: &[f64], counts: &AreaCounts) -> Result<Valida
     let pa_intersection = pa_intersection(&scores, &curve);
     Ok(Validation {
         occurrences: scores.len(),
+        cells: counts.cells,
         curve,
         auc,
         capture,

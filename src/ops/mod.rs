@@ -9,4 +9,5 @@ pub mod membership;
 pub mod overlay;
 pub mod percentiles;
 pub mod proximity;
+pub mod validate;
 pub mod wofe;

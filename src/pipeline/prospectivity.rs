@@ -13,11 +13,12 @@ use crate::io::layer::GridLayer;
 use crate::io::vector::read_vector;
 use crate::modelspec::{Evidence, Model, Source};
 use crate::ops::proximity::write_distance;
+use crate::ops::validate::{scores_at, success_rate};
 use crate::project::{Project, VectorRole};
 use crate::scoring::{
     resolve_percentiles, score, BoundEvidence, EvidencePercentiles, ScoreSummary,
 };
-use crate::validate::{validate, AreaCounts, Validation};
+use crate::validate::Validation;
 
 use super::geochem::ElementGrid;
 use super::Plan;
@@ -161,7 +162,9 @@ pub fn validate_commodities(
             .map(|o| (o.x, o.y))
             .collect();
         if !occurrences.is_empty() {
-            r.validation = validate_map(&r.path, plan, &occurrences, engine)?;
+            let layer = GridLayer::open(&r.path, &plan.grid)?;
+            let scores = scores_at(&layer, &plan.grid, &occurrences)?;
+            r.validation = success_rate(&layer, &plan.grid, &scores, engine)?;
         }
     }
     Ok(())
@@ -339,36 +342,4 @@ fn distance_layer(
     engine.progress().finish();
     layers.distances.insert(role, path.clone());
     Ok(Some(path))
-}
-
-/// Success rate of a score map against occurrences (one pass over the map).
-pub fn validate_map(
-    path: &Path,
-    plan: &Plan,
-    occurrences: &[(f64, f64)],
-    engine: &Engine,
-) -> Result<Option<Validation>> {
-    let layer = GridLayer::open(path, &plan.grid)?;
-    let mut scores = Vec::with_capacity(occurrences.len());
-    for &(x, y) in occurrences {
-        let s = match plan.grid.cell_of(x, y) {
-            Some((row, col)) => layer.read_rows(row, 1)?[col] as f64,
-            None => f64::NAN,
-        };
-        scores.push(s);
-    }
-    if scores.iter().all(|s| s.is_nan()) {
-        return Ok(None);
-    }
-    let empty = AreaCounts::new(&scores);
-    let parts = engine.map_blocks(&blocks(&plan.grid), |b| {
-        let mut c = empty.clone();
-        c.add(&layer.read_block(b)?);
-        Ok(c)
-    })?;
-    let mut counts = empty;
-    for p in &parts {
-        counts.merge(p);
-    }
-    validate(&scores, &counts).map(Some)
 }

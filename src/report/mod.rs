@@ -1,12 +1,10 @@
 //! Outputs people and GIS tools read first: target zones and samples as RFC 7946 GeoJSON, the
-//! run's provenance manifest, and the `geoprospect validate` command.
+//! run's provenance manifest, maps, charts, styles and the HTML report.
 //!
 //! - [`targets`]: high-prospectivity zones of a score map, polygonized by GDAL and ranked;
 //! - [`samples`]: the samples of a run with values, censoring flags and anomaly classes;
 //! - [`manifest`]: `manifest.json` (version, resolved project, inputs and outputs with SHA-256,
 //!   timings);
-//! - [`validate_cmd`]: success-rate curve, AUC, capture and prediction-area plot of a score map
-//!   against deposits, printed and written as CSV;
 //! - [`map`]: the score map as a PNG picture (colour ramp, legend, scale bar, north arrow,
 //!   targets, occurrences, faults); [`curve`]: success-rate and P-A charts as PNG;
 //! - [`qml`]: the QGIS style file beside each score COG; [`html`]: the self-contained
@@ -27,7 +25,6 @@ pub mod map;
 pub mod qml;
 pub mod samples;
 pub mod targets;
-pub mod validate_cmd;
 
 /// A transformer from `crs` to WGS 84 longitude/latitude (EPSG:4326, longitude first), for
 /// RFC 7946 outputs.

@@ -2,8 +2,8 @@
 //!
 //! The deposits of one commodity (read as a project's `[deposits]`) are located on the score
 //! map's grid; those outside the grid or on nodata cells are counted and left out. The map is
-//! then read once, block by block, by the run's own validation
-//! ([`crate::pipeline::prospectivity::validate_map`], [`crate::validate`]): the success-rate
+//! then read once, block by block, by the run's own validation ([`success_rate`],
+//! [`crate::validate`]): the success-rate
 //! curve (cumulative fraction of deposits against the fraction of the area, highest scores
 //! first), its area (the ROC AUC of the deposits against all scored cells, ties counted half),
 //! the deposits captured in the highest-scoring 5, 10 and 20 % of the area, and the
@@ -22,17 +22,17 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::commodity::Commodity;
+use crate::engine::blocks;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::grid::GridSpec;
 use crate::io::atomic::AtomicFile;
 use crate::io::layer::GridLayer;
 use crate::ops::deposits::GridDeposits;
-use crate::pipeline::prospectivity::validate_map;
-use crate::pipeline::Plan;
 use crate::project::DepositSource;
 use crate::validate::{
-    curve_rows, describe, pa_rows, summary_rows, write_curve_csv, write_pa_csv, CurveRow, PaRow,
-    Validation,
+    curve_rows, describe, pa_rows, summary_rows, validate, write_curve_csv, write_pa_csv,
+    AreaCounts, CurveRow, PaRow, Validation,
 };
 
 /// What `geoprospect validate` is asked to do.
@@ -89,18 +89,7 @@ pub fn run_validate(req: &ValidateRequest, engine: &Engine) -> Result<ValidateRe
         scores.push(layer.read_rows(row, 1)?[col] as f64);
     }
     let on_nodata = scores.iter().filter(|s| s.is_nan()).count();
-    let xy: Vec<(f64, f64)> = deposits
-        .cells
-        .iter()
-        .map(|&(r, c)| grid.cell_centre(r, c))
-        .collect();
-    let plan = Plan {
-        crs,
-        grid,
-        samples: Vec::new(),
-        occurrences: Vec::new(),
-    };
-    let validation = validate_map(req.score, &plan, &xy, engine)?.ok_or_else(|| {
+    let validation = success_rate(&layer, &grid, &scores, engine)?.ok_or_else(|| {
         Error::input(
             &req.deposits.path,
             format!(
@@ -114,7 +103,7 @@ pub fn run_validate(req: &ValidateRequest, engine: &Engine) -> Result<ValidateRe
     let curve = curve_rows(&validation, &scores);
     let pa = pa_rows(&curve);
     // The area the fractions refer to.
-    let scored_cells = count_scored(&layer, &plan, engine)?;
+    let scored_cells = validation.cells;
     let mut report = ValidateReport {
         commodity: req.commodity,
         validation,
@@ -131,12 +120,39 @@ pub fn run_validate(req: &ValidateRequest, engine: &Engine) -> Result<ValidateRe
     Ok(report)
 }
 
-fn count_scored(layer: &GridLayer, plan: &Plan, engine: &Engine) -> Result<u64> {
-    let strips = crate::io::layer::aligned_blocks(&plan.grid, layer.tile_rows());
-    let parts = engine.map_blocks(&strips, |b| {
-        Ok(layer.read_block(b)?.iter().filter(|v| !v.is_nan()).count() as u64)
+/// Scores of a layer at points of its grid (NaN outside the grid or on nodata).
+pub fn scores_at(layer: &GridLayer, grid: &GridSpec, points: &[(f64, f64)]) -> Result<Vec<f64>> {
+    points
+        .iter()
+        .map(|&(x, y)| match grid.cell_of(x, y) {
+            Some((row, col)) => Ok(layer.read_rows(row, 1)?[col] as f64),
+            None => Ok(f64::NAN),
+        })
+        .collect()
+}
+
+/// The success rate of a score layer against occurrences with these scores (NaN: on nodata),
+/// counted in one pass over the layer; `None` when no occurrence has a score.
+pub fn success_rate(
+    layer: &GridLayer,
+    grid: &GridSpec,
+    scores: &[f64],
+    engine: &Engine,
+) -> Result<Option<Validation>> {
+    if scores.iter().all(|s| s.is_nan()) {
+        return Ok(None);
+    }
+    let empty = AreaCounts::new(scores);
+    let parts = engine.map_blocks(&blocks(grid), |b| {
+        let mut c = empty.clone();
+        c.add(&layer.read_block(b)?);
+        Ok(c)
     })?;
-    Ok(parts.iter().sum())
+    let mut counts = empty;
+    for p in &parts {
+        counts.merge(p);
+    }
+    validate(scores, &counts).map(Some)
 }
 
 fn write_files(r: &ValidateReport, out: &Path) -> Result<Vec<PathBuf>> {
