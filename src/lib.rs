@@ -1,12 +1,10 @@
 //! geoprospect: mineral prospectivity mapping.
-pub mod batch;
 pub mod commodity;
 pub mod engine;
 pub mod error;
 pub mod evidence;
 pub mod geochem;
 pub mod grid;
-pub mod info;
 pub mod io;
 pub mod models;
 pub mod modelspec;
@@ -15,6 +13,5 @@ pub mod pipeline;
 pub mod progress;
 pub mod project;
 pub mod report;
-pub mod scoring;
 pub mod table;
 pub mod validate;

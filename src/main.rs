@@ -6,10 +6,10 @@ mod ui;
 use std::process::ExitCode;
 
 use clap::Parser;
-use geoprospect::batch::{find_projects, run_batch};
 use geoprospect::engine::Engine;
 use geoprospect::error::Error;
 use geoprospect::io::cog::{CogOptions, Compression};
+use geoprospect::pipeline::batch::{find_projects, run_batch};
 use geoprospect::pipeline::tiles::{
     merge, plan_tiles, run_tile, tile_from_env, TileOutcome, PLAN_FILE,
 };
@@ -222,7 +222,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             }
         }
         Command::Info(args) => {
-            let text = geoprospect::info::describe(
+            let text = geoprospect::ops::info::describe(
                 &args.file,
                 args.x.as_deref(),
                 args.y.as_deref(),

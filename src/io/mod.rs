@@ -9,7 +9,6 @@ pub mod layer;
 pub mod points;
 pub mod raster;
 pub mod rawstrips;
-pub mod samples;
 pub mod table;
 pub mod vector;
 pub mod vsi;

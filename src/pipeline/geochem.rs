@@ -9,8 +9,8 @@ use crate::geochem::derived::{parse_expression, treo};
 use crate::geochem::gridding::{Gridder, Method, Samples, VariogramModel};
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
-use crate::io::samples::SampleSet;
 use crate::ops::grid::grid_to_cog;
+use crate::ops::samples::SampleSet;
 use crate::project::{GeochemSettings, GridMethod};
 
 use super::Plan;

@@ -11,6 +11,7 @@
 //!    `prospectivity_<c>.tif`), validated against the occurrences;
 //! 5. [`outputs`]: target zones, samples as GeoJSON and a cross-validation per commodity
 //!    ([`crossval`]), then `manifest.json` over every staged file.
+pub mod batch;
 pub mod crossval;
 pub mod geochem;
 pub mod ingest;
@@ -30,9 +31,9 @@ use crate::grid::GridSpec;
 use crate::io::atomic::Staging;
 use crate::io::cog::CogOptions;
 use crate::io::crs::Crs;
-use crate::io::samples::{read_samples, SampleSet};
 use crate::io::vsi;
 use crate::ops::deposits::{read_deposits, Occurrence};
+use crate::ops::samples::{read_samples, SampleSet};
 use crate::project::Project;
 
 use ingest::layer_tasks;

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::io::atomic::Staging;
+use crate::ops::score::model_description;
 use crate::project::Project;
 use crate::report::manifest::{self, ManifestParts};
 use crate::report::samples::{
@@ -19,7 +20,6 @@ use crate::report::samples::{
 use crate::report::targets::{
     find_targets, write_targets_geojson, NamedPoint, TargetRequest, TargetSet, Threshold,
 };
-use crate::scoring::model_description;
 
 use super::crossval::{cross_validate, CrossValRequest, CrossValidation, CV_FOLDS, WOFE_CLASSES};
 use super::geochem::ElementGrid;

@@ -4,8 +4,8 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::geochem::censored::Assay;
 use crate::grid::GridSpec;
-use crate::io::samples::SampleSet;
 use crate::ops::deposits::Occurrence;
+use crate::ops::samples::SampleSet;
 
 /// Samples in the analysis CRS: x, y, whether inside the grid, then for each element column
 /// its value in ppm after substitution and a flag (`<` below detection, `>` above range,

@@ -6,6 +6,7 @@ use crate::io::atomic::Staging;
 use crate::io::crs::{Crs, Transformer};
 use crate::io::geojson::{Geometry, Position};
 use crate::io::vector::read_vector;
+use crate::ops::score::model_description;
 use crate::project::{Project, VectorRole};
 use crate::report::curve::{render_curves, NamedCurve};
 use crate::report::html::{
@@ -16,7 +17,6 @@ use crate::report::manifest::project_inputs;
 use crate::report::map::{render_map, MapInput};
 use crate::report::qml::write_qml;
 use crate::report::sha256_file;
-use crate::scoring::model_description;
 
 use super::outputs::Products;
 use super::prospectivity::CommodityResult;

@@ -32,9 +32,9 @@ use crate::grid::GridSpec;
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, Compression};
 use crate::io::gdal_apps::mosaic_to_cog;
+use crate::ops::score::ScoreSummary;
 use crate::project::Project;
 use crate::report::sha256_file;
-use crate::scoring::ScoreSummary;
 
 use super::geochem::{fit_variograms, ElementGrid, Variograms};
 use super::prospectivity::{plan_percentiles, CommodityResult, Layers, PlanPercentiles};

@@ -32,9 +32,9 @@ use crate::io::atomic::AtomicFile;
 use crate::io::crs::Crs;
 use crate::io::geojson::{number, FeatureCollectionWriter, Geometry};
 use crate::io::raster::open_raster;
-use crate::io::samples::SampleSet;
 use crate::modelspec::{Model, Source};
 use crate::ops::anomalies::ID_HEADERS;
+use crate::ops::samples::SampleSet;
 
 use super::to_wgs84;
 
@@ -295,7 +295,7 @@ mod tests {
     #[test]
     fn keys_merge_sets_and_split_duplicate_columns() {
         use crate::io::crs::Crs;
-        use crate::io::samples::read_samples;
+        use crate::ops::samples::read_samples;
         use crate::project::SampleSource;
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.csv");
