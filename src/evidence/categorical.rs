@@ -1,7 +1,7 @@
 //! Categorical scores: class layers (geology units, alteration types) to favourability.
 //!
-//! A class layer stores integer codes and names them in its GDAL category names (as
-//! [`crate::io::vector::burn_layer`] writes them: code `k` is named `names[k]`). A score table
+//! A class layer stores integer codes and names them in its GDAL category names (code `k` is
+//! named `names[k]`, as the vector ingest burns them). A score table
 //! maps class names to a favourability in [0, 1] for one commodity, e.g.
 //! `{ "granite" = 0.9, "limestone" = 0.6 }`, in the spirit of the expert-assigned class scores of
 //! Bonham-Carter (1994, ch. 9, index overlay and fuzzy membership of categorical maps).

@@ -3,6 +3,7 @@ pub mod atomic;
 pub mod cog;
 pub mod cogtiles;
 pub mod crs;
+pub mod files;
 pub mod gdal_apps;
 pub mod geojson;
 pub mod layer;

@@ -10,6 +10,7 @@
 //! ingested layer again changes nothing.
 use std::path::Path;
 
+use gdal::raster::ResampleAlg;
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags, Metadata};
 
 use crate::engine::{blocks, Block, Engine};
@@ -358,6 +359,35 @@ fn class_code(v: f64) -> i32 {
 /// GDAL messages can span lines; errors are one line.
 pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Band 1 of the raster at `path` read at the size `size` gives for the file's size (GDAL's
+/// `AVERAGE` resampling when that is smaller, the cells themselves otherwise), NaN for nodata;
+/// returns the size read and the cells, row by row.
+pub fn read_band_decimated(
+    path: &Path,
+    size: impl FnOnce(usize, usize) -> Result<(usize, usize)>,
+) -> Result<(usize, usize, Vec<f32>)> {
+    let ds = open_raster(path)?;
+    let (w, h) = ds.raster_size();
+    let (bw, bh) = size(w, h)?;
+    let band = ds
+        .rasterband(1)
+        .map_err(|e| Error::input(path, format!("no band 1: {}", one_line(&e.to_string()))))?;
+    let alg = (bw < w || bh < h).then_some(ResampleAlg::Average);
+    let mut cells = band
+        .read_as::<f32>((0, 0), (w, h), (bw, bh), alg)
+        .map_err(|e| Error::input(path, format!("cannot read: {}", one_line(&e.to_string()))))?
+        .into_shape_and_vec()
+        .1;
+    if let Some(nd) = band.no_data_value().filter(|nd| !nd.is_nan()) {
+        for v in &mut cells {
+            if *v as f64 == nd {
+                *v = f32::NAN;
+            }
+        }
+    }
+    Ok((bw, bh, cells))
 }
 
 /// A short description of a raster for `geoprospect info`.

@@ -1,7 +1,7 @@
 //! Prospectivity models: fuzzy overlay, index overlay, weights of evidence, logistic regression.
 //!
 //! Kernels are pure functions over slices and parameter structs, applied block by block; the
-//! `run_*` functions are the commands around them.
+//! commands around them are in `crate::ops`.
 pub mod fuzzy;
 pub mod logistic;
 pub mod wofe;

@@ -29,45 +29,13 @@ use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
+use crate::io::files::dataset_files;
 use crate::project::Project;
 
 use super::sha256_file;
 
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "manifest.json";
-
-/// Every file GDAL uses for the dataset at `path` (the path itself when GDAL cannot open it,
-/// e.g. a CSV read as a table).
-pub fn dataset_files(path: &Path) -> Vec<PathBuf> {
-    let Ok(ds) = gdal::Dataset::open(path) else {
-        return vec![path.to_path_buf()];
-    };
-    let mut out = Vec::new();
-    // Safety: the dataset handle is valid while `ds` lives; GDAL returns a new list that we
-    // copy and then free with CSLDestroy.
-    unsafe {
-        let list = gdal_sys::GDALGetFileList(ds.c_dataset());
-        if !list.is_null() {
-            let mut i = 0;
-            loop {
-                let item = *list.add(i);
-                if item.is_null() {
-                    break;
-                }
-                let text = std::ffi::CStr::from_ptr(item)
-                    .to_string_lossy()
-                    .into_owned();
-                out.push(PathBuf::from(text));
-                i += 1;
-            }
-            gdal_sys::CSLDestroy(list);
-        }
-    }
-    if out.is_empty() {
-        out.push(path.to_path_buf());
-    }
-    out
-}
 
 /// The input files of a project with their role, each once, in project order.
 pub fn project_inputs(project: &Project) -> Vec<(String, PathBuf)> {

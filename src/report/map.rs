@@ -8,13 +8,12 @@
 //! depend on nothing installed on the machine: the same inputs give the same file.
 use std::path::Path;
 
-use gdal::raster::ResampleAlg;
 use geo::{LineString, Polygon};
 
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::io::crs::Crs;
-use crate::io::raster::{one_line, open_raster};
+use crate::io::raster::read_band_decimated;
 use crate::report::canvas::{downsample, fit, register_fonts, rgba, write_png, Align, Painter, SS};
 
 /// What a score map shows. Coordinates are in the analysis CRS of `grid`.
@@ -288,48 +287,6 @@ fn metres_per_unit(grid: &GridSpec) -> f64 {
     crs.metres_per_unit()
 }
 
-/// Reads the score downsampled to at most `w x h` cells (never upsampled), NaN for nodata.
-fn read_score(
-    score: &Path,
-    grid: &GridSpec,
-    w: usize,
-    h: usize,
-) -> Result<(usize, usize, Vec<f32>)> {
-    let ds = open_raster(score)?;
-    let (gw, gh) = ds.raster_size();
-    if (gw, gh) != (grid.width, grid.height) {
-        return Err(Error::input(
-            score,
-            format!(
-                "not on the analysis grid: {gw} x {gh} cells, the grid has {} x {}",
-                grid.width, grid.height
-            ),
-        ));
-    }
-    let band = ds
-        .rasterband(1)
-        .map_err(|e| Error::input(score, format!("no band 1: {}", one_line(&e.to_string()))))?;
-    let (bw, bh) = (gw.min(w).max(1), gh.min(h).max(1));
-    let alg = if (bw, bh) == (gw, gh) {
-        ResampleAlg::NearestNeighbour
-    } else {
-        ResampleAlg::Average
-    };
-    let buf = band
-        .read_as::<f32>((0, 0), (gw, gh), (bw, bh), Some(alg))
-        .map_err(|e| Error::input(score, format!("cannot read: {}", one_line(&e.to_string()))))?;
-    let nodata = band.no_data_value();
-    let data = buf
-        .data()
-        .iter()
-        .map(|&v| match nodata {
-            Some(nd) if !nd.is_nan() && v as f64 == nd => f32::NAN,
-            _ => v,
-        })
-        .collect();
-    Ok((bw, bh, data))
-}
-
 const BLACK_: [u8; 3] = [0x1a, 0x1a, 0x1a];
 const WHITE_: [u8; 3] = [0xff, 0xff, 0xff];
 const GREY: [u8; 3] = [0x55, 0x55, 0x55];
@@ -370,7 +327,20 @@ fn paint_score(input: &MapInput, l: &Layout, big: &mut [u8], stride: usize) -> R
     let ss = SS as f64;
     let (x0, y0) = ((l.map_x * ss) as usize, (l.map_y * ss) as usize);
     let (mw, mh) = ((l.map_w * ss) as usize, (l.map_h * ss) as usize);
-    let (sw, sh, score) = read_score(input.score, input.grid, mw, mh)?;
+    let grid = input.grid;
+    // The score downsampled to at most the map's pixels (never upsampled).
+    let (sw, sh, score) = read_band_decimated(input.score, |gw, gh| {
+        if (gw, gh) != (grid.width, grid.height) {
+            return Err(Error::input(
+                input.score,
+                format!(
+                    "not on the analysis grid: {gw} x {gh} cells, the grid has {} x {}",
+                    grid.width, grid.height
+                ),
+            ));
+        }
+        Ok((gw.min(mw).max(1), gh.min(mh).max(1)))
+    })?;
     let has_nodata = score.iter().any(|v| v.is_nan());
     for py in 0..mh {
         let sy = ((py as f64 + 0.5) * sh as f64 / mh as f64) as usize;

@@ -20,7 +20,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gdal::raster::ResampleAlg;
 use serde_json::Value;
 
 use crate::commodity::Commodity;
@@ -31,7 +30,7 @@ use crate::geochem::elements::element_ignore_case;
 use crate::io::atomic::AtomicFile;
 use crate::io::crs::Crs;
 use crate::io::geojson::{number, FeatureCollectionWriter, Geometry};
-use crate::io::raster::open_raster;
+use crate::io::raster::read_band_decimated;
 use crate::modelspec::{Model, Source};
 use crate::ops::anomalies::ID_HEADERS;
 use crate::ops::samples::SampleSet;
@@ -84,7 +83,7 @@ impl ClassCache {
             let t = thresholds(&c.substituted(&set.substitution));
             let grid = grids.get(&key).cloned();
             let ca = match &grid {
-                Some(p) => ca_thresholds(&surface_cells(p, CA_MAX_CELLS)?),
+                Some(p) => ca_thresholds(&surface_cells(p)?),
                 None => Vec::new(),
             };
             let classes = ColumnClasses {
@@ -104,33 +103,18 @@ impl ClassCache {
     }
 }
 
-/// The cells of band 1 of `path` (NaN for nodata), averaged down to at most `max_cells`.
-pub fn surface_cells(path: &Path, max_cells: usize) -> Result<Vec<f32>> {
-    let ds = open_raster(path)?;
-    let band = ds
-        .rasterband(1)
-        .map_err(|e| Error::input(path, format!("no band 1: {e}")))?;
-    let (w, h) = ds.raster_size();
-    let factor = if w * h <= max_cells {
-        1
-    } else {
-        ((w * h) as f64 / max_cells as f64).sqrt().ceil() as usize
-    };
-    let (bw, bh) = (w.div_ceil(factor), h.div_ceil(factor));
-    let alg = (factor > 1).then_some(ResampleAlg::Average);
-    let mut v = band
-        .read_as::<f32>((0, 0), (w, h), (bw, bh), alg)
-        .map_err(|e| Error::input(path, format!("cannot read: {e}")))?
-        .into_shape_and_vec()
-        .1;
-    if let Some(nd) = band.no_data_value().filter(|nd| !nd.is_nan()) {
-        for x in &mut v {
-            if *x as f64 == nd {
-                *x = f32::NAN;
-            }
-        }
-    }
-    Ok(v)
+/// The cells of band 1 of an element grid (NaN for nodata), averaged down to at most
+/// [`CA_MAX_CELLS`].
+fn surface_cells(path: &Path) -> Result<Vec<f32>> {
+    let (_, _, cells) = read_band_decimated(path, |w, h| {
+        let factor = if w * h <= CA_MAX_CELLS {
+            1
+        } else {
+            ((w * h) as f64 / CA_MAX_CELLS as f64).sqrt().ceil() as usize
+        };
+        Ok((w.div_ceil(factor), h.div_ceil(factor)))
+    })?;
+    Ok(cells)
 }
 
 /// What was written for one commodity.
