@@ -15,3 +15,4 @@ pub mod project;
 pub mod report;
 pub mod table;
 pub mod validate;
+pub mod zones;

@@ -150,6 +150,13 @@ pub struct Transformer {
 }
 
 impl Transformer {
+    /// A transformation from `crs` to WGS 84 longitude/latitude (EPSG:4326, longitude first),
+    /// for RFC 7946 outputs.
+    pub fn to_wgs84(crs: &Crs) -> Result<Transformer> {
+        let wgs84 = Crs::parse("EPSG:4326").map_err(Error::Internal)?;
+        Transformer::new(crs, &wgs84).map_err(Error::param)
+    }
+
     /// A transformation from `from` to `to`; the identity when they are the same CRS.
     pub fn new(from: &Crs, to: &Crs) -> std::result::Result<Transformer, String> {
         if from.same_as(to) {

@@ -8,6 +8,7 @@ pub mod gdal_apps;
 pub mod geojson;
 pub mod layer;
 pub mod points;
+pub mod polygonize;
 pub mod raster;
 pub mod rawstrips;
 pub mod table;

@@ -12,5 +12,6 @@ pub mod percentiles;
 pub mod proximity;
 pub mod samples;
 pub mod score;
+pub mod targets;
 pub mod validate;
 pub mod wofe;

@@ -12,14 +12,14 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::io::atomic::Staging;
 use crate::ops::score::model_description;
+use crate::ops::targets::{find_targets, NamedPoint, TargetRequest, TargetSet};
 use crate::project::Project;
 use crate::report::manifest::{self, ManifestParts};
 use crate::report::samples::{
     model_elements, write_samples_geojson, ClassCache, ColumnClasses, SampleExport,
 };
-use crate::report::targets::{
-    find_targets, write_targets_geojson, NamedPoint, TargetRequest, TargetSet, Threshold,
-};
+use crate::report::targets::write_targets_geojson;
+use crate::zones::Selection;
 
 use super::crossval::{cross_validate, CrossValRequest, CrossValidation, CV_FOLDS, WOFE_CLASSES};
 use super::geochem::ElementGrid;
@@ -77,7 +77,7 @@ pub fn write_outputs(
     engine: &Engine,
 ) -> Result<Products> {
     let mut products = Products::default();
-    let threshold = Threshold::of(&project.targets);
+    let selection = Selection::of(&project.targets);
     let grids: BTreeMap<(String, String), PathBuf> = elements
         .iter()
         .filter_map(|g| {
@@ -108,7 +108,7 @@ pub fn write_outputs(
                 score: &result.path,
                 grid: &plan.grid,
                 crs: &plan.crs,
-                threshold,
+                selection,
                 min_cells: project.targets.min_cells,
                 evidence: &layers,
                 occurrences: &occurrences,
@@ -117,7 +117,7 @@ pub fn write_outputs(
             engine,
         )?;
         let path = staging.path(&format!("targets_{}.geojson", c.id()))?;
-        write_targets_geojson(&set, &path)?;
+        write_targets_geojson(&set, &plan.crs, plan.grid.res, &path)?;
         tracing::info!("{c}: {}", set.describe());
         products.targets.push((set, path));
         t_targets += start.elapsed().as_secs_f64();
@@ -260,7 +260,7 @@ pub fn write_manifest(
             "gdal_threads": options.cog.threads,
         },
         "targets": {
-            "rule": Threshold::of(t).describe(),
+            "rule": Selection::of(t).describe(),
             "min_cells": t.min_cells,
             "connectivity": 8,
         },

@@ -1,10 +1,8 @@
 //! The report stage of `geoprospect run`, after targets and before the manifest: for each
 //! scored commodity a QGIS style (`prospectivity_<c>.qml`) and a map picture (`map_<c>.png`),
 //! the success-rate curves (`success_rate.png`), and `report.html`, one self-contained page.
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::atomic::Staging;
-use crate::io::crs::{Crs, Transformer};
-use crate::io::geojson::{Geometry, Position};
 use crate::io::vector::read_vector;
 use crate::ops::score::model_description;
 use crate::project::{Project, VectorRole};
@@ -31,7 +29,6 @@ pub fn write_report_stage(
     staging: &Staging,
 ) -> Result<()> {
     let faults = fault_lines(project, plan)?;
-    let to_grid = wgs84_to_grid(plan)?;
     let mut sections = Vec::new();
     let mut curves: Vec<NamedCurve> = Vec::new();
     for c in commodities {
@@ -48,8 +45,8 @@ pub fn write_report_stage(
         let mut polygons = Vec::new();
         let mut ranks = Vec::new();
         for t in targets.map(|t| t.targets.as_slice()).unwrap_or_default() {
-            for p in polygons_in_grid(&t.geometry, &to_grid) {
-                polygons.push(p);
+            for p in &t.outline {
+                polygons.push(polygon(p));
                 ranks.push(t.rank as u32);
             }
         }
@@ -193,25 +190,12 @@ pub fn write_report_stage(
     write_report(&input, &staging.path("report.html")?)
 }
 
-/// The polygons of a target outline (WGS 84) in the analysis CRS.
-fn polygons_in_grid(g: &Geometry, to_grid: &Transformer) -> Vec<geo::Polygon<f64>> {
-    let ring = |r: &Vec<Position>| -> geo::LineString<f64> {
-        r.iter()
-            .filter_map(|p| to_grid.point(p[0], p[1]))
-            .map(|(x, y)| geo::coord! { x: x, y: y })
-            .collect()
-    };
-    let polygon = |rings: &Vec<Vec<Position>>| -> Option<geo::Polygon<f64>> {
-        let (outer, holes) = rings.split_first()?;
-        Some(geo::Polygon::new(
-            ring(outer),
-            holes.iter().map(ring).collect(),
-        ))
-    };
-    match g {
-        Geometry::Polygon(p) => polygon(p).into_iter().collect(),
-        Geometry::MultiPolygon(m) => m.iter().filter_map(polygon).collect(),
-        _ => Vec::new(),
+/// A polygon of rings (exterior first) of points in the analysis CRS.
+fn polygon(rings: &[Vec<(f64, f64)>]) -> geo::Polygon<f64> {
+    let ring = |r: &Vec<(f64, f64)>| -> geo::LineString<f64> { r.clone().into() };
+    match rings.split_first() {
+        Some((outer, holes)) => geo::Polygon::new(ring(outer), holes.iter().map(ring).collect()),
+        None => geo::Polygon::new(geo::LineString::new(Vec::new()), Vec::new()),
     }
 }
 
@@ -239,10 +223,4 @@ fn fault_lines(project: &Project, plan: &Plan) -> Result<Vec<geo::LineString<f64
         }
     }
     Ok(lines)
-}
-
-/// WGS 84 longitude/latitude to the analysis CRS (target outlines are stored in WGS 84).
-fn wgs84_to_grid(plan: &Plan) -> Result<Transformer> {
-    let wgs84 = Crs::parse("EPSG:4326").map_err(Error::Internal)?;
-    Transformer::new(&wgs84, &plan.crs).map_err(Error::Internal)
 }

@@ -1,7 +1,7 @@
 //! Outputs people and GIS tools read first: target zones and samples as RFC 7946 GeoJSON, the
 //! run's provenance manifest, maps, charts, styles and the HTML report.
 //!
-//! - [`targets`]: high-prospectivity zones of a score map, polygonized by GDAL and ranked;
+//! - [`targets`]: the target zones of a score map as GeoJSON;
 //! - [`samples`]: the samples of a run with values, censoring flags and anomaly classes;
 //! - [`manifest`]: `manifest.json` (version, resolved project, inputs and outputs with SHA-256,
 //!   timings);
@@ -15,7 +15,6 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::io::crs::{Crs, Transformer};
 
 mod canvas;
 pub mod curve;
@@ -25,13 +24,6 @@ pub mod map;
 pub mod qml;
 pub mod samples;
 pub mod targets;
-
-/// A transformer from `crs` to WGS 84 longitude/latitude (EPSG:4326, longitude first), for
-/// RFC 7946 outputs.
-pub fn to_wgs84(crs: &Crs) -> Result<Transformer> {
-    let wgs84 = Crs::parse("EPSG:4326").map_err(Error::Internal)?;
-    Transformer::new(crs, &wgs84).map_err(Error::param)
-}
 
 /// SHA-256 (lower-case hex) and size in bytes of a file, read in 1 MiB chunks.
 ///

@@ -28,14 +28,12 @@ use crate::geochem::anomaly::{ca_thresholds, thresholds, Classifier, Thresholds}
 use crate::geochem::censored::Assay;
 use crate::geochem::elements::element_ignore_case;
 use crate::io::atomic::AtomicFile;
-use crate::io::crs::Crs;
+use crate::io::crs::{Crs, Transformer};
 use crate::io::geojson::{number, FeatureCollectionWriter, Geometry};
 use crate::io::raster::read_band_decimated;
 use crate::modelspec::{Model, Source};
 use crate::ops::anomalies::ID_HEADERS;
 use crate::ops::samples::SampleSet;
-
-use super::to_wgs84;
 
 /// Most cells of an element grid read for its C–A breakpoints.
 pub const CA_MAX_CELLS: usize = 1 << 22;
@@ -209,7 +207,7 @@ pub fn write_samples_geojson(
     path: &Path,
 ) -> Result<SampleExport> {
     let keys = keys(elements, sets);
-    let to_lonlat = to_wgs84(crs)?;
+    let to_lonlat = Transformer::to_wgs84(crs)?;
     let file = AtomicFile::new(path)?;
     let mut w = FeatureCollectionWriter::create(file.path())?;
     let mut samples = 0;
