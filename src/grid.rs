@@ -11,6 +11,31 @@ pub const MAX_CELLS: u64 = 10_000_000_000;
 /// Nodata of class layers (no class code is ever this value); float layers use NaN.
 pub const CLASS_NODATA: i32 = i32::MIN;
 
+/// Whether a raster holds measurements or classes; decides the resampling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RasterKind {
+    /// Measurements: bilinear resampling, Float32 output.
+    #[default]
+    Continuous,
+    /// Class codes: nearest-neighbour resampling, Int32 output.
+    Categorical,
+}
+
+/// Resampling method for warping a raster onto the analysis grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Resampling {
+    /// Nearest neighbour.
+    Nearest,
+    /// Bilinear.
+    Bilinear,
+    /// Cubic convolution.
+    Cubic,
+    /// Average of contributing source cells.
+    Average,
+}
+
 /// A north-up analysis grid with square cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GridSpec {

@@ -38,6 +38,7 @@ use serde::Deserialize;
 
 use crate::commodity::Commodity;
 use crate::error::{Error, Result};
+use crate::grid::{RasterKind, Resampling};
 
 /// A parsed, validated project. Paths are absolute or relative to the working directory.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -261,31 +262,6 @@ pub enum CensoredSetting {
     Rule(String),
     /// A fraction of the detection limit.
     Fraction(f64),
-}
-
-/// Whether a raster holds measurements or classes; decides the resampling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RasterKind {
-    /// Measurements: bilinear resampling, Float32 output.
-    #[default]
-    Continuous,
-    /// Class codes: nearest-neighbour resampling, Int32 output.
-    Categorical,
-}
-
-/// Resampling method for warping a raster onto the analysis grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Resampling {
-    /// Nearest neighbour.
-    Nearest,
-    /// Bilinear.
-    Bilinear,
-    /// Cubic convolution.
-    Cubic,
-    /// Average of contributing source cells.
-    Average,
 }
 
 /// A `[[rasters]]` entry.

@@ -137,7 +137,7 @@ impl Crs {
 
 /// A CRS definition shortened for messages (a WKT is hundreds of characters).
 fn short(text: &str) -> String {
-    let t = crate::io::raster::one_line(text);
+    let t = crate::io::one_line(text);
     match t.char_indices().nth(80) {
         Some((i, _)) => format!("{}...", &t[..i]),
         None => t,

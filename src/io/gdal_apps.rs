@@ -116,7 +116,7 @@ pub fn mosaic_to_cog(
 ) -> crate::error::Result<()> {
     use crate::error::Error;
     use crate::io::cog::{set_category_names, write_cog, PixelType};
-    use crate::io::raster::open_raster;
+    use crate::io::dataset::open_raster;
     use gdal::raster::GdalDataType;
     use gdal::Metadata;
 

@@ -20,7 +20,8 @@ use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::grid::CLASS_NODATA;
 use crate::io::crs::Crs;
-use crate::io::raster::{dataset_crs, one_line, open_raster};
+use crate::io::dataset::{dataset_crs, open_raster};
+use crate::io::one_line;
 
 /// The analysis grid of a raster: its CRS, north-up geotransform and size.
 pub fn grid_of(path: &Path) -> Result<(GridSpec, Crs)> {

@@ -3,6 +3,7 @@ pub mod atomic;
 pub mod cog;
 pub mod cogtiles;
 pub mod crs;
+pub mod dataset;
 pub mod files;
 pub mod gdal_apps;
 pub mod geojson;
@@ -30,4 +31,9 @@ pub fn gdal_setup() {
     gdal::config::set_error_handler(|class, code, msg| {
         tracing::debug!("GDAL {class:?} {code}: {msg}");
     });
+}
+
+/// GDAL messages can span lines; errors are one line.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

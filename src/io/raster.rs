@@ -10,47 +10,16 @@
 //! ingested layer again changes nothing.
 use std::path::Path;
 
-use gdal::raster::ResampleAlg;
-use gdal::{Dataset, DatasetOptions, GdalOpenFlags, Metadata};
+use gdal::{Dataset, Metadata};
 
 use crate::engine::{blocks, Block, Engine};
 use crate::error::{Error, Result};
-use crate::grid::GridSpec;
-use crate::grid::CLASS_NODATA;
+use crate::grid::{GridSpec, RasterKind, Resampling, CLASS_NODATA};
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::crs::Crs;
+use crate::io::dataset::{dataset_crs, open_raster};
 use crate::io::gdal_apps::{translate_vrt, warp_mem};
-use crate::project::{RasterKind, RasterSource, Resampling};
-
-/// Opens a raster file, with an error naming the file.
-pub fn open_raster(path: &Path) -> Result<Dataset> {
-    if !path.to_string_lossy().starts_with("/vsi") && !path.exists() {
-        return Err(Error::input(path, "file not found"));
-    }
-    let options = DatasetOptions {
-        open_flags: GdalOpenFlags::GDAL_OF_RASTER | GdalOpenFlags::GDAL_OF_READONLY,
-        ..Default::default()
-    };
-    Dataset::open_ex(path, options).map_err(|e| {
-        Error::input(
-            path,
-            format!("not a raster GDAL can read: {}", one_line(&e.to_string())),
-        )
-    })
-}
-
-/// The CRS of a dataset, or `None` when its header carries none.
-pub fn dataset_crs(ds: &Dataset, path: &Path) -> Result<Option<Crs>> {
-    if ds.projection().trim().is_empty() {
-        return Ok(None);
-    }
-    let srs = ds
-        .spatial_ref()
-        .map_err(|e| Error::input(path, format!("unreadable CRS: {e}")))?;
-    Crs::from_srs(srs)
-        .map(Some)
-        .map_err(|m| Error::input(path, m))
-}
+use crate::io::one_line;
 
 /// What ingest did with one raster.
 #[derive(Debug, Clone)]
@@ -75,16 +44,35 @@ struct SourcePlan {
     resampling: Resampling,
 }
 
+/// A band of a raster file to bring onto the grid.
+#[derive(Debug, Clone, Copy)]
+pub struct RasterInput<'a> {
+    /// Any raster GDAL reads.
+    pub path: &'a Path,
+    /// Layer name (the band description of the output).
+    pub name: &'a str,
+    /// Band number, from 1.
+    pub band: usize,
+    /// The CRS to use, as a definition PROJ reads (wins over the file's own).
+    pub crs: Option<&'a str>,
+    /// Overrides the file's nodata value.
+    pub nodata: Option<f64>,
+    /// Overrides the resampling implied by `kind`.
+    pub resampling: Option<Resampling>,
+    /// Continuous or categorical.
+    pub kind: RasterKind,
+}
+
 /// Reads `src` onto `grid` block by block on `engine` and writes it as a COG to `target`.
 pub fn ingest_raster(
-    src: &RasterSource,
+    src: &RasterInput,
     grid: &GridSpec,
     grid_crs: &Crs,
     engine: &Engine,
     target: &Path,
     cog: &CogOptions,
 ) -> Result<RasterIngest> {
-    let path = src.path.as_path();
+    let path = src.path;
     let ds = open_raster(path)?;
     let bands = ds.raster_count();
     if src.band > bands {
@@ -148,7 +136,7 @@ pub fn ingest_raster(
         RasterKind::Categorical => PixelType::Int32,
     };
     let meta = LayerMeta {
-        description: src.name.clone(),
+        description: src.name.to_string(),
         inputs: vec![path.display().to_string()],
         items: vec![
             ("GEOPROSPECT_SOURCE_BAND".into(), src.band.to_string()),
@@ -177,12 +165,12 @@ pub fn ingest_raster(
 
 /// Physical values of one block of the grid, read through this worker's own GDAL handles.
 fn read_block(
-    src: &RasterSource,
+    src: &RasterInput,
     plan: &SourcePlan,
     grid: &GridSpec,
     block: &Block,
 ) -> Result<Vec<f64>> {
-    let path = src.path.as_path();
+    let path = src.path;
     let ds = open_raster(path)?;
     let bg = block.grid(grid);
     if let Some((dc, dr)) = plan.aligned {
@@ -248,7 +236,7 @@ impl Convert {
 /// A one-band VRT of the chosen band, with the CRS and nodata the project asks for.
 fn select_band(
     ds: &Dataset,
-    src: &RasterSource,
+    src: &RasterInput,
     crs: &Crs,
     nodata: Option<f64>,
 ) -> std::result::Result<Dataset, String> {
@@ -354,40 +342,6 @@ fn class_code(v: f64) -> i32 {
     } else {
         CLASS_NODATA
     }
-}
-
-/// GDAL messages can span lines; errors are one line.
-pub fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Band 1 of the raster at `path` read at the size `size` gives for the file's size (GDAL's
-/// `AVERAGE` resampling when that is smaller, the cells themselves otherwise), NaN for nodata;
-/// returns the size read and the cells, row by row.
-pub fn read_band_decimated(
-    path: &Path,
-    size: impl FnOnce(usize, usize) -> Result<(usize, usize)>,
-) -> Result<(usize, usize, Vec<f32>)> {
-    let ds = open_raster(path)?;
-    let (w, h) = ds.raster_size();
-    let (bw, bh) = size(w, h)?;
-    let band = ds
-        .rasterband(1)
-        .map_err(|e| Error::input(path, format!("no band 1: {}", one_line(&e.to_string()))))?;
-    let alg = (bw < w || bh < h).then_some(ResampleAlg::Average);
-    let mut cells = band
-        .read_as::<f32>((0, 0), (w, h), (bw, bh), alg)
-        .map_err(|e| Error::input(path, format!("cannot read: {}", one_line(&e.to_string()))))?
-        .into_shape_and_vec()
-        .1;
-    if let Some(nd) = band.no_data_value().filter(|nd| !nd.is_nan()) {
-        for v in &mut cells {
-            if *v as f64 == nd {
-                *v = f32::NAN;
-            }
-        }
-    }
-    Ok((bw, bh, cells))
 }
 
 /// A short description of a raster for `geoprospect info`.

@@ -17,7 +17,7 @@ use gdal::raster::GdalDataType;
 
 use crate::error::{Error, Result};
 use crate::io::cogtiles::read_tiff;
-use crate::io::raster::open_raster;
+use crate::io::dataset::open_raster;
 
 /// An uncompressed Float32 layer whose rows are contiguous in its file.
 #[derive(Debug)]

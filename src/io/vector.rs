@@ -20,7 +20,7 @@ use crate::grid::GridSpec;
 use crate::grid::CLASS_NODATA;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::crs::Crs;
-use crate::io::raster::one_line;
+use crate::io::one_line;
 
 /// Features of one vector layer, reprojected into the analysis CRS.
 pub struct VectorData {

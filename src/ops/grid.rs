@@ -24,8 +24,8 @@ use crate::grid::MAX_CELLS;
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::crs::Crs;
+use crate::io::dataset::{dataset_crs, open_raster};
 use crate::io::points::{is_delimited_text, read_points, PointSource};
-use crate::io::raster::{dataset_crs, open_raster};
 use crate::table::TableOptions;
 
 /// Everything `geoprospect grid` was asked to do (command-line values, unchecked).

@@ -3,10 +3,11 @@ use std::path::Path;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::grid::RasterKind;
 use crate::io::cog::{CogOptions, LayerMeta};
-use crate::io::raster::ingest_raster;
+use crate::io::raster::{ingest_raster, RasterInput};
 use crate::io::vector::{burn_layer, read_vector, Burn};
-use crate::project::{Project, RasterKind, VectorRole};
+use crate::project::{Project, VectorRole};
 
 use super::Plan;
 
@@ -44,7 +45,16 @@ impl LayerTask<'_> {
         let (grid, crs) = (&plan.grid, &plan.crs);
         match self {
             LayerTask::Raster(r) => {
-                let rep = ingest_raster(r, grid, crs, engine, target, cog)?;
+                let input = RasterInput {
+                    path: &r.path,
+                    name: &r.name,
+                    band: r.band,
+                    crs: r.crs.as_deref(),
+                    nodata: r.nodata,
+                    resampling: r.resampling,
+                    kind: r.kind,
+                };
+                let rep = ingest_raster(&input, grid, crs, engine, target, cog)?;
                 let how = if rep.passthrough {
                     "already on the grid: copied unchanged".to_string()
                 } else {

@@ -13,7 +13,7 @@ use geo::{LineString, Polygon};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::io::crs::Crs;
-use crate::io::raster::read_band_decimated;
+use crate::io::dataset::read_band_decimated;
 use crate::report::canvas::{downsample, fit, register_fonts, rgba, write_png, Align, Painter, SS};
 
 /// What a score map shows. Coordinates are in the analysis CRS of `grid`.
