@@ -19,7 +19,35 @@ use crate::commodity::Commodity;
 use crate::evidence::categorical::CategoricalScores;
 use crate::evidence::membership::MembershipSpec;
 use crate::models::fuzzy::FuzzyOp;
-use crate::project::VectorRole;
+
+/// What a vector layer stands for geologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VectorRole {
+    /// Faults and shear zones (lines).
+    Faults,
+    /// Granite intrusions (Sn-W source rocks).
+    Granite,
+    /// Alkaline complexes and carbonatites (REE source rocks).
+    Alkaline,
+    /// A geological map: polygons with a lithology attribute.
+    Geology,
+    /// Anything else.
+    Other,
+}
+
+impl VectorRole {
+    /// The role's name as written in project files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VectorRole::Faults => "faults",
+            VectorRole::Granite => "granite",
+            VectorRole::Alkaline => "alkaline",
+            VectorRole::Geology => "geology",
+            VectorRole::Other => "other",
+        }
+    }
+}
 
 /// The presets, compiled in so that the binary works from any folder.
 pub const PRESETS: [(Commodity, &str); 3] = [

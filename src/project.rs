@@ -39,6 +39,7 @@ use serde::Deserialize;
 use crate::commodity::Commodity;
 use crate::error::{Error, Result};
 use crate::grid::{RasterKind, Resampling};
+use crate::modelspec::VectorRole;
 
 /// A parsed, validated project. Paths are absolute or relative to the working directory.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -288,35 +289,6 @@ pub struct RasterSource {
 
 fn default_band() -> usize {
     1
-}
-
-/// What a vector layer stands for geologically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VectorRole {
-    /// Faults and shear zones (lines).
-    Faults,
-    /// Granite intrusions (Sn-W source rocks).
-    Granite,
-    /// Alkaline complexes and carbonatites (REE source rocks).
-    Alkaline,
-    /// A geological map: polygons with a lithology attribute.
-    Geology,
-    /// Anything else.
-    Other,
-}
-
-impl VectorRole {
-    /// The role's name as written in project files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VectorRole::Faults => "faults",
-            VectorRole::Granite => "granite",
-            VectorRole::Alkaline => "alkaline",
-            VectorRole::Geology => "geology",
-            VectorRole::Other => "other",
-        }
-    }
 }
 
 /// A `[[vectors]]` entry.

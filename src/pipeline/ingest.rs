@@ -7,7 +7,8 @@ use crate::grid::RasterKind;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::raster::{ingest_raster, RasterInput};
 use crate::io::vector::{burn_layer, read_vector, Burn};
-use crate::project::{Project, VectorRole};
+use crate::modelspec::VectorRole;
+use crate::project::Project;
 
 use super::Plan;
 

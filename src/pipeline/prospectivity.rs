@@ -11,13 +11,14 @@ use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::layer::GridLayer;
 use crate::io::vector::read_vector;
+use crate::modelspec::VectorRole;
 use crate::modelspec::{Evidence, Model, Source};
 use crate::ops::proximity::write_distance;
 use crate::ops::score::{
     resolve_percentiles, score, BoundEvidence, EvidencePercentiles, ScoreSummary,
 };
 use crate::ops::validate::{scores_at, success_rate};
-use crate::project::{Project, VectorRole};
+use crate::project::Project;
 use crate::validate::Validation;
 
 use super::geochem::ElementGrid;

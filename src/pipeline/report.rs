@@ -4,8 +4,9 @@
 use crate::error::Result;
 use crate::io::atomic::Staging;
 use crate::io::vector::read_vector;
+use crate::modelspec::VectorRole;
 use crate::ops::score::model_description;
-use crate::project::{Project, VectorRole};
+use crate::project::Project;
 use crate::report::curve::{render_curves, NamedCurve};
 use crate::report::html::{
     write_report, CommodityReport, CrossValidation as CvRow, InputFile, ReportInput, TargetRow,
