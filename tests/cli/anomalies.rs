@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::fixtures::{geoprospect, have, Workspace};
+use crate::fixtures::{have, refused, run_ok, Workspace};
 
 const COLUMNS: &str =
     "element,unit,n,n_censored,n_missing,median,median_2mad,tukey_upper,p95,ca_thresholds";
@@ -19,17 +19,6 @@ fn small_table(ws: &Workspace) -> std::path::PathBuf {
         text.push_str(&format!("S{},{lon},{lat},{},{la}\n", i + 1, i + 1));
     }
     ws.write("samples.csv", &text)
-}
-
-fn run_ok(ws: &Workspace, args: &[&str]) -> String {
-    let out = geoprospect()
-        .args(args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// thresholds.csv as (header, rows of cells).
@@ -212,20 +201,8 @@ fn elements_filter_and_errors() {
     let fails = |args: &[&str], expect: &str| {
         let ws = Workspace::new();
         small_table(&ws);
-        let out = geoprospect()
-            .args(args)
-            .current_dir(ws.dir.path())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        let lines: Vec<&str> = stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "{stderr}");
-        assert!(
-            lines[0].starts_with("error: ") && lines[0].contains(expect),
-            "{stderr}"
-        );
-        assert!(ws.files("out").is_empty(), "{:?}", ws.files("out"));
+        let e = refused(&ws, args, Some("out"));
+        assert!(e.contains(expect), "{e}");
     };
     fails(
         &with(&base, &["--elements", "La,Xx"]),

@@ -1,7 +1,7 @@
 //! The block engine through the binary: several blocks, any thread count, batches.
 use std::process::Command;
 
-use crate::fixtures::{field, geoprospect, have, read_band, write_tif, Workspace};
+use crate::fixtures::{field, have, read_band, run_in, run_ok, write_tif, Workspace};
 
 /// 1500 x 1500 cells of 20 m: three blocks of the engine.
 const BIG_GRID: &str = "[project]\nname = \"big\"\ncrs = \"EPSG:32648\"\nresolution = 20.0\n\
@@ -37,13 +37,12 @@ fn big_project(ws: &Workspace) -> String {
     )
 }
 
+/// Runs `p.toml` into `out` on `threads` threads, quietly; it must succeed.
 fn run_with_threads(ws: &Workspace, threads: &str, out: &str) {
-    let o = geoprospect()
-        .args(["run", "p.toml", "--out", out, "--threads", threads, "-q"])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_ok(
+        ws,
+        &["run", "p.toml", "--out", out, "--threads", threads, "-q"],
+    );
 }
 
 #[test]
@@ -138,11 +137,7 @@ fn batch_runs_every_survey_and_reports_failures() {
     ws.write("surveys/good/project.toml", good);
     ws.write("surveys/second.toml", &good.replace("m.tif", "good/m.tif"));
     ws.write("surveys/broken.toml", &good.replace("m.tif", "missing.tif"));
-    let o = geoprospect()
-        .args(["batch", "surveys", "--out", "out"])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
+    let o = run_in(&ws, &["batch", "surveys", "--out", "out"]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stdout}\n{stderr}");

@@ -2,7 +2,9 @@
 //! against the formulas with percentiles from a sort.
 use geo::{Coord, Distance, Euclidean, Geometry, LineString, Point, Polygon};
 
-use crate::fixtures::{cs2cs, field, geoprospect, have, metadata, read_band, write_tif, Workspace};
+use crate::fixtures::{
+    cs2cs, field, have, metadata, read_band, refused, run_ok, write_tif, Workspace,
+};
 
 const UTM: &str = "EPSG:32648";
 
@@ -85,39 +87,13 @@ fn brute(geoms: &[Geometry<f64>], x: f64, y: f64) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-fn run(ws: &Workspace, args: &[&str]) -> String {
-    let o = geoprospect()
-        .args(args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn fails(ws: &Workspace, args: &[&str]) -> String {
-    let o = geoprospect()
-        .args(args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{args:?} should fail with exit 2");
-    let err = String::from_utf8(o.stderr).unwrap();
-    assert_eq!(err.lines().count(), 1, "one-line error: {err}");
-    err
-}
-
 #[test]
 fn proximity_matches_brute_force_distance_to_true_geometry() {
     let ws = Workspace::new();
     grid_tif(&ws, "grid.tif", 60, 50);
     let (json, geoms) = features();
     ws.write("f.geojson", &json);
-    let out = run(
+    let out = run_ok(
         &ws,
         &[
             "proximity",
@@ -148,7 +124,7 @@ fn proximity_matches_brute_force_distance_to_true_geometry() {
     assert!(metadata(&ws.path("d.tif"), "GEOPROSPECT_PROXIMITY", "").is_some());
 
     // A `where` filter keeps only the faults.
-    run(
+    run_ok(
         &ws,
         &[
             "proximity",
@@ -183,7 +159,7 @@ fn proximity_reprojects_features_like_proj() {
     );
     let projected = cs2cs("EPSG:4326", UTM, &format!("{lat} {lon}\n"));
     let (px, py) = (projected[0][0], projected[0][1]);
-    run(
+    run_ok(
         &ws,
         &[
             "proximity",
@@ -215,7 +191,7 @@ fn proximity_is_bit_identical_for_any_thread_count() {
     let (json, _) = features();
     ws.write("f.geojson", &json);
     for t in ["1", "2", "3"] {
-        run(
+        run_ok(
             &ws,
             &[
                 "proximity",
@@ -241,7 +217,7 @@ fn proximity_errors_are_one_line() {
     grid_tif(&ws, "grid.tif", 10, 10);
     let (json, _) = features();
     ws.write("f.geojson", &json);
-    let e = fails(
+    let e = refused(
         &ws,
         &[
             "proximity",
@@ -253,9 +229,10 @@ fn proximity_errors_are_one_line() {
             "--where",
             "kind = 'none'",
         ],
+        None,
     );
     assert!(e.contains("f.geojson") && e.contains("no features"), "{e}");
-    let e = fails(
+    let e = refused(
         &ws,
         &[
             "proximity",
@@ -265,6 +242,7 @@ fn proximity_errors_are_one_line() {
             "--out",
             "d.tif",
         ],
+        None,
     );
     assert!(e.contains("missing.geojson"), "{e}");
     assert!(!ws.path("d.tif").exists());
@@ -306,7 +284,7 @@ fn membership_with_percentile_thresholds() {
         .map(|&v| if v == -9999.0 { f64::NAN } else { v })
         .collect();
 
-    let out = run(
+    let out = run_ok(
         &ws,
         &[
             "membership",
@@ -333,7 +311,7 @@ fn membership_with_percentile_thresholds() {
         assert!((v - expected).abs() < 1e-6, "cell {i}: {v} vs {expected}");
     }
 
-    run(
+    run_ok(
         &ws,
         &[
             "membership",
@@ -371,7 +349,7 @@ fn membership_with_percentile_thresholds() {
     ] {
         let mut all = vec!["membership", "mo.tif", "--out", "g.tif"];
         all.extend(args);
-        run(&ws, &all);
+        run_ok(&ws, &all);
         let (_, _, g) = read_band(&ws.path("g.tif"));
         for (&x, &v) in input.iter().zip(&g) {
             if !x.is_nan() {
@@ -393,12 +371,13 @@ fn membership_parameter_errors() {
         vec![5.0; 16],
         None,
     );
-    let e = fails(
+    let e = refused(
         &ws,
         &["membership", "a.tif", "--fn", "large", "--out", "m.tif"],
+        None,
     );
     assert!(e.contains("--midpoint"), "{e}");
-    let e = fails(
+    let e = refused(
         &ws,
         &[
             "membership",
@@ -412,9 +391,10 @@ fn membership_parameter_errors() {
             "--out",
             "m.tif",
         ],
+        None,
     );
     assert!(e.contains("a.tif") && e.contains("both 5"), "{e}");
-    let e = fails(
+    let e = refused(
         &ws,
         &[
             "membership",
@@ -426,9 +406,10 @@ fn membership_parameter_errors() {
             "--out",
             "m.tif",
         ],
+        None,
     );
     assert!(e.contains("p200"), "{e}");
-    let e = fails(
+    let e = refused(
         &ws,
         &[
             "membership",
@@ -442,6 +423,7 @@ fn membership_parameter_errors() {
             "--out",
             "m.tif",
         ],
+        None,
     );
     assert!(e.contains("--slope"), "{e}");
     assert!(!ws.path("m.tif").exists());
@@ -462,7 +444,7 @@ fn membership_is_bit_identical_for_any_thread_count() {
         None,
     );
     for t in ["1", "2", "3"] {
-        run(
+        run_ok(
             &ws,
             &[
                 "membership",

@@ -4,8 +4,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::fixtures::{geoprospect, read_band, write_tif, Workspace};
-use crate::hostile::{final_files, refused, run_in, succeeds, utm_samples};
+use crate::fixtures::{geoprospect, read_band, refused, run_in, run_ok, write_tif, Workspace};
+use crate::hostile::{final_files, utm_samples};
 
 /// A survey that takes seconds: 1000 x 750 cells, 3000 samples, three element grids, a
 /// distance layer and the Mo model.
@@ -61,7 +61,7 @@ fn killed_runs_leave_nothing_that_looks_finished_and_the_next_run_cleans_up() {
     ws.write("p.toml", &slow_project(&ws));
     // How long a whole run takes here, to place the kills inside it.
     let start = Instant::now();
-    succeeds(&ws, &["run", "p.toml", "--out", "full", "--quiet"]);
+    run_ok(&ws, &["run", "p.toml", "--out", "full", "--quiet"]);
     let whole = start.elapsed();
     assert!(ws.path("full/prospectivity_mo.tif").exists());
     let mut killed = 0;
@@ -83,7 +83,7 @@ fn killed_runs_leave_nothing_that_looks_finished_and_the_next_run_cleans_up() {
         );
         // Run again into the same folder: it succeeds, takes over the dead run's lock and
         // removes its staging folder.
-        succeeds(&ws, &["run", "p.toml", "--out", &out, "--quiet"]);
+        run_ok(&ws, &["run", "p.toml", "--out", &out, "--quiet"]);
         assert_eq!(leftovers(&ws, &out), Vec::<String>::new());
         assert_eq!(final_files(&ws, &out), final_files(&ws, "full"));
         assert_eq!(
@@ -220,7 +220,7 @@ fn full_disk_gives_a_clear_error_and_no_partial_files() {
         .unwrap()
         .replace("resolution = 10.0", "resolution = 250.0");
     ws.write("q.toml", &small_grid);
-    succeeds(&ws, &["run", "q.toml", "--out", "small/out", "--quiet"]);
+    run_ok(&ws, &["run", "q.toml", "--out", "small/out", "--quiet"]);
     assert_eq!(leftovers(&ws, "small/out"), Vec::<String>::new());
 }
 

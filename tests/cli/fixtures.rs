@@ -1,6 +1,6 @@
 //! Inputs made inside the tests, and helpers to run the binary and the reference tools.
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use assert_cmd::cargo::CommandCargoExt;
 use gdal::raster::Buffer;
@@ -12,6 +12,94 @@ pub fn geoprospect() -> Command {
     let mut c = Command::cargo_bin("geoprospect").expect("binary built");
     c.env_remove("GEOPROSPECT_LOG");
     c
+}
+
+/// Runs the binary with `args` in the workspace and returns what it did, whatever the outcome.
+pub fn run_in(ws: &Workspace, args: &[&str]) -> Output {
+    geoprospect()
+        .args(args)
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap()
+}
+
+/// Runs `args` in the workspace, which must exit 0 with no panic or backtrace on stderr, and
+/// returns its stdout (which must be UTF-8). A failure shows the arguments, the exit status and
+/// both streams.
+pub fn run_ok(ws: &Workspace, args: &[&str]) -> String {
+    succeeded(ws, args).0
+}
+
+/// Writes `project` as `p.toml` and runs it into `out`, which must succeed as for [`run_ok`];
+/// returns (stdout, stderr), stderr for the warnings.
+pub fn project_ok(ws: &Workspace, project: &str) -> (String, String) {
+    ws.write("p.toml", project);
+    succeeded(ws, &["run", "p.toml", "--out", "out"])
+}
+
+/// [`run_ok`], returning (stdout, stderr).
+fn succeeded(ws: &Workspace, args: &[&str]) -> (String, String) {
+    let o = run_in(ws, args);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}\nstdout: {}\nstderr: {stderr}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout)
+    );
+    check_no_panic(&stderr);
+    (
+        String::from_utf8(o.stdout).expect("stdout is UTF-8"),
+        stderr,
+    )
+}
+
+/// Runs `args` in the workspace and checks the failure contract: exit code 2, no panic or
+/// backtrace, and stderr one line (UTF-8) starting with `error: `, which is returned. With
+/// `out` (a folder relative to the workspace; `None` when the command writes no folder),
+/// nothing may be left in it, not even a staging folder.
+pub fn refused(ws: &Workspace, args: &[&str], out: Option<&str>) -> String {
+    let o = run_in(ws, args);
+    let stderr = String::from_utf8(o.stderr).expect("stderr is UTF-8");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{args:?}: exit code; stderr: {stderr}"
+    );
+    check_no_panic(&stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "{args:?}: one error line expected: {stderr}"
+    );
+    assert!(lines[0].starts_with("error: "), "{args:?}: {stderr}");
+    if let Some(out) = out {
+        assert!(
+            ws.files(out).is_empty(),
+            "left in {out}: {:?}",
+            ws.files(out)
+        );
+    }
+    lines[0].to_string()
+}
+
+/// Writes `project` as `p.toml`, runs it into `out` and checks the failure contract of
+/// [`refused`], `out` included; returns the error line.
+pub fn project_refused(ws: &Workspace, project: &str) -> String {
+    ws.write("p.toml", project);
+    refused(ws, &["run", "p.toml", "--out", "out"], Some("out"))
+}
+
+fn check_no_panic(stderr: &str) {
+    for bad in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "stack backtrace",
+        "internal error",
+    ] {
+        assert!(!stderr.contains(bad), "{bad}: {stderr}");
+    }
 }
 
 /// Whether a reference tool is on PATH; tests that need it skip with a message otherwise.

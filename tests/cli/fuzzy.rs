@@ -3,7 +3,7 @@
 //! independence of the file's bytes, and a valid COG.
 use std::path::Path;
 
-use crate::fixtures::{geoprospect, read_band, write_tif, Workspace};
+use crate::fixtures::{read_band, refused, run_ok, write_tif, Workspace};
 
 const UTM: &str = "EPSG:32648";
 const GT: [f64; 6] = [600_000.0, 100.0, 0.0, 4_505_000.0, 0.0, -100.0];
@@ -44,16 +44,6 @@ fn chain(raw: &[f32]) -> Vec<f64> {
             ((z as f64 + 1.0) / 4.0).clamp(0.0, 1.0) as f32 as f64
         })
         .collect()
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let o = geoprospect().args(args).current_dir(dir).output().unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
 }
 
 #[test]
@@ -122,10 +112,10 @@ fn fuzzy_case(w: usize, h: usize) {
             out,
         ]
     };
-    let summary = run(ws.dir.path(), &args("1", "o1.tif"));
+    let summary = run_ok(&ws, &args("1", "o1.tif"));
     assert!(summary.contains("2 statistics rounds"), "{summary}");
     assert!(summary.contains("robust z (median"), "{summary}");
-    run(ws.dir.path(), &args("3", "o3.tif"));
+    run_ok(&ws, &args("3", "o3.tif"));
     assert_eq!(
         std::fs::read(ws.path("o1.tif")).unwrap(),
         std::fs::read(ws.path("o3.tif")).unwrap(),
@@ -148,7 +138,7 @@ fn fuzzy_case(w: usize, h: usize) {
     assert_eq!(nodata, 3);
 
     // A valid COG, also uncompressed.
-    run(ws.dir.path(), &{
+    run_ok(&ws, &{
         let mut a = args("2", "none.tif");
         a.extend(["--compress", "none"]);
         a
@@ -193,13 +183,7 @@ fn fuzzy_refuses_bad_chains_and_non_memberships() {
         let mut all = vec!["fuzzy"];
         all.extend(args);
         all.extend(["--op", "and", "--out", "o.tif"]);
-        let o = geoprospect()
-            .args(&all)
-            .current_dir(ws.dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{all:?}");
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = refused(&ws, &all, None);
         assert!(err.contains(says), "{all:?}: {err}");
     }
 }
@@ -253,8 +237,8 @@ fn deflate_tiled_inputs_decoded_directly_give_the_values_gdal_reads() {
         write_deflate_tif(&ws.path(&format!("d{k}.tif")), w, h, v, predictor);
     }
     for (a, b, out) in [("s0.tif", "s1.tif", "s.tif"), ("d0.tif", "d1.tif", "d.tif")] {
-        run(
-            ws.dir.path(),
+        run_ok(
+            &ws,
             &[
                 "overlay", "--op", "gamma", "--gamma", "0.8", a, b, "--out", out,
             ],

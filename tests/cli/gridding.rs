@@ -5,7 +5,7 @@ use std::process::Command;
 
 use gdal::{Dataset, Metadata};
 
-use crate::fixtures::{geoprospect, have, metadata, read_band, write_tif, Workspace};
+use crate::fixtures::{have, metadata, read_band, refused, run_ok, write_tif, Workspace};
 
 /// SplitMix64: seeded test data.
 struct Rng(u64);
@@ -101,14 +101,7 @@ fn grid(ws: &Workspace, out: &str, extra: &[&str]) -> String {
         out,
     ];
     args.extend_from_slice(extra);
-    let o = geoprospect()
-        .args(&args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "geoprospect grid failed: {stderr}");
-    String::from_utf8(o.stdout).unwrap()
+    run_ok(ws, &args)
 }
 
 /// Runs `gdal_grid` on `points.vrt` onto the same grid.
@@ -245,8 +238,9 @@ fn nearest_matches_a_brute_force_search_and_takes_the_grid_from_like() {
         vec![0.0; w * h],
         None,
     );
-    let o = geoprospect()
-        .args([
+    run_ok(
+        &ws,
+        &[
             "grid",
             "points.csv",
             "--field",
@@ -263,11 +257,8 @@ fn nearest_matches_a_brute_force_search_and_takes_the_grid_from_like() {
             "300",
             "--out",
             "nearest.tif",
-        ])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ],
+    );
     assert_eq!(
         geo_transform(&ws.path("nearest.tif")),
         geo_transform(&ws.path("ref.tif"))
@@ -346,8 +337,9 @@ fn field_unit_and_censored_values_are_recorded() {
         "id;easting;northing;Au_ppb\n1;600050;4414950;<5\n2;600250;4414950;12\n\
          3;600150;4414850;n.d.\n4;600050;4414750;-2\n5;600250;4414750;30\n",
     );
-    let o = geoprospect()
-        .args([
+    let stdout = run_ok(
+        &ws,
+        &[
             "grid",
             "au.csv",
             "--field",
@@ -366,12 +358,8 @@ fn field_unit_and_censored_values_are_recorded() {
             "nearest",
             "--out",
             "au.tif",
-        ])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ],
+    );
     assert!(stdout.contains("from 4 of 5 points"), "{stdout}");
     let path = ws.path("au.tif");
     let item = |k: &str| metadata(&path, k, "").unwrap_or_default();
@@ -409,18 +397,8 @@ fn bad_parameters_fail_with_one_line() {
             "bad.tif",
         ];
         args.extend_from_slice(extra);
-        let o = geoprospect()
-            .args(&args)
-            .current_dir(ws.dir.path())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&o.stderr).to_string();
-        assert_eq!(o.status.code(), Some(2), "{extra:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(
-            stderr.starts_with("error: ") && stderr.contains(expect),
-            "{stderr}"
-        );
+        let e = refused(&ws, &args, None);
+        assert!(e.contains(expect), "{extra:?}: {e}");
         assert!(!ws.path("bad.tif").exists());
     };
     let with = |more: &[&'static str]| {

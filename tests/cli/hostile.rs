@@ -4,9 +4,8 @@
 //! the tests check the numbers. Inputs are made in each test; CSV cases are in `hostile_csv`,
 //! vectors in `hostile_vector`, rasters in `hostile_raster`, kills and full disks in `faults`.
 use std::path::Path;
-use std::process::Output;
 
-use crate::fixtures::{geoprospect, Workspace};
+use crate::fixtures::{project_ok, project_refused, refused, Workspace};
 
 /// A 40 x 30 grid of 250 m cells in UTM 48N.
 pub const GRID: &str = "[project]\nname = \"t\"\ncrs = \"EPSG:32648\"\nresolution = 250.0\n\
@@ -23,15 +22,6 @@ pub fn utm_samples(path: &str) -> String {
     format!("[[samples]]\npath = \"{path}\"\nx = \"x\"\ny = \"y\"\ncrs = \"EPSG:32648\"\n")
 }
 
-/// Runs the binary in the workspace.
-pub fn run_in(ws: &Workspace, args: &[&str]) -> Output {
-    geoprospect()
-        .args(args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap()
-}
-
 /// Files under `dir` that look like finished outputs: everything but staging folders, the
 /// lock file and temporary files of single-file outputs.
 pub fn final_files(ws: &Workspace, dir: &str) -> Vec<String> {
@@ -45,67 +35,6 @@ pub fn final_files(ws: &Workspace, dir: &str) -> Vec<String> {
             !f.starts_with(".staging-") && name != ".geoprospect.lock" && !name.contains(".tmp-")
         })
         .collect()
-}
-
-fn check_no_panic(stderr: &str) {
-    for bad in [
-        "panicked",
-        "RUST_BACKTRACE",
-        "stack backtrace",
-        "internal error",
-    ] {
-        assert!(!stderr.contains(bad), "{bad}: {stderr}");
-    }
-}
-
-/// Checks the failure contract for `args` run in `ws` (outputs in `out`, relative to the
-/// workspace; `None` when the command writes no folder) and returns the error line.
-///
-/// Log lines (warnings about earlier stages) may come before it; the error is the last line and
-/// the only one starting with `error:`.
-pub fn refused(ws: &Workspace, args: &[&str], out: Option<&str>) -> String {
-    let o = run_in(ws, args);
-    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
-    assert_eq!(o.status.code(), Some(2), "exit code; stderr: {stderr}");
-    check_no_panic(&stderr);
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
-    assert_eq!(errors.len(), 1, "one error line expected: {stderr}");
-    assert_eq!(stderr.lines().last(), Some(errors[0]), "{stderr}");
-    assert!(errors[0].starts_with("error: "), "{stderr}");
-    if let Some(out) = out {
-        assert!(
-            ws.files(out).is_empty(),
-            "left in {out}: {:?}",
-            ws.files(out)
-        );
-    }
-    errors[0].to_string()
-}
-
-/// Writes `project` as `p.toml`, runs it into `out` and checks the failure contract.
-pub fn run_refused(ws: &Workspace, project: &str) -> String {
-    ws.write("p.toml", project);
-    refused(ws, &["run", "p.toml", "--out", "out"], Some("out"))
-}
-
-/// Runs `args`, which must succeed without a panic; returns (stdout, stderr).
-pub fn succeeds(ws: &Workspace, args: &[&str]) -> (String, String) {
-    let o = run_in(ws, args);
-    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stderr: {stderr}\nstdout: {stdout}"
-    );
-    check_no_panic(&stderr);
-    (stdout, stderr)
-}
-
-/// Writes `project` as `p.toml` and runs it into `out`, which must succeed.
-pub fn run_ok(ws: &Workspace, project: &str) -> (String, String) {
-    ws.write("p.toml", project);
-    succeeds(ws, &["run", "p.toml", "--out", "out"])
 }
 
 /// Reads a CSV output into (header, rows).
@@ -135,7 +64,7 @@ pub fn lattice_csv(n: usize, columns: &str, value: impl Fn(usize) -> String) -> 
 #[test]
 fn unknown_commodity_is_refused_naming_it() {
     let ws = Workspace::new();
-    let e = run_refused(&ws, &format!("{GRID}commodities = [\"gold\"]\n"));
+    let e = project_refused(&ws, &format!("{GRID}commodities = [\"gold\"]\n"));
     assert!(
         e.contains("p.toml") && e.contains("gold") && e.contains("ree"),
         "{e}"
@@ -177,7 +106,7 @@ fn project_model_naming_a_missing_layer_is_an_error() {
              membership = {{ fn = \"large\", midpoint = \"p90\", spread = 5.0 }}\n",
             grid_for(&["mo"])
         );
-        let e = run_refused(&ws, &project);
+        let e = project_refused(&ws, &project);
         assert!(
             e.contains("p.toml") && e.contains("models.mo") && e.contains("mine") && e.contains(named),
             "{e}"
@@ -191,7 +120,7 @@ fn preset_evidence_the_survey_lacks_drops_out_with_a_warning() {
     // The Mo preset names faults, granite, Cu, W, Bi...: only Mo is here, and the run goes on.
     let ws = Workspace::new();
     let samples = mo_samples(&ws);
-    let (stdout, stderr) = run_ok(&ws, &format!("{}{samples}", grid_for(&["mo"])));
+    let (stdout, stderr) = project_ok(&ws, &format!("{}{samples}", grid_for(&["mo"])));
     assert!(
         stderr.contains("WARN") && stderr.contains("no Cu in the samples"),
         "{stderr}"
@@ -206,7 +135,7 @@ fn derived_variables_cannot_reference_each_other_or_shadow_an_element() {
     // that is not an element symbol is refused, and so is a derived name that is one.
     let ws = Workspace::new();
     let samples = mo_samples(&ws);
-    let e = run_refused(
+    let e = project_refused(
         &ws,
         &format!("{GRID}[geochem]\nderived = {{ Xa = \"Xb * 2\", Xb = \"Xa + Mo\" }}\n{samples}"),
     );
@@ -216,7 +145,7 @@ fn derived_variables_cannot_reference_each_other_or_shadow_an_element() {
             && e.contains("\"Xb\" is not an element"),
         "{e}"
     );
-    let e = run_refused(
+    let e = project_refused(
         &ws,
         &format!("{GRID}[geochem]\nderived = {{ Mo = \"Mo * 2\" }}\n{samples}"),
     );
@@ -224,13 +153,13 @@ fn derived_variables_cannot_reference_each_other_or_shadow_an_element() {
         e.contains("geochem.derived.Mo") && e.contains("name of a gridded element"),
         "{e}"
     );
-    let e = run_refused(
+    let e = project_refused(
         &ws,
         &format!("{GRID}[geochem]\nderived = {{ TREO = \"Mo * 2\" }}\n{samples}"),
     );
     assert!(e.contains("geochem.derived.TREO"), "{e}");
     // A derived variable is usable as an element by a model.
-    let (stdout, _) = run_ok(
+    let (stdout, _) = project_ok(
         &ws,
         &format!(
             "{}[geochem]\nderived = {{ Mo2 = \"Mo * 2\" }}\n{samples}[models.mo]\n\
@@ -252,7 +181,7 @@ fn extreme_resolutions_and_extents_are_refused_before_allocating() {
         ("inf", "positive"),
         ("0.0", "positive"),
     ] {
-        let e = run_refused(
+        let e = project_refused(
             &ws,
             &GRID.replace("resolution = 250.0", &format!("resolution = {resolution}")),
         );
@@ -273,13 +202,13 @@ fn extreme_resolutions_and_extents_are_refused_before_allocating() {
         ("[0.0, 0.0, 1e300, 1e300]", "limit"),
     ] {
         let project = GRID.replace("[680000.0, 4760000.0, 690000.0, 4767500.0]", extent);
-        let e = run_refused(&ws, &project);
+        let e = project_refused(&ws, &project);
         assert!(e.contains("p.toml") && e.contains(says), "{extent}: {e}");
         // A grid over the limit is reported in a readable form, not with 300 digits.
         assert!(e.len() < 300, "{e}");
     }
     // Just under the limit is fine to plan; nothing is allocated for a plan that fails later.
-    let e = run_refused(
+    let e = project_refused(
         &ws,
         &format!(
             "{}[[rasters]]\npath = \"absent.tif\"\nname = \"a\"\n",
@@ -294,7 +223,7 @@ fn margin_nan_and_negative_are_refused() {
     let ws = Workspace::new();
     let samples = mo_samples(&ws);
     for margin in ["nan", "-1.0", "inf"] {
-        let e = run_refused(
+        let e = project_refused(
             &ws,
             &format!(
                 "[project]\nname = \"t\"\ncrs = \"EPSG:32648\"\nresolution = 250.0\nmargin = {margin}\n{samples}"

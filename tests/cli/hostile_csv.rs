@@ -1,10 +1,8 @@
 //! Hostile sample tables through `run`, `info`, `grid` and `anomalies`: spreadsheet exports,
 //! byte-order marks, quoting, broken rows, a million rows, repeated coordinates and columns
 //! with nothing above the detection limit.
-use crate::fixtures::{read_band, Workspace};
-use crate::hostile::{
-    grid_for, lattice_csv, read_csv, refused, run_ok, run_refused, succeeds, utm_samples, GRID,
-};
+use crate::fixtures::{project_ok, project_refused, read_band, refused, run_ok, Workspace};
+use crate::hostile::{grid_for, lattice_csv, read_csv, utm_samples, GRID};
 
 /// The element values of `out/points/s.csv`: (x, y, value, flag) of column `col` (0-based
 /// element column).
@@ -35,7 +33,7 @@ fn semicolon_file_with_decimal_commas_and_quoted_delimiters() {
          K-3;683000;4763000;12;plain\n\
          K-4;684000,75;4764000;2,25;\"a;b;c\"\n",
     );
-    let (stdout, _) = run_ok(
+    let (stdout, _) = project_ok(
         &ws,
         &format!("{}{}", grid_for(&["mo"]), utm_samples("s.csv")),
     );
@@ -57,7 +55,7 @@ fn semicolon_file_with_decimal_commas_and_quoted_delimiters() {
             (684000.75, 4764000.0, "2.25", ""),
         ]
     );
-    let (info, _) = succeeds(&ws, &["info", "s.csv", "--x", "x", "--y", "y"]);
+    let info = run_ok(&ws, &["info", "s.csv", "--x", "x", "--y", "y"]);
     assert!(
         info.contains("delimiter ';', decimal comma") && info.contains("rows: 4, columns: 5"),
         "{info}"
@@ -68,7 +66,7 @@ fn semicolon_file_with_decimal_commas_and_quoted_delimiters() {
         "sample_id,x,y,Mo_ppm\n\"Erdenet, Orkhon\",681000,4761000,1\nB,682000,4762000,2\n\
          C,683000,4763000,3\nD,684000,4764000,4\nE,685000,4765000,50\n",
     );
-    succeeds(
+    run_ok(
         &ws,
         &[
             "anomalies",
@@ -101,7 +99,7 @@ fn byte_order_mark_before_the_first_header() {
         "s.csv",
         "\u{feff}x,y,Sn_ppm\n681000,4761000,4\n682000,4762000,<1\n",
     );
-    run_ok(
+    project_ok(
         &ws,
         &format!("{}{}", grid_for(&["sn"]), utm_samples("s.csv")),
     );
@@ -110,7 +108,7 @@ fn byte_order_mark_before_the_first_header() {
         (p[0].0, p[1].2.as_str(), p[1].3.as_str()),
         (681000.0, "0.5", "<")
     );
-    let (info, _) = succeeds(&ws, &["info", "s.csv"]);
+    let info = run_ok(&ws, &["info", "s.csv"]);
     assert!(info.contains("x coordinate: column \"x\""), "{info}");
     // A UTF-16 file with its BOM (some Windows exports) reads too.
     let mut bytes = vec![0xFF, 0xFE];
@@ -118,7 +116,7 @@ fn byte_order_mark_before_the_first_header() {
         bytes.extend_from_slice(&unit.to_le_bytes());
     }
     std::fs::write(ws.path("u16.csv"), bytes).unwrap();
-    let (info, _) = succeeds(&ws, &["info", "u16.csv"]);
+    let info = run_ok(&ws, &["info", "u16.csv"]);
     assert!(
         info.contains("UTF-16LE") && info.contains("decimal comma"),
         "{info}"
@@ -129,7 +127,7 @@ fn byte_order_mark_before_the_first_header() {
 fn duplicated_column_names_are_refused() {
     let ws = Workspace::new();
     ws.write("s.csv", "x,y,Mo_ppm,Cu_ppm,Mo_ppm\n681000,4761000,1,2,3\n");
-    let e = run_refused(&ws, &format!("{GRID}{}", utm_samples("s.csv")));
+    let e = project_refused(&ws, &format!("{GRID}{}", utm_samples("s.csv")));
     assert_eq!(
         e,
         "error: s.csv: duplicated column name \"Mo_ppm\" at columns 3 and 5"
@@ -148,7 +146,7 @@ fn text_in_numeric_and_coordinate_cells_is_refused_with_its_line() {
         "s.csv",
         "x,y,Mo_ppm\n681000,4761000,1\n\n682000,4762000,12 ppm\n",
     );
-    let e = run_refused(&ws, &format!("{GRID}{}", utm_samples("s.csv")));
+    let e = project_refused(&ws, &format!("{GRID}{}", utm_samples("s.csv")));
     assert!(
         e.contains("s.csv")
             && e.contains("column \"Mo_ppm\", row 2 (line 4)")
@@ -188,7 +186,7 @@ fn text_in_numeric_and_coordinate_cells_is_refused_with_its_line() {
         "c.csv",
         "x;y;Mo_ppm\n681000,5;4761000;1,5\n682000.5;4762000;2,5\n683000;4763000;3\n",
     );
-    let e = run_refused(&ws, &format!("{GRID}{}", utm_samples("c.csv")));
+    let e = project_refused(&ws, &format!("{GRID}{}", utm_samples("c.csv")));
     assert!(
         e.contains("c.csv") && e.contains("line 3") && e.contains("\"682000.5\", not a number"),
         "{e}"
@@ -216,7 +214,7 @@ fn text_in_numeric_and_coordinate_cells_is_refused_with_its_line() {
 fn rows_with_too_few_or_too_many_fields_are_refused() {
     let ws = Workspace::new();
     ws.write("s.csv", "x,y,Mo_ppm\n681000,4761000,1\n682000,4762000\n");
-    let e = run_refused(&ws, &format!("{GRID}{}", utm_samples("s.csv")));
+    let e = project_refused(&ws, &format!("{GRID}{}", utm_samples("s.csv")));
     assert!(
         e.contains("s.csv") && e.contains("line 3 has 2 fields, expected 3"),
         "{e}"
@@ -243,7 +241,7 @@ fn binary_file_named_csv_is_refused() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
     std::fs::write(ws.path("s.csv"), bytes).unwrap();
-    let e = run_refused(&ws, &format!("{GRID}{}", utm_samples("s.csv")));
+    let e = project_refused(&ws, &format!("{GRID}{}", utm_samples("s.csv")));
     assert!(e.contains("s.csv"), "{e}");
 }
 
@@ -260,7 +258,7 @@ fn repeated_sample_coordinates_do_not_break_kriging() {
         csv.push_str(&format!("{x},{y},{v}\n{x},{y},{}\n", v + 1.0));
     }
     ws.write("s.csv", &csv);
-    let (stdout, _) = run_ok(
+    let (stdout, _) = project_ok(
         &ws,
         &format!(
             "{}[geochem]\nmethod = \"kriging\"\n{}",
@@ -271,7 +269,7 @@ fn repeated_sample_coordinates_do_not_break_kriging() {
     assert!(stdout.contains("s: 80 samples"), "{stdout}");
     let (_, _, mo) = read_band(&ws.path("out/geochem/Mo.tif"));
     assert!(mo.iter().all(|v| v.is_finite()), "kriging left holes");
-    let (summary, _) = succeeds(
+    let summary = run_ok(
         &ws,
         &[
             "grid",
@@ -305,7 +303,7 @@ fn repeated_sample_coordinates_do_not_break_kriging() {
         "one.csv",
         "x,y,Mo_ppm\n680125,4767375,2\n680125,4767375,4\n689875,4760125,10\n",
     );
-    succeeds(
+    run_ok(
         &ws,
         &[
             "grid",
@@ -344,7 +342,7 @@ fn a_column_entirely_below_detection_grids_as_a_constant() {
         &lattice_csv(50, "Mo_ppm,W_ppm", |i| format!("{},<0.5", 1 + i % 11)),
     );
     let samples = utm_samples("s.csv");
-    run_ok(&ws, &format!("{}{samples}", grid_for(&["mo"])));
+    project_ok(&ws, &format!("{}{samples}", grid_for(&["mo"])));
     let (_, _, w) = read_band(&ws.path("out/geochem/W.tif"));
     assert!(w.iter().all(|&v| v == 0.25), "W grid");
     let (_, _, m) = read_band(&ws.path("out/evidence/mo/W.tif"));
@@ -361,7 +359,7 @@ fn a_column_entirely_below_detection_grids_as_a_constant() {
         grid_for(&["mo"])
     );
     std::fs::remove_dir_all(ws.path("out")).unwrap();
-    let (stdout, stderr) = run_ok(&ws, &own);
+    let (stdout, stderr) = project_ok(&ws, &own);
     assert!(
         stderr.contains("evidence W left out") && stderr.contains("both 0.25"),
         "{stderr}"
@@ -375,11 +373,11 @@ fn a_column_entirely_below_detection_grids_as_a_constant() {
         grid_for(&["mo"])
     );
     std::fs::remove_dir_all(ws.path("out")).unwrap();
-    let (_, stderr) = run_ok(&ws, &only_w);
+    let (_, stderr) = project_ok(&ws, &only_w);
     assert!(stderr.contains("no prospectivity map"), "{stderr}");
     assert!(!ws.path("out/prospectivity_mo.tif").exists());
     // `anomalies` copes with a column whose MAD is 0.
-    let (table, _) = succeeds(
+    let table = run_ok(
         &ws,
         &[
             "anomalies",
@@ -432,14 +430,14 @@ fn a_million_rows() {
             .unwrap();
         }
     }
-    let (info, _) = succeeds(&ws, &["info", "big.csv"]);
+    let info = run_ok(&ws, &["info", "big.csv"]);
     assert!(info.contains("rows: 1000000, columns: 5"), "{info}");
     let w_line = format!(
         "  {:<18} {:<12} {:<6} {:>7} {:>9}",
         "W_ppm", "W", "ppm", 0, n
     );
     assert!(info.contains(&w_line), "{info}");
-    let (stdout, _) = run_ok(
+    let (stdout, _) = project_ok(
         &ws,
         &format!("{}{}", grid_for(&["mo"]), utm_samples("big.csv")),
     );

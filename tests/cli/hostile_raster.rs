@@ -3,8 +3,10 @@
 //!
 //! Rasters are named `tmi`, which the REE preset's `magnetic_high` evidence (fuzzy linear
 //! between the layer's p50 and p99) looks for.
-use crate::fixtures::{field, read_band, write_tif, Workspace};
-use crate::hostile::{grid_for, refused, run_ok, run_refused, succeeds};
+use crate::fixtures::{
+    field, project_ok, project_refused, read_band, refused, run_ok, write_tif, Workspace,
+};
+use crate::hostile::grid_for;
 
 const GT: [f64; 6] = [680000.0, 250.0, 0.0, 4767500.0, 0.0, -250.0];
 const W: usize = 40;
@@ -34,7 +36,7 @@ fn all_nodata_raster_is_ingested_and_its_evidence_left_out() {
         vec![-9999.0; W * H],
         Some(-9999.0),
     );
-    let (stdout, stderr) = run_ok(&ws, &tmi_project("nd.tif"));
+    let (stdout, stderr) = project_ok(&ws, &tmi_project("nd.tif"));
     assert!(
         stdout.contains("tmi: raster, continuous") && stdout.contains("0 cells with data"),
         "{stdout}"
@@ -58,7 +60,7 @@ fn all_nodata_raster_is_ingested_and_its_evidence_left_out() {
         Some(-9999.0),
     );
     std::fs::remove_dir_all(ws.path("out")).unwrap();
-    let (stdout, _) = run_ok(&ws, &tmi_project("nd4326.tif"));
+    let (stdout, _) = project_ok(&ws, &tmi_project("nd4326.tif"));
     assert!(
         stdout.contains("warped") && stdout.contains("0 cells with data"),
         "{stdout}"
@@ -82,7 +84,7 @@ fn nan_nodata_stays_nodata() {
         data.clone(),
         Some(f64::NAN),
     );
-    let (stdout, _) = run_ok(&ws, &tmi_project("nan.tif"));
+    let (stdout, _) = project_ok(&ws, &tmi_project("nan.tif"));
     assert!(
         stdout.contains("copied unchanged, 800 cells with data"),
         "{stdout}"
@@ -118,7 +120,7 @@ fn nan_nodata_stays_nodata() {
         Some(f64::NAN),
     );
     std::fs::remove_dir_all(ws.path("out")).unwrap();
-    run_ok(&ws, &tmi_project("nan4326.tif"));
+    project_ok(&ws, &tmi_project("nan4326.tif"));
     let (_, _, v) = read_band(&ws.path("out/layers/tmi.tif"));
     assert!(v.iter().any(|x| x.is_nan()) && v.iter().any(|x| !x.is_nan()));
     assert!(
@@ -135,7 +137,7 @@ fn raster_covering_part_of_the_grid() {
     // 20 x 10 cells at the top-left corner, on the grid.
     let part: Vec<f32> = (0..200).map(|i| i as f32).collect();
     write_tif(&ws.path("part.tif"), "EPSG:32648", GT, 20, 10, part, None);
-    let (stdout, _) = run_ok(&ws, &tmi_project("part.tif"));
+    let (stdout, _) = project_ok(&ws, &tmi_project("part.tif"));
     assert!(
         stdout.contains("copied unchanged, 200 cells with data"),
         "{stdout}"
@@ -165,7 +167,7 @@ fn raster_covering_part_of_the_grid() {
         None,
     );
     std::fs::remove_dir_all(ws.path("out")).unwrap();
-    let (stdout, stderr) = run_ok(&ws, &tmi_project("off.tif"));
+    let (stdout, stderr) = project_ok(&ws, &tmi_project("off.tif"));
     assert!(stdout.contains("0 cells with data"), "{stdout}");
     assert!(stderr.contains("magnetic_high left out"), "{stderr}");
 }
@@ -189,7 +191,7 @@ fn analysis_crs_as_epsg_code_proj_string_or_wkt_gives_the_same_outputs() {
         assert!(project.contains(&crs));
         let out = format!("out{}", layers.len());
         ws.write("p.toml", &project);
-        let (stdout, _) = succeeds(&ws, &["run", "p.toml", "--out", &out]);
+        let stdout = run_ok(&ws, &["run", "p.toml", "--out", &out]);
         assert!(stdout.contains("40 x 30 cells of 250"), "{stdout}");
         // The same CRS however it is written: the raster passes through unresampled.
         assert!(
@@ -222,7 +224,7 @@ fn raster_claiming_a_crs_proj_cannot_build_is_refused() {
         .unwrap();
         ds.set_projection(JUNK_WKT).unwrap();
     }
-    let e = run_refused(&ws, &tmi_project("junk.tif"));
+    let e = project_refused(&ws, &tmi_project("junk.tif"));
     assert!(
         e.contains("junk.tif")
             && e.contains("cannot be used by PROJ")
@@ -230,7 +232,7 @@ fn raster_claiming_a_crs_proj_cannot_build_is_refused() {
         "{e}"
     );
     // `info` still describes the file, and says what is wrong with its CRS.
-    let (info, _) = succeeds(&ws, &["info", "junk.tif"]);
+    let info = run_ok(&ws, &["info", "junk.tif"]);
     assert!(
         info.contains("driver: GTiff") && info.contains("crs: unusable"),
         "{info}"
@@ -242,13 +244,13 @@ fn raster_claiming_a_crs_proj_cannot_build_is_refused() {
          1 2 3 4\n5 6 7 8\n9 10 11 12\n",
     );
     ws.write("a.prj", JUNK_WKT);
-    let e = run_refused(&ws, &tmi_project("a.asc"));
+    let e = project_refused(&ws, &tmi_project("a.asc"));
     assert!(
         e.contains("a.asc") && e.contains("Nonexistent_Projection"),
         "{e}"
     );
     // Stating a usable CRS in the project overrides the file's.
-    let (stdout, _) = run_ok(
+    let (stdout, _) = project_ok(
         &ws,
         &format!("{}crs = \"EPSG:32648\"\n", tmi_project("junk.tif")),
     );
@@ -259,7 +261,7 @@ fn raster_claiming_a_crs_proj_cannot_build_is_refused() {
     std::fs::remove_dir_all(ws.path("out")).unwrap();
     // The same WKT as the analysis CRS, or as a raster's `crs`.
     let quoted = JUNK_WKT.replace('"', "\\\"");
-    let e = run_refused(
+    let e = project_refused(
         &ws,
         &tmi_project("junk.tif").replace("crs = \"EPSG:32648\"", &format!("crs = \"{quoted}\"")),
     );
@@ -268,7 +270,7 @@ fn raster_claiming_a_crs_proj_cannot_build_is_refused() {
         "{e}"
     );
     write_tif(&ws.path("m.tif"), "EPSG:32648", GT, W, H, field(W, H), None);
-    let e = run_refused(
+    let e = project_refused(
         &ws,
         &format!("{}crs = \"{quoted}\"\n", tmi_project("m.tif")),
     );

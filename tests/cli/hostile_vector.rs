@@ -4,8 +4,8 @@
 //!
 //! The grid is `hostile::GRID`: 40 x 30 cells of 250 m, top-left corner (680000, 4767500); cell
 //! `(r, c)` has its centre at `(680125 + 250 c, 4767375 - 250 r)`.
-use crate::fixtures::{have, read_band, write_tif, Workspace};
-use crate::hostile::{grid_for, refused, run_ok, succeeds};
+use crate::fixtures::{have, project_ok, read_band, refused, run_ok, write_tif, Workspace};
+use crate::hostile::grid_for;
 
 const W: usize = 40;
 
@@ -50,7 +50,7 @@ fn distance(ws: &Workspace) -> Vec<f64> {
 fn empty_layer_burns_nothing_and_its_evidence_drops_out() {
     let ws = Workspace::new();
     ws.write("e.geojson", &feature_collection(None, &[]));
-    let (stdout, stderr) = run_ok(&ws, &faults_project("e.geojson", ""));
+    let (stdout, stderr) = project_ok(&ws, &faults_project("e.geojson", ""));
     assert!(
         stdout.contains("v: vector (faults), 0 features"),
         "{stdout}"
@@ -84,7 +84,7 @@ fn empty_layer_burns_nothing_and_its_evidence_drops_out() {
     );
     assert!(e.contains("e.geojson") && e.contains("no features"), "{e}");
     assert!(!ws.path("d.tif").exists());
-    let (info, _) = succeeds(&ws, &["info", "e.geojson"]);
+    let info = run_ok(&ws, &["info", "e.geojson"]);
     assert!(info.contains('0'), "{info}");
 }
 
@@ -102,7 +102,7 @@ fn null_and_empty_geometries_are_skipped() {
             ],
         ),
     );
-    let (stdout, _) = run_ok(&ws, &faults_project("n.geojson", ""));
+    let (stdout, _) = project_ok(&ws, &faults_project("n.geojson", ""));
     assert!(
         stdout.contains("v: vector (faults), 1 features"),
         "{stdout}"
@@ -129,7 +129,7 @@ fn self_intersecting_polygon_burns_and_measures() {
             ],
         ),
     );
-    run_ok(&ws, &faults_project("b.geojson", ""));
+    project_ok(&ws, &faults_project("b.geojson", ""));
     // 12 km² of 250 m cells; no cell centre lies on an edge.
     let cells = burnt(&ws);
     assert_eq!(cells.len(), 192);
@@ -177,7 +177,7 @@ fn multipart_and_zm_geometries_are_flattened() {
          \"MULTIPOLYGON Z (((681000 4765000 5,683000 4765000 5,683000 4767000 5,681000 4767000 5,681000 4765000 5),\
          (681500 4765500 0,682500 4765500 0,682500 4766500 0,681500 4766500 0,681500 4765500 0)))\",block\n",
     );
-    let (stdout, _) = run_ok(&ws, &faults_project("zm.csv", "crs = \"EPSG:32648\"\n"));
+    let (stdout, _) = project_ok(&ws, &faults_project("zm.csv", "crs = \"EPSG:32648\"\n"));
     assert!(
         stdout.contains("v: vector (faults), 2 features"),
         "{stdout}"
@@ -216,7 +216,7 @@ fn legacy_geojson_crs_member_is_honoured() {
             &["{\"type\": \"LineString\", \"coordinates\": [[685100, 4760000], [685100, 4767500]]}"],
         ),
     );
-    run_ok(&ws, &faults_project("utm48.geojson", ""));
+    project_ok(&ws, &faults_project("utm48.geojson", ""));
     let d48 = distance(&ws);
     assert!((d48[0] - 4975.0).abs() < 1e-3, "{}", d48[0]);
     assert!(burnt(&ws).iter().all(|&(_, c)| c == 20));
@@ -243,7 +243,7 @@ fn legacy_geojson_crs_member_is_honoured() {
             )],
         ),
     );
-    let (stdout, _) = run_ok(&ws, &faults_project("utm47.geojson", ""));
+    let (stdout, _) = project_ok(&ws, &faults_project("utm47.geojson", ""));
     assert!(stdout.contains("from EPSG:32647"), "{stdout}");
     let d47 = distance(&ws);
     for (a, b) in d47.iter().zip(&d48) {
@@ -263,7 +263,7 @@ fn features_outside_the_study_area() {
             &["{\"type\": \"LineString\", \"coordinates\": [[700000, 4700000], [700000, 4800000]]}"],
         ),
     );
-    let (stdout, _) = run_ok(&ws, &faults_project("far.geojson", ""));
+    let (stdout, _) = project_ok(&ws, &faults_project("far.geojson", ""));
     assert!(stdout.contains("0 cells covered"), "{stdout}");
     assert!(burnt(&ws).is_empty());
     let d = distance(&ws);
@@ -279,7 +279,7 @@ fn features_outside_the_study_area() {
             ],
         ),
     );
-    run_ok(&ws, &faults_project("world.geojson", ""));
+    project_ok(&ws, &faults_project("world.geojson", ""));
     assert_eq!(burnt(&ws).len(), 1);
     let d = distance(&ws);
     // The point's own cell: no farther than half the cell's diagonal.

@@ -1,26 +1,12 @@
 //! Raster and vector ingest against GDAL's own `gdalwarp` and `gdal_rasterize` on the same grid.
 use std::process::Command;
 
-use crate::fixtures::{field, geoprospect, have, metadata, read_band, write_tif, Workspace};
+use crate::fixtures::{field, have, metadata, project_ok, read_band, write_tif, Workspace};
 
 /// Grid used by these tests: UTM 48N, 250 m cells, 40 x 30 cells.
 const GRID: &str = "[project]\nname = \"t\"\ncrs = \"EPSG:32648\"\nresolution = 250.0\n\
                     extent = [680000.0, 4760000.0, 690000.0, 4767500.0]\n";
 const TE: [&str; 4] = ["680000", "4760000", "690000", "4767500"];
-
-fn run(ws: &Workspace, project: &str) {
-    ws.write("p.toml", project);
-    let out = geoprospect()
-        .args(["run", "p.toml", "--out", "out"])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "run failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// A lon/lat raster over the grid (0.002 degree cells).
 fn geographic_raster(ws: &Workspace, name: &str) {
@@ -74,7 +60,7 @@ fn bilinear_warp_matches_gdalwarp() {
     }
     let ws = Workspace::new();
     geographic_raster(&ws, "eth.tif");
-    run(
+    project_ok(
         &ws,
         &format!("{GRID}[[rasters]]\npath = \"eth.tif\"\nname = \"eTh\"\n"),
     );
@@ -104,7 +90,7 @@ fn categorical_warp_matches_gdalwarp_nearest() {
         classes,
         None,
     );
-    run(
+    project_ok(
         &ws,
         &format!(
             "{GRID}[[rasters]]\npath = \"geo.tif\"\nname = \"units\"\nkind = \"categorical\"\n"
@@ -133,7 +119,7 @@ fn raster_already_on_the_grid_passes_through_bit_identical() {
         data.clone(),
         None,
     );
-    run(
+    project_ok(
         &ws,
         &format!("{GRID}[[rasters]]\npath = \"mag.tif\"\nname = \"mag\"\n"),
     );
@@ -153,7 +139,7 @@ fn raster_already_on_the_grid_passes_through_bit_identical() {
 
     // Ingesting the ingested layer again changes nothing (grid unification is idempotent).
     std::fs::copy(ws.path("out/layers/mag.tif"), ws.path("mag2.tif")).unwrap();
-    run(
+    project_ok(
         &ws,
         &format!("{GRID}[[rasters]]\npath = \"mag2.tif\"\nname = \"mag\"\n"),
     );
@@ -179,7 +165,7 @@ fn northing_first_crs_on_the_grid_passes_through() {
         data.clone(),
         None,
     );
-    run(
+    project_ok(
         &ws,
         "[project]\nname = \"k\"\ncrs = \"EPSG:5186\"\nresolution = 100.0\n\
          extent = [318000.0, 515000.0, 322000.0, 518000.0]\n\
@@ -217,7 +203,7 @@ fn nodata_scale_offset_and_band_choice_are_honoured() {
                 .unwrap();
         }
     }
-    run(
+    project_ok(
         &ws,
         &format!("{GRID}[[rasters]]\npath = \"multi.tif\"\nname = \"k\"\nband = 2\n"),
     );
@@ -239,7 +225,7 @@ fn raster_without_crs_uses_the_project_crs() {
         field(40, 30),
         None,
     );
-    run(
+    project_ok(
         &ws,
         &format!("{GRID}[[rasters]]\npath = \"nocrs.tif\"\nname = \"m\"\ncrs = \"EPSG:32648\"\n"),
     );
@@ -260,7 +246,7 @@ fn vector_presence_matches_gdal_rasterize() {
 {"type":"Feature","properties":{"name":"a"},"geometry":{"type":"LineString","coordinates":[[107.21,43.0],[107.3,43.05],[107.33,43.01]]}},
 {"type":"Feature","properties":{"name":"b"},"geometry":{"type":"Polygon","coordinates":[[[107.25,43.0],[107.29,43.0],[107.3,43.03],[107.25,43.04],[107.25,43.0]]]}}]}"#,
     );
-    run(
+    project_ok(
         &ws,
         &format!("{GRID}[[vectors]]\npath = \"f.geojson\"\nname = \"f\"\nrole = \"faults\"\n"),
     );
@@ -293,7 +279,7 @@ fn geology_classes_are_coded_and_named() {
 {"type":"Feature","properties":{"lith":"shale"},"geometry":{"type":"Polygon","coordinates":[[[107.2,42.9],[107.27,42.9],[107.27,43.1],[107.2,43.1],[107.2,42.9]]]}},
 {"type":"Feature","properties":{"lith":"granite"},"geometry":{"type":"Polygon","coordinates":[[[107.27,42.9],[107.35,42.9],[107.35,43.1],[107.27,43.1],[107.27,42.9]]]}}]}"#,
     );
-    run(&ws, &format!("{GRID}[[vectors]]\npath = \"g.geojson\"\nname = \"geol\"\nrole = \"geology\"\nattribute = \"lith\"\n"));
+    project_ok(&ws, &format!("{GRID}[[vectors]]\npath = \"g.geojson\"\nname = \"geol\"\nrole = \"geology\"\nattribute = \"lith\"\n"));
     let (w, _, v) = read_band(&ws.path("out/layers/geol.tif"));
     assert_eq!(
         v[0], 2.0,

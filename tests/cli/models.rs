@@ -4,36 +4,10 @@ use gdal::raster::Buffer;
 use gdal::spatial_ref::SpatialRef;
 use gdal::DriverManager;
 
-use crate::fixtures::{geoprospect, read_band, write_tif, Workspace};
+use crate::fixtures::{read_band, refused, run_ok, write_tif, Workspace};
 
 const UTM: &str = "EPSG:32648";
 const GT: [f64; 6] = [600_000.0, 100.0, 0.0, 4_505_000.0, 0.0, -100.0];
-
-fn run(ws: &Workspace, args: &[&str]) -> String {
-    let o = geoprospect()
-        .args(args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn fails(ws: &Workspace, args: &[&str]) -> String {
-    let o = geoprospect()
-        .args(args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{args:?} should fail with exit 2");
-    let err = String::from_utf8(o.stderr).unwrap();
-    assert_eq!(err.lines().count(), 1, "one-line error: {err}");
-    err
-}
 
 /// A membership-like layer in [0, 1] with a seeded pattern.
 fn membership(w: usize, h: usize, seed: u32) -> Vec<f32> {
@@ -82,7 +56,7 @@ fn fuzzy_overlay_matches_the_formulas_and_propagates_nodata() {
         if op == "gamma" {
             args.extend(["--gamma", "0.8"]);
         }
-        run(&ws, &args);
+        run_ok(&ws, &args);
         let (_, _, out) = read_band(&ws.path("o.tif"));
         let mut nodata = 0;
         for (i, &o) in out.iter().enumerate() {
@@ -96,7 +70,7 @@ fn fuzzy_overlay_matches_the_formulas_and_propagates_nodata() {
         }
         assert_eq!(nodata, 3, "{op}");
     }
-    run(
+    run_ok(
         &ws,
         &[
             "overlay",
@@ -168,20 +142,22 @@ fn overlay_refuses_grid_mismatch_naming_the_file() {
         ("c.tif", "geotransform"),
         ("d.tif", "CRS"),
     ] {
-        let e = fails(
+        let e = refused(
             &ws,
             &["overlay", "--op", "and", "a.tif", other, "--out", "o.tif"],
+            None,
         );
         assert!(e.contains(other) && e.contains(what), "{e}");
     }
     // Values outside [0, 1] are not memberships.
     write_tif(&ws.path("e.tif"), UTM, GT, 10, 8, vec![2.5; 80], None);
-    let e = fails(
+    let e = refused(
         &ws,
         &["overlay", "--op", "sum", "a.tif", "e.tif", "--out", "o.tif"],
+        None,
     );
     assert!(e.contains("e.tif") && e.contains("2.5"), "{e}");
-    let e = fails(
+    let e = refused(
         &ws,
         &[
             "overlay",
@@ -194,11 +170,13 @@ fn overlay_refuses_grid_mismatch_naming_the_file() {
             "--out",
             "o.tif",
         ],
+        None,
     );
     assert!(e.contains("3 weights for 2 inputs"), "{e}");
-    let e = fails(
+    let e = refused(
         &ws,
         &["overlay", "--op", "gamma", "a.tif", "--out", "o.tif"],
+        None,
     );
     assert!(e.contains("--gamma"), "{e}");
     assert!(!ws.path("o.tif").exists());
@@ -221,7 +199,7 @@ fn overlay_is_bit_identical_for_any_thread_count() {
         );
     }
     for t in ["1", "2", "3"] {
-        run(
+        run_ok(
             &ws,
             &[
                 "overlay",
@@ -318,7 +296,7 @@ fn wofe_table_matches_a_hand_computation() {
     ];
     let mut args = base.to_vec();
     args.extend(["--out", "w.csv"]);
-    let summary = run(&ws, &args);
+    let summary = run_ok(&ws, &args);
     assert!(
         summary.contains("4 Mo deposit(s)") && summary.contains("1 outside the grid, 1 on nodata"),
         "{summary}"
@@ -382,7 +360,7 @@ fn wofe_table_matches_a_hand_computation() {
         "--out",
         "c.csv",
     ]);
-    run(&ws, &args);
+    run_ok(&ws, &args);
     let (headers, rows) = read_csv(&ws.path("c.csv"));
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     assert_eq!(rows[0][col("generalised_class")], "2");
@@ -394,7 +372,7 @@ fn wofe_table_matches_a_hand_computation() {
     let mut args = base.to_vec();
     args[13] = "4";
     args.extend(["--out", "u.csv"]);
-    run(&ws, &args);
+    run_ok(&ws, &args);
     let (_, rows) = read_csv(&ws.path("u.csv"));
     let wp = ((3.0 / 4.0) / (2.0 / (24.75 - 4.0f64))).ln();
     assert!(close(rows[0][3].parse().unwrap(), wp));
@@ -402,12 +380,12 @@ fn wofe_table_matches_a_hand_computation() {
     let mut args = base.to_vec();
     args[11] = "Sn";
     args.extend(["--generalise", "max-contrast", "--out", "x.csv"]);
-    let e = fails(&ws, &args);
+    let e = refused(&ws, &args, None);
     assert!(e.contains("--cumulative"), "{e}");
     let mut args = base.to_vec();
     args[11] = "W";
     args.extend(["--out", "x.csv"]);
-    assert!(fails(&ws, &args).contains("REE, Sn or Mo"));
+    assert!(refused(&ws, &args, None).contains("REE, Sn or Mo"));
 }
 
 #[test]
@@ -454,9 +432,9 @@ fn logistic_fits_a_synthetic_grid_deterministically() {
             threads,
         ]
     };
-    let summary = run(&ws, &args("m1.csv", "1"));
+    let summary = run_ok(&ws, &args("m1.csv", "1"));
     assert!(summary.contains("background cell(s) (seed 1)"), "{summary}");
-    run(&ws, &args("m2.csv", "2"));
+    run_ok(&ws, &args("m2.csv", "2"));
     let text = std::fs::read_to_string(ws.path("m1.csv")).unwrap();
     assert_eq!(text, std::fs::read_to_string(ws.path("m2.csv")).unwrap());
     let (headers, rows) = read_csv(&ws.path("m1.csv"));
@@ -490,7 +468,7 @@ fn wofe_is_identical_for_any_thread_count() {
     }
     ws.write("dep.csv", &csv);
     for t in ["1", "2"] {
-        run(
+        run_ok(
             &ws,
             &[
                 "wofe",

@@ -6,21 +6,7 @@ use std::process::Command;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::fixtures::{geoprospect, have, write_tif, Workspace};
-
-fn run_ok(ws: &Workspace, args: &[&str]) -> String {
-    let o = geoprospect()
-        .args(args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    );
-    assert!(o.status.success(), "{args:?}\n{stdout}\n{stderr}");
-    stdout
-}
+use crate::fixtures::{have, refused, run_ok, write_tif, Workspace};
 
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -611,8 +597,9 @@ fn validate_without_deposits_on_the_grid_is_an_error() {
         None,
     );
     ws.write("dep.csv", "x,y,commodity\n400000,4000000,Sn\n");
-    let o = geoprospect()
-        .args([
+    let e = refused(
+        &ws,
+        &[
             "validate",
             "score.tif",
             "--deposits",
@@ -625,15 +612,11 @@ fn validate_without_deposits_on_the_grid_is_an_error() {
             "y",
             "--deposits-crs",
             "EPSG:32648",
-        ])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
+        ],
+        None,
+    );
     assert!(
-        stderr.starts_with("error: dep.csv: no Sn deposit lies on the grid")
-            && stderr.lines().count() == 1,
-        "{stderr}"
+        e.starts_with("error: dep.csv: no Sn deposit lies on the grid"),
+        "{e}"
     );
 }

@@ -6,7 +6,7 @@
 //! northing (longitude, latitude), so the test swaps where the authority says so.
 use geoprospect::io::crs::{Crs, Transformer};
 
-use crate::fixtures::{cs2cs, geoprospect, have, Workspace};
+use crate::fixtures::{cs2cs, have, project_ok, Workspace};
 
 /// Whether a CRS's authority axis order puts latitude/northing first.
 fn northing_first(code: &str) -> bool {
@@ -124,24 +124,13 @@ fn run_locates_csv_samples_like_cs2cs() {
         "s.csv",
         "id,lon,lat,Mo_ppm\na,107.20,43.10,1.5\nb,107.25,43.15,<0.5\nc,107.30,43.05,2\n",
     );
-    ws.write(
-        "p.toml",
+    let (stdout, _) = project_ok(
+        &ws,
         "[project]\nname = \"t\"\ncrs = \"EPSG:32648\"\nresolution = 100.0\n\n\
          [[samples]]\npath = \"s.csv\"\nx = \"lon\"\ny = \"lat\"\ncrs = \"EPSG:4326\"\n",
     );
-    let out = geoprospect()
-        .args(["run", "p.toml", "--out", "out"])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     // The default extent is the samples' bounding box plus 10 cells, snapped outward to 100 m:
     // eastings 679030-695xxx -> at least 18 km wide.
-    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("analysis grid:"), "{stdout}");
     let text = std::fs::read_to_string(ws.path("out/points/s.csv")).unwrap();
     let reference = cs2cs(

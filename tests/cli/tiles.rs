@@ -2,7 +2,7 @@
 //! same project (the reference: the maps must be identical cell for cell, the targets equal).
 use std::path::Path;
 
-use crate::fixtures::{geoprospect, read_band, Workspace};
+use crate::fixtures::{geoprospect, read_band, refused, run_ok, Workspace};
 
 /// The Khanbogd sample batch at 40 m on a 1100 x 600 cell extent: blocks of 512 rows, so two
 /// tiles (rows 0..512 and 512..600).
@@ -20,39 +20,15 @@ fn project(ws: &Workspace) {
     ws.write("p.toml", &text);
 }
 
-fn ok(args: &[&str], ws: &Workspace) -> String {
-    let o = geoprospect()
-        .args(args)
-        .arg("-q")
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn fails(args: &[&str], ws: &Workspace) -> String {
-    let o = geoprospect()
-        .args(args)
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{args:?} should fail");
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
-    err
-}
-
 #[test]
 fn tiles_run_as_separate_processes_merge_to_the_single_run() {
     let ws = Workspace::new();
     project(&ws);
-    ok(&["run", "p.toml", "--out", "single"], &ws);
-    ok(&["plan", "p.toml", "--tiles", "2", "--out", "plan"], &ws);
+    run_ok(&ws, &["run", "p.toml", "--out", "single", "-q"]);
+    run_ok(
+        &ws,
+        &["plan", "p.toml", "--tiles", "2", "--out", "plan", "-q"],
+    );
     let plan: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(ws.path("plan/plan.json")).unwrap()).unwrap();
     let tiles = plan["tiles"].as_array().unwrap();
@@ -66,8 +42,8 @@ fn tiles_run_as_separate_processes_merge_to_the_single_run() {
         .is_some_and(|m| !m.is_empty()));
 
     // Merging before every tile is done names the missing tile.
-    ok(&["run-tile", "plan", "--tile", "0"], &ws);
-    let err = fails(&["merge", "plan", "--out", "merged"], &ws);
+    run_ok(&ws, &["run-tile", "plan", "--tile", "0", "-q"]);
+    let err = refused(&ws, &["merge", "plan", "--out", "merged"], None);
     assert!(
         err.contains("tiles not finished") && err.contains(": 1"),
         "{err}"
@@ -82,15 +58,11 @@ fn tiles_run_as_separate_processes_merge_to_the_single_run() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let again = ok(&["run-tile", "plan", "--tile", "1"], &ws);
+    let again = run_ok(&ws, &["run-tile", "plan", "--tile", "1", "-q"]);
     assert!(again.is_empty(), "-q prints nothing: {again}");
-    let o = geoprospect()
-        .args(["run-tile", "plan", "--tile", "1"])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&o.stdout).contains("already done"));
-    ok(&["merge", "plan", "--out", "merged"], &ws);
+    let done = run_ok(&ws, &["run-tile", "plan", "--tile", "1"]);
+    assert!(done.contains("already done"), "{done}");
+    run_ok(&ws, &["merge", "plan", "--out", "merged", "-q"]);
 
     // Every raster of the single run is in the merge with the same cells, size and place.
     let rasters: Vec<String> = ws
@@ -139,33 +111,41 @@ fn tiles_run_as_separate_processes_merge_to_the_single_run() {
 fn plans_refuse_what_they_cannot_split_and_changed_projects() {
     let ws = Workspace::new();
     project(&ws);
-    let err = fails(&["plan", "p.toml", "--tiles", "9", "--out", "plan"], &ws);
+    let err = refused(
+        &ws,
+        &["plan", "p.toml", "--tiles", "9", "--out", "plan"],
+        None,
+    );
     assert!(
         err.contains("--tiles 9") && err.contains("1 to 2 tiles"),
         "{err}"
     );
     assert!(!ws.path("plan/plan.json").exists());
-    ok(&["plan", "p.toml", "--tiles", "1", "--out", "plan"], &ws);
-    let err = fails(&["run-tile", "plan", "--tile", "1"], &ws);
+    run_ok(
+        &ws,
+        &["plan", "p.toml", "--tiles", "1", "--out", "plan", "-q"],
+    );
+    let err = refused(&ws, &["run-tile", "plan", "--tile", "1"], None);
     assert!(err.contains("tile 1") && err.contains("0 to 0"), "{err}");
-    let err = fails(&["run-tile", "plan"], &ws);
+    let err = refused(&ws, &["run-tile", "plan"], None);
     assert!(err.contains("no tile given"), "{err}");
     let text = std::fs::read_to_string(ws.path("p.toml")).unwrap();
     ws.write("p.toml", &text.replace("40.0", "50.0"));
-    let err = fails(&["run-tile", "plan", "--tile", "0"], &ws);
+    let err = refused(&ws, &["run-tile", "plan", "--tile", "0"], None);
     assert!(
         err.contains("p.toml") && err.contains("changed since the plan"),
         "{err}"
     );
-    let err = fails(
-        &["plan", "p.toml", "--tiles", "1", "--out", "/vsis3/b/plan"],
+    let err = refused(
         &ws,
+        &["plan", "p.toml", "--tiles", "1", "--out", "/vsis3/b/plan"],
+        None,
     );
     assert!(
         err.contains("/vsis3/b/plan") && err.contains("POSIX"),
         "{err}"
     );
-    let err = fails(&["merge", "nowhere", "--out", "m"], &ws);
+    let err = refused(&ws, &["merge", "nowhere", "--out", "m"], None);
     assert!(
         err.contains("plan.json") && err.contains("geoprospect plan"),
         "{err}"
@@ -204,8 +184,8 @@ fn inputs_read_through_gdal_virtual_file_systems() {
         "zip.toml",
         &text.replace("path = \"", &format!("path = \"/vsizip/{}/", zip.display())),
     );
-    ok(&["run", "local.toml", "--out", "local"], &ws);
-    ok(&["run", "zip.toml", "--out", "zipped"], &ws);
+    run_ok(&ws, &["run", "local.toml", "--out", "local", "-q"]);
+    run_ok(&ws, &["run", "zip.toml", "--out", "zipped", "-q"]);
     for c in ["ree", "sn", "mo"] {
         let f = format!("prospectivity_{c}.tif");
         assert_eq!(
@@ -227,11 +207,6 @@ fn inputs_read_through_gdal_virtual_file_systems() {
     assert!(meta.is_some_and(|m| m.starts_with("/vsizip/")));
     // An output on a virtual file system is staged locally and uploaded: nothing is written
     // to a local folder of that name (/vsimem/ lives in the process, so it only proves that).
-    let o = geoprospect()
-        .args(["run", "local.toml", "--out", "/vsimem/out", "-q"])
-        .current_dir(ws.dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_ok(&ws, &["run", "local.toml", "--out", "/vsimem/out", "-q"]);
     assert!(!Path::new("/vsimem").exists() && !ws.path("vsimem").exists());
 }
