@@ -1,9 +1,9 @@
 //! Delimited text tables (CSV) as labs deliver them.
 //!
 //! [`parse_table`] reads the bytes of a whole file into a [`TextTable`] of trimmed text cells
-//! (`geoprospect::io::table::read_table` reads them from a path first). Nothing is interpreted beyond what is needed to split
-//! the table: cells stay text, and callers read numbers with [`TextTable::number`] or
-//! [`parse_number`], which honour the table's decimal separator.
+//! (`geoprospect::io::table::read_table` reads them from a path first). Nothing is interpreted
+//! beyond what is needed to split the table: cells stay text, and callers read numbers with
+//! [`TextTable::number`] or [`parse_number`], which honour the table's decimal separator.
 //!
 //! # Encoding
 //! 1. An explicit [`TableOptions::encoding`] wins. It is a WHATWG label (`utf-8`, `euc-kr`,
@@ -74,7 +74,7 @@ pub struct TableOptions {
 /// One row of trimmed text cells, stored as one string and the end offset of each cell.
 ///
 /// ```
-/// use geoprospect::io::table::Row;
+/// use geoprospect::table::Row;
 /// let row = Row::new(["A1", "", "12.5"]).unwrap();
 /// assert_eq!((row.len(), &row[2], row.get(1), row.get(3)), (3, "12.5", Some(""), None));
 /// assert_eq!(row, ["A1", "", "12.5"]);
@@ -200,7 +200,7 @@ impl TextTable {
 /// never numbers.
 ///
 /// ```
-/// use geoprospect::io::table::parse_number;
+/// use geoprospect::table::parse_number;
 /// assert_eq!(parse_number(" 12.5 ", false), Some(12.5));
 /// assert_eq!(parse_number("1,234", true), Some(1.234));
 /// assert_eq!(parse_number("1,234", false), None);

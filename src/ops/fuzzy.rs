@@ -50,7 +50,7 @@ impl ChainedLayer {
     /// path ends at the first `:` unless the whole argument names an existing file.
     ///
     /// ```
-    /// use geoprospect::models::fuzzy_chain::ChainedLayer;
+    /// use geoprospect::ops::fuzzy::ChainedLayer;
     /// let l = ChainedLayer::parse("cu.tif:log,robust-z,linear:-1:3").unwrap();
     /// assert_eq!(l.path.to_str(), Some("cu.tif"));
     /// assert_eq!(l.chain.len(), 3);
