@@ -4,10 +4,10 @@
 //! header units agreeing with `Unit::parse`.
 #![no_main]
 
-use geoprospect::geochem::censored::{parse_assay, Assay, Substitution};
-use geoprospect::geochem::columns::parse_header;
-use geoprospect::geochem::units::Unit;
-use geoprospect::table::parse_number;
+use geoprospect_core::geochem::censored::{parse_assay, Assay, Substitution};
+use geoprospect_core::geochem::columns::parse_header;
+use geoprospect_core::geochem::units::Unit;
+use geoprospect_core::table::parse_number;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -6,9 +6,9 @@
 //! element columns must have one assay per row with consistent counts.
 #![no_main]
 
-use geoprospect::geochem::assays::{parse_table_assays, AssayOptions};
-use geoprospect::geochem::censored::Assay;
-use geoprospect::table::{parse_table, TableOptions};
+use geoprospect_core::geochem::assays::{parse_table_assays, AssayOptions};
+use geoprospect_core::geochem::censored::Assay;
+use geoprospect_core::table::{parse_table, TableOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

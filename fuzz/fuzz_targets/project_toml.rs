@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use geoprospect::project::Project;
+use geoprospect_core::project::Project;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
