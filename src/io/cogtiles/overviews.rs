@@ -1,6 +1,7 @@
 //! The overview kernels: GDAL's source windows, and one overview row from the rows of the
 //! level above, as GDAL's `AVERAGE` with NaN nodata (Float32) or `NEAREST` (Int32) makes it.
-use super::{Level, Sample};
+use super::pyramid::Level;
+use super::Sample;
 
 /// Cells `lo..hi` of a level and the weights of the first and the last.
 pub(super) type Window = (usize, usize, f64, f64);

@@ -2,8 +2,9 @@
 //! the next one's rows and encoding its own complete tile rows.
 use rayon::prelude::*;
 
+use super::encoder::{encode_tile_row, Settings};
 use super::overviews::{overview_row, rows_needed, Window};
-use super::{encode_tile_row, Settings, TILE};
+use super::TILE;
 
 /// One resolution of the pyramid: rows waiting to fill a tile row, the rows the next level
 /// still needs, the size of every tile so far (row-major) and where compressed tiles wait in
