@@ -30,6 +30,8 @@
 mod codecs;
 /// The encoder: rows or tiles in, tiles encoded and written, the file finished.
 mod encoder;
+/// Tiles written in place: the file allocated ahead, a tile with its leader and trailer.
+mod inplace;
 /// The file layout: header, structural metadata, IFDs and tile offsets.
 mod layout;
 /// The overview kernels: GDAL's source windows and the cells of one overview row.
