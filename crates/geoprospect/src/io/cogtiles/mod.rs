@@ -34,12 +34,16 @@ mod encoder;
 mod inplace;
 /// The file layout: header, structural metadata, IFDs and tile offsets.
 mod layout;
+/// One level of the pyramid: its size, waiting rows and tiles.
+mod level;
 /// The overview kernels: GDAL's source windows and the cells of one overview row.
 mod overviews;
-/// The overview levels: each level's state and the rows fed down the pyramid.
+/// The rows fed down the pyramid, level by level.
 mod pyramid;
 /// The TIFF reader: a TIFF's first IFD, its tags and its blocks.
 mod tiff;
+/// Tile rows of a level encoded in parallel and written or spilled.
+mod tilerow;
 
 pub use codecs::codec_available;
 pub use encoder::CogEncoder;

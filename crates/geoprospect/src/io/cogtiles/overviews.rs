@@ -1,6 +1,5 @@
 //! The overview kernels: GDAL's source windows, and one overview row from the rows of the
 //! level above, as GDAL's `AVERAGE` with NaN nodata (Float32) or `NEAREST` (Int32) makes it.
-use super::pyramid::Level;
 use super::Sample;
 
 /// Cells `lo..hi` of a level and the weights of the first and the last.
@@ -49,30 +48,34 @@ pub(super) fn rows_needed(j: usize, src: usize, dst: usize, sample: Sample) -> (
     }
 }
 
-/// Row `j` of level `dst` into `out`, from the rows of level `src` (`row(r)` is row `r`):
+/// Row `j` of a level of `dst` (width, height) cells into `out`, from the rows of a level of
+/// `src` (width, height) cells (`row(r)` is row `r`; `down` the source windows of the
+/// columns, [`source_window`]):
 /// Float32 cells are the weighted mean of the valid cells of their source windows, as GDAL's
 /// `AVERAGE` with NaN nodata computes it (in `f64`, line by line, in GDAL's order of
 /// additions, so the values are GDAL's to the bit); Int32 cells are GDAL's `NEAREST`.
 pub(super) fn overview_row<'a>(
     j: usize,
-    src: &Level,
-    dst: &Level,
+    src: (usize, usize),
+    dst: (usize, usize),
+    down: &[Window],
     row: &(impl Fn(usize) -> &'a [u32] + Sync),
     sample: Sample,
     out: &mut [u32],
 ) {
+    let ((sw, sh), (dw, dh)) = (src, dst);
     if sample == Sample::Int32 {
-        let r = row(nearest(j, src.height, dst.height));
+        let r = row(nearest(j, sh, dh));
         for (x, o) in out.iter_mut().enumerate() {
-            *o = r[nearest(x, src.width, dst.width)];
+            *o = r[nearest(x, sw, dw)];
         }
         return;
     }
-    let (lo, hi, top, bottom) = source_window(j, src.height, dst.height);
-    if src.width == 2 * dst.width && hi == lo + 2 && top == 1.0 && bottom == 1.0 {
+    let (lo, hi, top, bottom) = source_window(j, sh, dh);
+    if sw == 2 * dw && hi == lo + 2 && top == 1.0 && bottom == 1.0 {
         return pairs_into(row(lo), row(lo + 1), out);
     }
-    for (o, &(x0, x1, left, right)) in out.iter_mut().zip(&src.down) {
+    for (o, &(x0, x1, left, right)) in out.iter_mut().zip(down) {
         let (mut total, mut weight, mut count) = (0.0f64, 0.0f64, 0usize);
         for y in lo..hi {
             let r = row(y);

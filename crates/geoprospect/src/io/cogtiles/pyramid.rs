@@ -1,58 +1,11 @@
-//! The overview levels: each level's state, and rows fed down the pyramid, each level making
-//! the next one's rows and encoding its own complete tile rows.
+//! Rows fed down the pyramid: each level makes the next one's rows and encodes its own complete
+//! tile rows.
 use rayon::prelude::*;
 
-use super::encoder::{encode_tile_row, Settings};
-use super::overviews::{overview_row, rows_needed, Window};
+use super::level::Level;
+use super::overviews::{overview_row, rows_needed};
+use super::tilerow::{encode_tile_row, Settings};
 use super::TILE;
-
-/// One resolution of the pyramid: rows waiting to fill a tile row, the rows the next level
-/// still needs, the size of every tile so far (row-major) and where compressed tiles wait in
-/// the spill file (uncompressed tiles go straight to their place in the file).
-pub(super) struct Level {
-    /// Its place in the pyramid: 0 for the full resolution.
-    pub(super) index: usize,
-    pub(super) width: usize,
-    pub(super) height: usize,
-    /// Source windows of the next level's columns in this level (see
-    /// [`source_window`](super::overviews::source_window)).
-    pub(super) down: Vec<Window>,
-    pub(super) pending: Vec<u32>,
-    /// The next level's rows made by the last [`feed`] (a buffer reused from feed to feed).
-    below: Vec<u32>,
-    /// Rows of this level that overview rows still to be made will read, from `kept_row0`.
-    pub(super) kept: Vec<Vec<u32>>,
-    pub(super) kept_row0: usize,
-    /// Rows of the next level made so far.
-    pub(super) made: usize,
-    pub(super) rows_in: usize,
-    pub(super) sizes: Vec<u64>,
-    /// Where this level's compressed tiles are in the spill file: `(offset, length)`.
-    pub(super) spilled: Vec<(u64, usize)>,
-}
-
-impl Level {
-    pub(super) fn new(index: usize, width: usize, height: usize) -> Level {
-        Level {
-            index,
-            width,
-            height,
-            down: Vec::new(),
-            pending: Vec::new(),
-            below: Vec::new(),
-            kept: Vec::new(),
-            kept_row0: 0,
-            made: 0,
-            rows_in: 0,
-            sizes: Vec::new(),
-            spilled: Vec::new(),
-        }
-    }
-
-    pub(super) fn tiles(&self) -> usize {
-        self.width.div_ceil(TILE) * self.height.div_ceil(TILE)
-    }
-}
 
 /// Adds rows to level `i`: makes every overview row of the next level whose source rows have
 /// all arrived, passes them down, and encodes every complete tile row.
@@ -86,7 +39,17 @@ pub(super) fn feed(
         made.resize((ready - src.made) * dst.width, 0);
         made.par_chunks_mut(dst.width.max(1))
             .enumerate()
-            .for_each(|(k, out)| overview_row(src.made + k, src, dst, &row, settings.sample, out));
+            .for_each(|(k, out)| {
+                overview_row(
+                    src.made + k,
+                    (src.width, src.height),
+                    (dst.width, dst.height),
+                    &src.down,
+                    &row,
+                    settings.sample,
+                    out,
+                )
+            });
         let keep_from = if ready < dst.height {
             needs(ready).0
         } else {
