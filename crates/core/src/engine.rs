@@ -151,6 +151,28 @@ impl Engine {
         Ok(())
     }
 
+    /// [`Engine::for_each_block`] as one stage of the engine's progress: the stage `name`
+    /// begins with one unit per block and is finished whether the blocks succeed or not.
+    pub fn stage<T, C, S>(&self, name: &str, blocks: &[Block], compute: C, sink: S) -> Result<()>
+    where
+        T: Send,
+        C: Fn(&Block) -> Result<T> + Sync,
+        S: FnMut(&Block, T) -> Result<()>,
+    {
+        self.staged(name, blocks.len() as u64, || {
+            self.for_each_block(blocks, compute, sink)
+        })
+    }
+
+    /// Runs `work` as one stage `name` of `units` units of the engine's progress (0 for a
+    /// stage whose inner stages report the units), finished whether `work` succeeds or not.
+    pub fn staged<R>(&self, name: &str, units: u64, work: impl FnOnce() -> Result<R>) -> Result<R> {
+        self.progress.stage(name, units);
+        let done = work();
+        self.progress.finish();
+        done
+    }
+
     /// Maps every block in parallel and returns the results in block order (for per-block
     /// partial statistics that are merged afterwards in a fixed order).
     pub fn map_blocks<T, C>(&self, blocks: &[Block], compute: C) -> Result<Vec<T>>

@@ -221,6 +221,15 @@ impl AtomicFile {
         &self.tmp
     }
 
+    /// Writes `target` by `write` at a temporary path and renames it into place once `write`
+    /// has succeeded; on an error the temporary file is removed and the target left as it was.
+    pub fn write<R>(target: &Path, write: impl FnOnce(&Path) -> Result<R>) -> Result<R> {
+        let file = AtomicFile::new(target)?;
+        let done = write(file.path())?;
+        file.commit()?;
+        Ok(done)
+    }
+
     /// Renames the finished file to its target.
     pub fn commit(mut self) -> Result<()> {
         std::fs::rename(&self.tmp, &self.target).map_err(|e| {

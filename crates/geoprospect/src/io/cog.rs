@@ -13,6 +13,7 @@ use gdal::{Dataset, DriverManager, Metadata};
 
 use std::os::unix::fs::FileExt;
 
+use crate::engine::{Block, Engine};
 use crate::error::{Error, Result};
 use crate::grid::{GridSpec, CLASS_NODATA};
 use crate::io::cogtiles::{codec_available, read_tiff, Codec, CogEncoder, Sample, Tag, TILE};
@@ -204,6 +205,27 @@ impl CogWriter {
     /// multiple of the width.
     pub fn write_rows<T: GdalType + Copy>(&mut self, row0: usize, data: Vec<T>) -> Result<()> {
         self.write_band_rows(1, row0, data)
+    }
+
+    /// Computes `blocks` of band 1 in parallel on `engine`, as one stage `stage` of its
+    /// progress, and writes each in block order after `observe` has seen it.
+    pub fn write_blocks<T, C, O>(
+        &mut self,
+        engine: &Engine,
+        stage: &str,
+        blocks: &[Block],
+        compute: C,
+        mut observe: O,
+    ) -> Result<()>
+    where
+        T: GdalType + Copy + Send,
+        C: Fn(&Block) -> Result<Vec<T>> + Sync,
+        O: FnMut(&Block, &[T]),
+    {
+        engine.stage(stage, blocks, compute, |block, rows| {
+            observe(block, &rows);
+            self.write_rows(block.row0, rows)
+        })
     }
 
     /// Number of bands.

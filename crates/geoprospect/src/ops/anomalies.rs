@@ -168,29 +168,29 @@ pub fn run_anomalies(req: &AnomalyRequest, engine: &Engine) -> Result<AnomalyRep
     }
     let grid = ca_grid(&xy, analysis.wkt()?)?;
 
-    let progress = engine.progress();
-    progress.stage("anomalies: C-A surfaces", columns.len() as u64);
     let sub = Substitution::default();
-    let mut rows = Vec::with_capacity(columns.len());
-    let mut classes = Vec::with_capacity(columns.len());
-    for col in &columns {
-        let values = col.substituted(&sub);
-        let t = thresholds(&values);
-        let ca = ca_surface(&xy, &values, &grid, engine)
-            .map_err(|m| Error::input(path, format!("column {:?}: {m}", col.spec.column)))?;
-        let classifier = Classifier::new(&t, &ca);
-        classes.push(values.iter().map(|&v| classifier.classify(v)).collect());
-        rows.push(ElementRow {
-            element: element_label(col),
-            column: col.spec.column.clone(),
-            n_censored: col.n_censored,
-            n_missing: col.n_missing,
-            thresholds: t,
-            ca,
-        });
-        progress.advance(1);
-    }
-    progress.finish();
+    let (rows, classes) = engine.staged("anomalies: C-A surfaces", columns.len() as u64, || {
+        let mut rows = Vec::with_capacity(columns.len());
+        let mut classes: Vec<Vec<Option<AnomalyClass>>> = Vec::with_capacity(columns.len());
+        for col in &columns {
+            let values = col.substituted(&sub);
+            let t = thresholds(&values);
+            let ca = ca_surface(&xy, &values, &grid, engine)
+                .map_err(|m| Error::input(path, format!("column {:?}: {m}", col.spec.column)))?;
+            let classifier = Classifier::new(&t, &ca);
+            classes.push(values.iter().map(|&v| classifier.classify(v)).collect());
+            rows.push(ElementRow {
+                element: element_label(col),
+                column: col.spec.column.clone(),
+                n_censored: col.n_censored,
+                n_missing: col.n_missing,
+                thresholds: t,
+                ca,
+            });
+            engine.progress().advance(1);
+        }
+        Ok((rows, classes))
+    })?;
 
     let staging = Staging::new(&req.out_dir)?;
     write_thresholds_csv(&rows, &staging.path("thresholds.csv")?)?;

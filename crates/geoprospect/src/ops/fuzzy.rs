@@ -538,8 +538,6 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
         req.cog.threads,
     )
     .map_err(out_err)?;
-    let progress = engine.progress();
-    progress.stage("fuzzy", blocks.len() as u64);
     // Layers that cannot be read in place from a map are read (and put through their chains)
     // into buffers, blocks in parallel; a writer thread, fed through a bounded channel in block
     // order, then makes the output tile by tile ([`combined_tiles`]), so that reading the next
@@ -586,7 +584,8 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
             }
             Ok((encoder, valid))
         });
-        let computed = engine.for_each_block(
+        let computed = engine.stage(
+            "fuzzy",
             blocks,
             |block| {
                 let mut data: Vec<Option<Vec<f32>>> = vec![None; n];
@@ -614,7 +613,6 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
     });
     computed?;
     let (encoder, valid) = written?;
-    progress.finish();
     encoder.finish().map_err(out_err)?;
     file.commit()?;
     let rounds = match rounds {

@@ -169,11 +169,11 @@ pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<String> {
         items,
         category_names: Vec::new(),
     };
-    let progress = engine.progress();
-    progress.stage(&format!("grid {}", req.field), blocks(&grid).len() as u64);
-    let stats = grid_to_cog(&gridder, &grid, engine, atomic.path(), &meta, &req.cog);
-    progress.finish();
-    let stats = stats?;
+    let stats = engine.staged(
+        &format!("grid {}", req.field),
+        blocks(&grid).len() as u64,
+        || grid_to_cog(&gridder, &grid, engine, atomic.path(), &meta, &req.cog),
+    )?;
     atomic.commit()?;
 
     let shown_unit = if req.field.to_lowercase().contains(unit) {

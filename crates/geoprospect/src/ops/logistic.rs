@@ -90,9 +90,8 @@ pub fn run_logistic(req: &LogisticRequest, engine: &Engine) -> Result<String> {
     let mut positives: Vec<Vec<f64>> = Vec::new();
     let mut on_nodata = 0usize;
     let mut eligible: Vec<u64> = Vec::with_capacity(grid_blocks.len());
-    let progress = engine.progress();
-    progress.stage("logistic sample, pass 1", grid_blocks.len() as u64);
-    engine.for_each_block(
+    engine.stage(
+        "logistic sample, pass 1",
         &grid_blocks,
         |b| {
             let (data, deposit_cell) = read(b)?;
@@ -117,7 +116,6 @@ pub fn run_logistic(req: &LogisticRequest, engine: &Engine) -> Result<String> {
             Ok(())
         },
     )?;
-    progress.finish();
     if positives.is_empty() {
         return Err(Error::input(
             &req.deposits.path,
@@ -139,8 +137,8 @@ pub fn run_logistic(req: &LogisticRequest, engine: &Engine) -> Result<String> {
 
     // Pass 2: the background cells at the sampled ranks.
     let mut negatives: Vec<Vec<f64>> = Vec::with_capacity(ranks.len());
-    progress.stage("logistic sample, pass 2", grid_blocks.len() as u64);
-    engine.for_each_block(
+    engine.stage(
+        "logistic sample, pass 2",
         &grid_blocks,
         |b| {
             let lo = offsets[b.index];
@@ -171,7 +169,6 @@ pub fn run_logistic(req: &LogisticRequest, engine: &Engine) -> Result<String> {
             Ok(())
         },
     )?;
-    progress.finish();
     let n = positives.len() + negatives.len();
     let mut x = Array2::<f64>::zeros((n, k));
     for (i, row) in positives.iter().chain(&negatives).enumerate() {

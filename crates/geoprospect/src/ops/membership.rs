@@ -2,7 +2,7 @@
 //! to a layer, thresholds given as values or as exact percentiles of the layer.
 use std::path::Path;
 
-use crate::engine::Engine;
+use crate::engine::{Block, Engine};
 use crate::error::Result;
 use crate::evidence::membership::MembershipSpec;
 use crate::io::atomic::AtomicFile;
@@ -28,7 +28,6 @@ pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<String
     let (layer, grid, _) = GridLayer::open_as_grid(req.input)?;
     let grid_blocks = aligned_blocks(&grid, layer.tile_rows());
     let m = resolve_on_layer(&req.spec, &layer, &grid_blocks, engine)?;
-    let file = AtomicFile::new(req.out)?;
     let given: Vec<String> = req
         .spec
         .thresholds()
@@ -48,21 +47,16 @@ pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<String
         )],
         category_names: Vec::new(),
     };
-    let mut writer = CogWriter::create(&grid, file.path(), PixelType::Float32, &meta)?;
-    let progress = engine.progress();
-    progress.stage("membership", grid_blocks.len() as u64);
-    engine.for_each_block(
-        &grid_blocks,
-        |b| {
+    AtomicFile::write(req.out, |tmp| {
+        let mut writer = CogWriter::create(&grid, tmp, PixelType::Float32, &meta)?;
+        let apply = |b: &Block| {
             let mut data = layer.read_block(b)?;
             m.apply(&mut data);
             Ok(data)
-        },
-        |b, data| writer.write_rows(b.row0, data),
-    )?;
-    progress.finish();
-    writer.finish(&req.cog)?;
-    file.commit()?;
+        };
+        writer.write_blocks(engine, "membership", &grid_blocks, apply, |_, _| ())?;
+        writer.finish(&req.cog)
+    })?;
     Ok(format!(
         "{}: {} (given: {})",
         req.out.display(),

@@ -2,7 +2,7 @@
 //! overlay ([`crate::models::fuzzy`], Bonham-Carter 1994, ch. 9) into a Float32 COG.
 use std::path::{Path, PathBuf};
 
-use crate::engine::Engine;
+use crate::engine::{Block, Engine};
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
@@ -75,7 +75,6 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
         .iter()
         .map(|p| GridLayer::open(p, &grid))
         .collect::<Result<Vec<_>>>()?;
-    let file = AtomicFile::new(req.out)?;
     let how = format!(
         "index overlay, weights {}",
         weights
@@ -90,32 +89,26 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
         items: vec![("GEOPROSPECT_OVERLAY".into(), how.clone())],
         category_names: Vec::new(),
     };
-    let mut writer = CogWriter::create(&grid, file.path(), PixelType::Float32, &meta)?;
     let tile_rows = layers.iter().map(|l| l.tile_rows()).max().unwrap_or(1);
     let mut valid = 0u64;
     let grid_blocks = aligned_blocks(&grid, tile_rows);
-    let progress = engine.progress();
-    progress.stage("overlay", grid_blocks.len() as u64);
-    engine.for_each_block(
-        &grid_blocks,
-        |block| {
-            let data = layers
-                .iter()
-                .map(|l| l.read_block(block))
-                .collect::<Result<Vec<_>>>()?;
-            let views: Vec<&[f32]> = data.iter().map(|d| d.as_slice()).collect();
-            let mut out = vec![0f32; block.rows * grid.width];
-            index_overlay(weights, &views, &mut out);
-            Ok(out)
-        },
-        |block, out| {
+    let combine = |block: &Block| {
+        let data = layers
+            .iter()
+            .map(|l| l.read_block(block))
+            .collect::<Result<Vec<_>>>()?;
+        let views: Vec<&[f32]> = data.iter().map(|d| d.as_slice()).collect();
+        let mut out = vec![0f32; block.rows * grid.width];
+        index_overlay(weights, &views, &mut out);
+        Ok(out)
+    };
+    AtomicFile::write(req.out, |tmp| {
+        let mut writer = CogWriter::create(&grid, tmp, PixelType::Float32, &meta)?;
+        writer.write_blocks(engine, "overlay", &grid_blocks, combine, |_, out| {
             valid += out.iter().filter(|v| !v.is_nan()).count() as u64;
-            writer.write_rows(block.row0, out)
-        },
-    )?;
-    progress.finish();
-    writer.finish(&req.cog)?;
-    file.commit()?;
+        })?;
+        writer.finish(&req.cog)
+    })?;
     Ok(format!(
         "{}: {how} of {} layers, {} x {} cells, {valid} with data",
         req.out.display(),

@@ -39,9 +39,8 @@ pub fn layer_percentiles(
     engine: &Engine,
 ) -> Result<Option<Vec<f64>>> {
     let mut pass1 = QuantilePass1::default();
-    let progress = engine.progress();
-    progress.stage("percentiles, pass 1", grid_blocks.len() as u64);
-    engine.for_each_block(
+    engine.stage(
+        "percentiles, pass 1",
         grid_blocks,
         |b| {
             let mut h = QuantilePass1::default();
@@ -53,7 +52,6 @@ pub fn layer_percentiles(
             Ok(())
         },
     )?;
-    progress.finish();
     if pass1.count() == 0 {
         return Ok(None);
     }
@@ -61,8 +59,8 @@ pub fn layer_percentiles(
         .plan(ps)
         .map_err(|e| Error::input(layer.path(), e.to_string()))?;
     let mut pass2 = plan.pass2();
-    progress.stage("percentiles, pass 2", grid_blocks.len() as u64);
-    engine.for_each_block(
+    engine.stage(
+        "percentiles, pass 2",
         grid_blocks,
         |b| {
             let mut h = plan.pass2();
@@ -74,6 +72,5 @@ pub fn layer_percentiles(
             Ok(())
         },
     )?;
-    progress.finish();
     Ok(Some(plan.finish(&pass2)))
 }

@@ -3,7 +3,7 @@
 //! block as a Float32 COG.
 use std::path::Path;
 
-use crate::engine::{blocks, Engine};
+use crate::engine::{blocks, Block, Engine};
 use crate::error::{Error, Result};
 use crate::evidence::proximity::Features;
 use crate::grid::GridSpec;
@@ -11,33 +11,27 @@ use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 
 /// Writes the distance from every cell centre of `grid` to the nearest of `features` as a
-/// Float32 COG at `target`, block by block on `engine`; returns the largest distance.
+/// Float32 COG at `target`, block by block on `engine` as its progress stage `stage`; returns
+/// the largest distance.
 pub fn write_distance(
     features: &Features,
     grid: &GridSpec,
     engine: &Engine,
+    stage: &str,
     target: &Path,
     meta: &LayerMeta,
     cog: &CogOptions,
 ) -> Result<f32> {
     let mut writer = CogWriter::create(grid, target, PixelType::Float32, meta)?;
     let mut max = 0f32;
-    let grid_blocks = blocks(grid);
-    let progress = engine.progress();
-    progress.stage("proximity", grid_blocks.len() as u64);
-    engine.for_each_block(
-        &grid_blocks,
-        |block| {
-            let mut out = vec![0f32; block.rows * grid.width];
-            features.distance_block(grid, block, &mut out);
-            Ok(out)
-        },
-        |block, strip| {
-            max = strip.iter().fold(max, |m, &v| m.max(v));
-            writer.write_rows(block.row0, strip)
-        },
-    )?;
-    progress.finish();
+    let distances = |block: &Block| {
+        let mut out = vec![0f32; block.rows * grid.width];
+        features.distance_block(grid, block, &mut out);
+        Ok(out)
+    };
+    writer.write_blocks(engine, stage, &blocks(grid), distances, |_, strip| {
+        max = strip.iter().fold(max, |m, &v| m.max(v));
+    })?;
     writer.finish(cog)?;
     Ok(max)
 }
@@ -101,7 +95,6 @@ pub fn run_proximity(req: &ProximityRequest, engine: &Engine) -> Result<String> 
             },
         ));
     }
-    let file = AtomicFile::new(req.out)?;
     let meta = LayerMeta {
         description: format!(
             "distance to {}",
@@ -119,8 +112,9 @@ pub fn run_proximity(req: &ProximityRequest, engine: &Engine) -> Result<String> 
         )],
         category_names: Vec::new(),
     };
-    let max = write_distance(&features, &grid, engine, file.path(), &meta, &req.cog)?;
-    file.commit()?;
+    let max = AtomicFile::write(req.out, |tmp| {
+        write_distance(&features, &grid, engine, "proximity", tmp, &meta, &req.cog)
+    })?;
     Ok(format!(
         "{}: distance to {} feature(s) ({} segments) on {} x {} cells, max {max}",
         req.out.display(),

@@ -85,12 +85,11 @@ pub fn resolve_percentiles(
             continue;
         }
         let layer = GridLayer::open(&b.raw, grid)?;
-        engine.progress().stage(
+        let values = engine.staged(
             &format!("{} {}: thresholds", model.commodity, b.evidence.name),
             0,
-        );
-        let values = layer_percentiles(&ps, &layer, &all, engine)?;
-        engine.progress().finish();
+            || layer_percentiles(&ps, &layer, &all, engine),
+        )?;
         let resolved = match values {
             None => Percentiles::LeftOut("no data on the analysis grid".to_string()),
             Some(v) => match spec.resolve(&v) {
@@ -219,10 +218,8 @@ pub fn score(
     };
     let mut out = CogWriter::create(grid, target, PixelType::Float32, &meta)?;
     let mut scored = 0;
-    engine
-        .progress()
-        .stage(&format!("{} score", model.commodity), all.len() as u64);
-    engine.for_each_block(
+    engine.stage(
+        &format!("{} score", model.commodity),
         &all,
         |block| score_block(block, &layers, &transforms, model, &groups, &weights),
         |block, (memberships, score)| {
@@ -233,7 +230,6 @@ pub fn score(
             out.write_rows(block.row0, score)
         },
     )?;
-    engine.progress().finish();
     for w in writers {
         w.finish(cog)?;
     }

@@ -133,7 +133,6 @@ pub fn find_targets(req: &TargetRequest, engine: &Engine) -> Result<TargetSet> {
         .map(|(_, p)| GridLayer::open(p, grid))
         .collect::<Result<Vec<_>>>()?;
     let strips = aligned_blocks(grid, layer.tile_rows());
-    let progress = engine.progress();
     let level = match req.selection {
         Selection::MinScore(s) => Some(s),
         Selection::TopArea(a) => top_area_level(&layer, &strips, engine, a)?,
@@ -150,12 +149,9 @@ pub fn find_targets(req: &TargetRequest, engine: &Engine) -> Result<TargetSet> {
     let Some(level) = level else {
         return Ok(set);
     };
-    progress.stage(
-        &format!("{} targets: zones", req.commodity),
-        strips.len() as u64,
-    );
     let mut labels = Labeller::new(evidence.len());
-    engine.for_each_block(
+    engine.stage(
+        &format!("{} targets: zones", req.commodity),
         &strips,
         |b| {
             let values = layer.read_block(b)?;
@@ -172,7 +168,6 @@ pub fn find_targets(req: &TargetRequest, engine: &Engine) -> Result<TargetSet> {
             Ok(())
         },
     )?;
-    progress.finish();
     let cell_area = CellArea::new(grid, req.crs.is_geographic(), req.crs.metres_per_unit());
     let zones = labels.finish(&cell_area, req.min_cells as u64);
     set.scored_cells = zones.scored_cells;

@@ -69,9 +69,8 @@ pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<String> {
     let deposits = GridDeposits::read(&req.deposits, req.commodity, &grid, &crs)?;
     let mut counts = ClassCounts::default();
     let grid_blocks = aligned_blocks(&grid, layer.tile_rows());
-    let progress = engine.progress();
-    progress.stage("weights of evidence", grid_blocks.len() as u64);
-    engine.for_each_block(
+    engine.stage(
+        "weights of evidence",
         &grid_blocks,
         |b| {
             let codes = layer.read_classes(b.row0, b.rows)?;
@@ -84,7 +83,6 @@ pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<String> {
             Ok(())
         },
     )?;
-    progress.finish();
     let rows = table(&counts, units, req.kind)
         .map_err(|e| Error::input(req.evidence, format!("{e} ({} deposits)", req.commodity)))?;
     let generalised = req.generalise.map(|g| generalise(&rows, g)).transpose()?;

@@ -293,147 +293,146 @@ pub fn cross_validate(req: &CrossValRequest, engine: &Engine) -> Result<CrossVal
             .collect()
     };
     // Pass 1: cells per class and layer, and the classes of the occurrences' cells.
-    let progress = engine.progress();
-    progress.stage(
+    engine.staged(
         &format!("{} cross-validation", req.commodity),
         2 * strips.len() as u64,
-    );
-    let mut hist = vec![[0u64; WOFE_CLASSES]; layers.len()];
-    let mut classes_on_grid: Vec<Vec<u8>> = vec![Vec::new(); on_grid.len()];
-    engine.for_each_block(
-        &strips,
-        |b| {
-            let classes = read_classes(b)?;
-            let mut h = vec![[0u64; WOFE_CLASSES]; layers.len()];
-            for (hj, cj) in h.iter_mut().zip(&classes) {
-                for &c in cj {
-                    if c != NODATA {
-                        hj[c as usize] += 1;
+        || {
+            let mut hist = vec![[0u64; WOFE_CLASSES]; layers.len()];
+            let mut classes_on_grid: Vec<Vec<u8>> = vec![Vec::new(); on_grid.len()];
+            engine.for_each_block(
+                &strips,
+                |b| {
+                    let classes = read_classes(b)?;
+                    let mut h = vec![[0u64; WOFE_CLASSES]; layers.len()];
+                    for (hj, cj) in h.iter_mut().zip(&classes) {
+                        for &c in cj {
+                            if c != NODATA {
+                                hj[c as usize] += 1;
+                            }
+                        }
                     }
-                }
+                    let lo = by_cell.partition_point(|o| o.0 < b.row0);
+                    let hi = by_cell.partition_point(|o| o.0 < b.row0 + b.rows);
+                    let occ: Vec<(usize, Vec<u8>)> = by_cell[lo..hi]
+                        .iter()
+                        .map(|&(r, c, i)| {
+                            let cell = (r - b.row0) * grid.width + c;
+                            (i, classes.iter().map(|cj| cj[cell]).collect())
+                        })
+                        .collect();
+                    Ok((h, occ))
+                },
+                |_, (h, occ)| {
+                    for (a, b) in hist.iter_mut().zip(&h) {
+                        for (x, y) in a.iter_mut().zip(b) {
+                            *x += y;
+                        }
+                    }
+                    for (i, c) in occ {
+                        classes_on_grid[i] = c;
+                    }
+                    Ok(())
+                },
+            )?;
+            // Those on cells where some layer has data, in file order.
+            let occ_classes: Vec<Vec<u8>> = classes_on_grid
+                .into_iter()
+                .filter(|c| c.iter().any(|&v| v != NODATA))
+                .collect();
+            let n = occ_classes.len();
+            cv.occurrences = n;
+            if n < 2 {
+                cv.wofe_note = Some(few(n));
+                return Ok(cv);
             }
-            let lo = by_cell.partition_point(|o| o.0 < b.row0);
-            let hi = by_cell.partition_point(|o| o.0 < b.row0 + b.rows);
-            let occ: Vec<(usize, Vec<u8>)> = by_cell[lo..hi]
+            let k = CV_FOLDS.min(n);
+            cv.folds = k;
+            cv.scheme = if k == n {
+                "leave-one-out".into()
+            } else {
+                format!("{k}-fold")
+            };
+            let units = Units {
+                cell_m2: cell_m2(grid, req.crs, req.layers[0].1.as_path()).unwrap_or(1e6),
+                unit_km2: 1.0,
+            };
+            // Fits: one per fold, then one on everything (the training figure).
+            let fold_of = |i: usize| i % k;
+            let mut fits = Vec::with_capacity(k + 1);
+            let mut tests: Vec<Vec<usize>> = Vec::with_capacity(k + 1);
+            for f in 0..k {
+                let train: Vec<usize> = (0..n).filter(|&i| fold_of(i) != f).collect();
+                fits.push(fit(&hist, &occ_classes, &train, units));
+                tests.push((0..n).filter(|&i| fold_of(i) == f).collect());
+            }
+            let all: Vec<usize> = (0..n).collect();
+            fits.push(fit(&hist, &occ_classes, &all, units));
+            tests.push(all);
+            let test_scores: Vec<Vec<f64>> = fits
                 .iter()
-                .map(|&(r, c, i)| {
-                    let cell = (r - b.row0) * grid.width + c;
-                    (i, classes.iter().map(|cj| cj[cell]).collect())
+                .zip(&tests)
+                .map(|(fit, test)| {
+                    test.iter()
+                        .map(|&i| score(fit, occ_classes[i].iter().copied()) as f64)
+                        .collect()
                 })
                 .collect();
-            Ok((h, occ))
-        },
-        |_, (h, occ)| {
-            for (a, b) in hist.iter_mut().zip(&h) {
-                for (x, y) in a.iter_mut().zip(b) {
-                    *x += y;
-                }
+            // Pass 2: every fit's scores over the whole area.
+            let empty: Vec<AreaCounts> = test_scores.iter().map(|s| AreaCounts::new(s)).collect();
+            let mut counts = empty.clone();
+            engine.for_each_block(
+                &strips,
+                |b| {
+                    let classes = read_classes(b)?;
+                    let cells = classes[0].len();
+                    let mut out = empty.clone();
+                    let mut scores = vec![0f32; cells];
+                    for (fit, c) in fits.iter().zip(out.iter_mut()) {
+                        for (i, s) in scores.iter_mut().enumerate() {
+                            *s = score(fit, classes.iter().map(|cj| cj[i]));
+                        }
+                        c.add(&scores);
+                    }
+                    Ok(out)
+                },
+                |_, part| {
+                    for (a, b) in counts.iter_mut().zip(&part) {
+                        a.merge(b);
+                    }
+                    Ok(())
+                },
+            )?;
+            let mut results: Vec<Validation> = Vec::with_capacity(k + 1);
+            for (s, c) in test_scores.iter().zip(&counts) {
+                results.push(validate(s, c)?);
             }
-            for (i, c) in occ {
-                classes_on_grid[i] = c;
-            }
-            Ok(())
+            let names: Vec<String> = req.layers.iter().map(|(n, _)| n.clone()).collect();
+            let folds: Vec<Fold> = (0..k)
+                .map(|f| Fold {
+                    held_out: tests[f].len(),
+                    auc: results[f].auc,
+                    capture10: results[f].capture[1].1,
+                    cuts: names
+                        .iter()
+                        .cloned()
+                        .zip(fits[f].iter().map(|l| l.cut))
+                        .collect(),
+                })
+                .collect();
+            let weighted = |g: fn(&Fold) -> f64| {
+                folds.iter().map(|f| f.held_out as f64 * g(f)).sum::<f64>() / n as f64
+            };
+            cv.wofe = Some(WofeCheck {
+                layers: names,
+                training_auc: results[k].auc,
+                training_capture10: results[k].capture[1].1,
+                held_out_auc: weighted(|f| f.auc),
+                held_out_capture10: weighted(|f| f.capture10),
+                folds,
+            });
+            Ok(cv)
         },
-    )?;
-    // Those on cells where some layer has data, in file order.
-    let occ_classes: Vec<Vec<u8>> = classes_on_grid
-        .into_iter()
-        .filter(|c| c.iter().any(|&v| v != NODATA))
-        .collect();
-    let n = occ_classes.len();
-    cv.occurrences = n;
-    if n < 2 {
-        progress.finish();
-        cv.wofe_note = Some(few(n));
-        return Ok(cv);
-    }
-    let k = CV_FOLDS.min(n);
-    cv.folds = k;
-    cv.scheme = if k == n {
-        "leave-one-out".into()
-    } else {
-        format!("{k}-fold")
-    };
-    let units = Units {
-        cell_m2: cell_m2(grid, req.crs, req.layers[0].1.as_path()).unwrap_or(1e6),
-        unit_km2: 1.0,
-    };
-    // Fits: one per fold, then one on everything (the training figure).
-    let fold_of = |i: usize| i % k;
-    let mut fits = Vec::with_capacity(k + 1);
-    let mut tests: Vec<Vec<usize>> = Vec::with_capacity(k + 1);
-    for f in 0..k {
-        let train: Vec<usize> = (0..n).filter(|&i| fold_of(i) != f).collect();
-        fits.push(fit(&hist, &occ_classes, &train, units));
-        tests.push((0..n).filter(|&i| fold_of(i) == f).collect());
-    }
-    let all: Vec<usize> = (0..n).collect();
-    fits.push(fit(&hist, &occ_classes, &all, units));
-    tests.push(all);
-    let test_scores: Vec<Vec<f64>> = fits
-        .iter()
-        .zip(&tests)
-        .map(|(fit, test)| {
-            test.iter()
-                .map(|&i| score(fit, occ_classes[i].iter().copied()) as f64)
-                .collect()
-        })
-        .collect();
-    // Pass 2: every fit's scores over the whole area.
-    let empty: Vec<AreaCounts> = test_scores.iter().map(|s| AreaCounts::new(s)).collect();
-    let mut counts = empty.clone();
-    engine.for_each_block(
-        &strips,
-        |b| {
-            let classes = read_classes(b)?;
-            let cells = classes[0].len();
-            let mut out = empty.clone();
-            let mut scores = vec![0f32; cells];
-            for (fit, c) in fits.iter().zip(out.iter_mut()) {
-                for (i, s) in scores.iter_mut().enumerate() {
-                    *s = score(fit, classes.iter().map(|cj| cj[i]));
-                }
-                c.add(&scores);
-            }
-            Ok(out)
-        },
-        |_, part| {
-            for (a, b) in counts.iter_mut().zip(&part) {
-                a.merge(b);
-            }
-            Ok(())
-        },
-    )?;
-    progress.finish();
-    let mut results: Vec<Validation> = Vec::with_capacity(k + 1);
-    for (s, c) in test_scores.iter().zip(&counts) {
-        results.push(validate(s, c)?);
-    }
-    let names: Vec<String> = req.layers.iter().map(|(n, _)| n.clone()).collect();
-    let folds: Vec<Fold> = (0..k)
-        .map(|f| Fold {
-            held_out: tests[f].len(),
-            auc: results[f].auc,
-            capture10: results[f].capture[1].1,
-            cuts: names
-                .iter()
-                .cloned()
-                .zip(fits[f].iter().map(|l| l.cut))
-                .collect(),
-        })
-        .collect();
-    let weighted = |g: fn(&Fold) -> f64| {
-        folds.iter().map(|f| f.held_out as f64 * g(f)).sum::<f64>() / n as f64
-    };
-    cv.wofe = Some(WofeCheck {
-        layers: names,
-        training_auc: results[k].auc,
-        training_capture10: results[k].capture[1].1,
-        held_out_auc: weighted(|f| f.auc),
-        held_out_capture10: weighted(|f| f.capture10),
-        folds,
-    });
-    Ok(cv)
+    )
 }
 
 #[cfg(test)]

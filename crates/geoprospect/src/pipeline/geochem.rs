@@ -214,12 +214,11 @@ pub fn grid_elements(
             items,
             category_names: Vec::new(),
         };
-        engine.progress().stage(
+        let stats = engine.staged(
             &format!("grid {label}"),
             crate::engine::blocks(&plan.grid).len() as u64,
-        );
-        let stats = grid_to_cog(&gridder, &plan.grid, engine, &path, &meta, cog)?;
-        engine.progress().finish();
+            || grid_to_cog(&gridder, &plan.grid, engine, &path, &meta, cog),
+        )?;
         tracing::info!(
             "{label}: {} cells, {} nodata, {} .. {} ppm",
             stats.cells,

@@ -224,13 +224,11 @@ pub fn compute(
     let mut ingested = BTreeMap::new();
     for task in layer_tasks(project) {
         let target = staging.path(&format!("layers/{}.tif", task.name()))?;
-        let progress = engine.progress();
-        progress.stage(
+        let line = engine.staged(
             &format!("layer {}", task.name()),
             blocks(&plan.grid).len() as u64,
-        );
-        let line = task.ingest(plan, engine, &target, cog)?;
-        progress.finish();
+            || task.ingest(plan, engine, &target, cog),
+        )?;
         tracing::info!("{line}");
         layers.push(line);
         ingested.insert(task.name().to_string(), target);

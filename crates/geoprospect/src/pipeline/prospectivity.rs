@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::commodity::Commodity;
-use crate::engine::{blocks, Engine};
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::evidence::proximity::Features;
 use crate::io::atomic::Staging;
@@ -335,12 +335,8 @@ fn distance_layer(
         )],
         category_names: Vec::new(),
     };
-    engine.progress().stage(
-        &format!("distance to {}", role.as_str()),
-        blocks(&plan.grid).len() as u64,
-    );
-    write_distance(&features, &plan.grid, engine, &path, &meta, cog)?;
-    engine.progress().finish();
+    let stage = format!("distance to {}", role.as_str());
+    write_distance(&features, &plan.grid, engine, &stage, &path, &meta, cog)?;
     layers.distances.insert(role, path.clone());
     Ok(Some(path))
 }

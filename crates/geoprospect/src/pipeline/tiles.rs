@@ -550,9 +550,9 @@ pub fn merge(plan_dir: &Path, out: &Path, engine: &Engine) -> Result<RunSummary>
             .map(|t| tile_dir(plan_dir, t.index).join(rel))
             .collect();
         let target = staging.path(rel)?;
-        engine.progress().stage(&format!("mosaic {rel}"), 0);
-        mosaic_to_cog(&parts, &target, &options.cog)?;
-        engine.progress().finish();
+        engine.staged(&format!("mosaic {rel}"), 0, || {
+            mosaic_to_cog(&parts, &target, &options.cog)
+        })?;
     }
     lap.mark("mosaic");
     let computed = merged_layers(&records, &staging)?;
