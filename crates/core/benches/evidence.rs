@@ -9,18 +9,7 @@ use geoprospect_core::evidence::proximity::Features;
 use geoprospect_core::grid::GridSpec;
 use geoprospect_core::models::fuzzy::{combine, FuzzyOp};
 use geoprospect_core::models::wofe::{table, ClassCounts, TableKind, Units};
-
-/// SplitMix64 in [0, 1).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use geoprospect_core::rng::SplitMix64;
 
 fn grid(size: usize, res: f64) -> GridSpec {
     GridSpec {
@@ -35,18 +24,18 @@ fn grid(size: usize, res: f64) -> GridSpec {
 }
 
 /// A fault network of `lines` random walks of 40 segments, plus 20 granite polygons.
-fn features(g: &GridSpec, lines: usize, rng: &mut Rng) -> Vec<Geometry<f64>> {
+fn features(g: &GridSpec, lines: usize, rng: &mut SplitMix64) -> Vec<Geometry<f64>> {
     let [xmin, ymin, xmax, ymax] = g.extent();
     let mut out = Vec::new();
     for _ in 0..lines {
         let mut p = Coord {
-            x: xmin + rng.next() * (xmax - xmin),
-            y: ymin + rng.next() * (ymax - ymin),
+            x: xmin + rng.uniform() * (xmax - xmin),
+            y: ymin + rng.uniform() * (ymax - ymin),
         };
-        let heading = rng.next() * std::f64::consts::TAU;
+        let heading = rng.uniform() * std::f64::consts::TAU;
         let mut coords = vec![p];
         for _ in 0..40 {
-            let a = heading + (rng.next() - 0.5);
+            let a = heading + (rng.uniform() - 0.5);
             p = Coord {
                 x: p.x + 150.0 * a.cos(),
                 y: p.y + 150.0 * a.sin(),
@@ -57,10 +46,10 @@ fn features(g: &GridSpec, lines: usize, rng: &mut Rng) -> Vec<Geometry<f64>> {
     }
     for _ in 0..20 {
         let c = Coord {
-            x: xmin + rng.next() * (xmax - xmin),
-            y: ymin + rng.next() * (ymax - ymin),
+            x: xmin + rng.uniform() * (xmax - xmin),
+            y: ymin + rng.uniform() * (ymax - ymin),
         };
-        let r = 500.0 + rng.next() * 2000.0;
+        let r = 500.0 + rng.uniform() * 2000.0;
         let ring: LineString<f64> = (0..=64)
             .map(|k| {
                 let a = k as f64 * std::f64::consts::TAU / 64.0;
@@ -75,7 +64,7 @@ fn features(g: &GridSpec, lines: usize, rng: &mut Rng) -> Vec<Geometry<f64>> {
 
 fn bench_proximity(c: &mut Criterion) {
     let g = grid(2000, 50.0);
-    let mut rng = Rng(1);
+    let mut rng = SplitMix64::new(1);
     let f = Features::new(&features(&g, 300, &mut rng));
     let engine =
         Engine::new(std::thread::available_parallelism().map_or(1, |n| n.get())).expect("engine");
@@ -109,9 +98,9 @@ fn bench_proximity(c: &mut Criterion) {
 
 fn bench_membership_overlay(c: &mut Criterion) {
     let n = 1 << 20;
-    let mut rng = Rng(2);
+    let mut rng = SplitMix64::new(2);
     let layers: Vec<Vec<f32>> = (0..4)
-        .map(|_| (0..n).map(|_| (rng.next() * 100.0) as f32).collect())
+        .map(|_| (0..n).map(|_| (rng.uniform() * 100.0) as f32).collect())
         .collect();
     let mut group = c.benchmark_group("membership+overlay");
     group.sample_size(20);
@@ -147,11 +136,11 @@ fn bench_membership_overlay(c: &mut Criterion) {
 
 fn bench_wofe(c: &mut Criterion) {
     let (w, h) = (2000usize, 2000usize);
-    let mut rng = Rng(3);
+    let mut rng = SplitMix64::new(3);
     // Ten distance-like classes in bands, deposits on 500 random cells.
     let codes: Vec<i32> = (0..w * h).map(|i| ((i % w) / 200) as i32 + 1).collect();
     let deposits: Vec<usize> = (0..500)
-        .map(|_| (rng.next() * (w * h) as f64) as usize)
+        .map(|_| (rng.uniform() * (w * h) as f64) as usize)
         .collect();
     let mut group = c.benchmark_group("wofe");
     group.sample_size(20);

@@ -5,25 +5,15 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use geoprospect_core::geochem::gridding::{Gridder, Method, Samples};
 use geoprospect_core::grid::GridSpec;
-
-/// SplitMix64 in [0, 1).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use geoprospect_core::rng::SplitMix64;
 
 fn samples(n: usize) -> Samples {
-    let mut rng = Rng(42);
-    let x: Vec<f64> = (0..n).map(|_| 500_000.0 + rng.next() * 100_000.0).collect();
+    let mut rng = SplitMix64::new(42);
+    let x: Vec<f64> = (0..n)
+        .map(|_| 500_000.0 + rng.uniform() * 100_000.0)
+        .collect();
     let y: Vec<f64> = (0..n)
-        .map(|_| 4_400_000.0 + rng.next() * 100_000.0)
+        .map(|_| 4_400_000.0 + rng.uniform() * 100_000.0)
         .collect();
     let v: Vec<f64> = (0..n)
         .map(|i| 1.0 + (x[i] / 7000.0).sin().abs() * 50.0)

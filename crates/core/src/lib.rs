@@ -30,6 +30,7 @@ pub mod models;
 pub mod modelspec;
 pub mod progress;
 pub mod project;
+pub mod rng;
 pub mod table;
 pub mod validate;
 pub mod zones;

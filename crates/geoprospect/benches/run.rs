@@ -12,18 +12,7 @@ use gdal::DriverManager;
 use geoprospect::engine::Engine;
 use geoprospect::pipeline::{run, RunOptions};
 use geoprospect::project::Project;
-
-/// SplitMix64 in [0, 1).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use geoprospect::rng::SplitMix64;
 
 const X0: f64 = 680_000.0;
 const Y0: f64 = 4_770_000.0;
@@ -31,13 +20,13 @@ const SIZE: f64 = 20_000.0;
 
 /// Writes the survey into `dir` and returns the project file.
 fn survey(dir: &Path) -> std::path::PathBuf {
-    let mut rng = Rng(7);
+    let mut rng = SplitMix64::new(7);
     // Radiometric eTh on its own 30 m grid, offset from the analysis grid (so it is warped).
     let (w, h) = (700, 700);
     let data: Vec<f32> = (0..w * h)
         .map(|i| {
             let (r, c) = ((i / w) as f32, (i % w) as f32);
-            12.0 + 6.0 * (c * 0.011).sin() * (r * 0.017).cos() + (rng.next() as f32)
+            12.0 + 6.0 * (c * 0.011).sin() * (r * 0.017).cos() + (rng.uniform() as f32)
         })
         .collect();
     let driver = DriverManager::get_driver_by_name("GTiff").unwrap();
@@ -55,10 +44,10 @@ fn survey(dir: &Path) -> std::path::PathBuf {
     // Samples: values rising towards a hidden centre, with noise.
     let mut csv = String::from("id,x,y,La_ppm,Ce_ppm,Th_ppm,Sn_ppm,W_ppm,Mo_ppm,Cu_ppm\n");
     for i in 0..3000 {
-        let (x, y) = (X0 + rng.next() * SIZE, Y0 - rng.next() * SIZE);
+        let (x, y) = (X0 + rng.uniform() * SIZE, Y0 - rng.uniform() * SIZE);
         let d = ((x - X0 - 12_000.0).powi(2) + (y - Y0 + 8_000.0).powi(2)).sqrt() / 1000.0;
         let f = 1.0 + 8.0 * (-d / 3.0).exp();
-        let mut v = |base: f64| base * f * (0.6 + 0.8 * rng.next());
+        let mut v = |base: f64| base * f * (0.6 + 0.8 * rng.uniform());
         let vals = [v(25.0), v(50.0), v(8.0), v(3.0), v(2.0), v(1.0), v(20.0)];
         write!(csv, "S{i},{x:.1},{y:.1}").unwrap();
         for a in vals {

@@ -6,19 +6,7 @@ use std::process::Command;
 use gdal::{Dataset, Metadata};
 
 use crate::fixtures::{have, metadata, read_band, refused, run_ok, write_tif, Workspace};
-
-/// SplitMix64: seeded test data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use geoprospect::rng::SplitMix64;
 
 const X0: f64 = 600_000.0;
 const Y0: f64 = 4_415_000.0;
@@ -29,12 +17,12 @@ const H: usize = 150;
 /// Random points over the grid and a margin around it, a few exactly on cell centres; values
 /// positive, a smooth field plus noise. Returns (x, y, value).
 fn points(n: usize, seed: u64) -> Vec<(f64, f64, f64)> {
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::new(seed);
     let mut p: Vec<(f64, f64, f64)> = (0..n)
         .map(|_| {
-            let x = X0 - 1000.0 + rng.next() * (W as f64 * RES + 2000.0);
-            let y = Y0 - H as f64 * RES - 1000.0 + rng.next() * (H as f64 * RES + 2000.0);
-            let v = 5.0 + (x / 2300.0).sin() * 3.0 + (y / 1700.0).cos() * 2.0 + rng.next();
+            let x = X0 - 1000.0 + rng.uniform() * (W as f64 * RES + 2000.0);
+            let y = Y0 - H as f64 * RES - 1000.0 + rng.uniform() * (H as f64 * RES + 2000.0);
+            let v = 5.0 + (x / 2300.0).sin() * 3.0 + (y / 1700.0).cos() * 2.0 + rng.uniform();
             (x, y, v)
         })
         .collect();

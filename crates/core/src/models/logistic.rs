@@ -29,6 +29,7 @@ use ndarray::ArrayView2;
 
 use crate::error::{Error, Result};
 use crate::models::erfc;
+use crate::rng::SplitMix64;
 
 /// Newton iterations before giving up.
 pub const MAX_ITERATIONS: usize = 100;
@@ -250,31 +251,6 @@ fn collinear(names: &[String]) -> Error {
          drop one of the layers that repeat each other",
         names.join(", ")
     ))
-}
-
-/// SplitMix64: a small, well-mixed seeded generator (Steele, Lea & Flood 2014).
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..=max`.
-    pub fn below_or_eq(&mut self, max: u64) -> u64 {
-        ((self.next_u64() as u128 * (max as u128 + 1)) >> 64) as u64
-    }
 }
 
 /// `m` distinct ranks from `0..total`, sorted (Floyd's algorithm); all when `m >= total`.

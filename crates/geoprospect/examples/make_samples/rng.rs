@@ -1,24 +1,23 @@
-//! Random numbers, written out here so that the samples do not hang on another crate's value
-//! streams (see `main.rs`).
+//! Random numbers for the samples: the project's one seeded generator
+//! ([`geoprospect::rng::SplitMix64`], whose stream is fixed by its definition, so the samples
+//! do not hang on another crate's value streams) with the draws the surveys need.
 use std::f64::consts::TAU;
 
-/// SplitMix64: 64 bits of state, passes BigCrush, and its stream is fixed by its definition.
-pub struct Rng(u64);
+use geoprospect::rng::SplitMix64;
+
+/// Seeded draws: uniform ranges, chances and normal deviates.
+pub struct Rng(SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(SplitMix64::new(seed))
     }
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     /// Uniform in [0, 1).
     pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.uniform()
     }
     pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.uniform()

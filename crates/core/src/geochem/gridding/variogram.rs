@@ -19,6 +19,8 @@
 //! with the lower weighted sum of squares.
 use std::fmt;
 
+use crate::rng::SplitMix64;
+
 /// Lags of the experimental semivariogram.
 pub const LAGS: usize = 15;
 /// Most pairs used for the experimental semivariogram.
@@ -190,22 +192,6 @@ pub fn sig(v: f64) -> String {
     }
 }
 
-/// SplitMix64: a small fixed-seed generator for pair subsampling.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        ((self.next() as u128 * n as u128) >> 64) as usize
-    }
-}
-
 /// The experimental semivariogram of `z` at `(x, y)`: `lags` lags up to half the bounding-box
 /// diagonal, at most `max_pairs` pairs. Returns the lags that hold pairs, and whether the pairs
 /// were subsampled.
@@ -246,10 +232,10 @@ pub fn experimental(
     let all_pairs = n as u128 * (n as u128 - 1) / 2;
     let subsampled = all_pairs > max_pairs as u128;
     if subsampled {
-        let mut rng = SplitMix(0x5EED_6E0C_0E4A_11CE);
+        let mut rng = SplitMix64::new(0x5EED_6E0C_0E4A_11CE);
         for _ in 0..max_pairs {
-            let i = rng.below(n);
-            let mut j = rng.below(n - 1);
+            let i = rng.below(n as u64) as usize;
+            let mut j = rng.below(n as u64 - 1) as usize;
             if j >= i {
                 j += 1;
             }
