@@ -108,10 +108,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             let project = Project::load(&args.project)?;
             let compression = compression(args.compress);
             let options = RunOptions {
-                cog: CogOptions {
-                    compression,
-                    threads,
-                },
+                cog: CogOptions { compression },
             };
             let summary = run(
                 &project,
@@ -129,7 +126,6 @@ fn execute(cli: Cli) -> Result<(), Error> {
             let options = RunOptions {
                 cog: CogOptions {
                     compression: compression(args.compress),
-                    threads,
                 },
             };
             let plan = plan_tiles(
@@ -195,10 +191,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             let projects = find_projects(&args.projects)?;
             let compression = compression(args.compress);
             let options = RunOptions {
-                cog: CogOptions {
-                    compression,
-                    threads,
-                },
+                cog: CogOptions { compression },
             };
             let summary = run_batch(
                 &projects,
@@ -253,10 +246,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 variogram: args.variogram,
                 log: args.log,
                 out: args.out,
-                cog: CogOptions {
-                    compression,
-                    threads,
-                },
+                cog: CogOptions { compression },
             };
             let summary =
                 geoprospect::ops::grid::run_grid(&request, &engine(threads, cli.global.quiet)?)?;
@@ -290,7 +280,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
         | Command::Logistic(_)
         | Command::Validate(_) => {
             let quiet = cli.global.quiet;
-            let summary = evidence_command(cli.command, &engine(threads, quiet)?, threads)?;
+            let summary = evidence_command(cli.command, &engine(threads, quiet)?)?;
             if !quiet {
                 stdout(&format!("{summary}\n"))?;
             }
@@ -309,7 +299,7 @@ fn compression(c: CompressArg) -> Compression {
 }
 
 /// Evidence and model commands: arguments to library requests; returns the summary line.
-fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result<String, Error> {
+fn evidence_command(command: Command, engine: &Engine) -> Result<String, Error> {
     use geoprospect::evidence::membership::MembershipSpec;
     use geoprospect::models::fuzzy::FuzzyOp;
     use geoprospect::models::wofe::TableKind;
@@ -320,7 +310,6 @@ fn evidence_command(command: Command, engine: &Engine, threads: usize) -> Result
     use geoprospect::ops::wofe::{run_wofe, WofeRequest};
     let cog = |c: CompressArg| CogOptions {
         compression: compression(c),
-        threads,
     };
     let threshold = |flag: &str, v: Option<String>| -> Result<_, Error> {
         let text = v.ok_or_else(|| Error::param(format!("--fn needs --{flag}")))?;

@@ -119,6 +119,12 @@ impl Engine {
         self.progress.as_ref()
     }
 
+    /// The worker pool, for parallel work outside the block loop that must run on the same
+    /// threads (the COG encoder's tiles).
+    pub fn pool(&self) -> &rayon::ThreadPool {
+        &self.pool
+    }
+
     /// Worker threads.
     pub fn threads(&self) -> usize {
         self.threads

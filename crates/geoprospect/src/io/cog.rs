@@ -56,20 +56,19 @@ pub struct LayerMeta {
     pub category_names: Vec<String>,
 }
 
-/// Settings shared by every COG a run writes.
+/// Settings shared by every COG a run writes. Tiles are compressed on the engine's workers
+/// (GDAL's COG driver, for the layers it writes, on as many threads): the bytes do not depend
+/// on their number.
 #[derive(Debug, Clone, Copy)]
 pub struct CogOptions {
     /// Compression codec.
     pub compression: Compression,
-    /// Threads GDAL may use to compress tiles (output bytes do not depend on it).
-    pub threads: usize,
 }
 
 impl Default for CogOptions {
     fn default() -> Self {
         CogOptions {
             compression: Compression::Deflate,
-            threads: 1,
         }
     }
 }
@@ -275,9 +274,9 @@ impl CogWriter {
     /// Converts the finished layer to a COG at the target path and removes the scratch file.
     ///
     /// Single-band layers without category names are encoded by [`crate::io::cogtiles`]
-    /// (tiles compressed on `options.threads` threads, overviews built in one pass over the
-    /// scratch file); others go through GDAL's COG driver.
-    pub fn finish(mut self, options: &CogOptions) -> Result<()> {
+    /// (tiles compressed on the engine's workers, overviews built in one pass over the scratch
+    /// file); others go through GDAL's COG driver, on as many threads.
+    pub fn finish(mut self, options: &CogOptions, engine: &Engine) -> Result<()> {
         let dataset = self
             .dataset
             .take()
@@ -291,9 +290,15 @@ impl CogWriter {
         let result = if fast {
             // Closing the scratch dataset flushes it to disk.
             drop(dataset);
-            encode_scratch(&self.scratch, &self.target, self.pixel, options)
+            encode_scratch(&self.scratch, &self.target, self.pixel, options, engine)
         } else {
-            let result = write_cog(&dataset, &self.target, self.pixel, options);
+            let result = write_cog(
+                &dataset,
+                &self.target,
+                self.pixel,
+                options,
+                engine.threads(),
+            );
             drop(dataset);
             result
         };
@@ -316,12 +321,14 @@ impl Drop for CogWriter {
     }
 }
 
-/// Copies `dataset` to a COG at `target`.
+/// Copies `dataset` to a COG at `target` with GDAL's COG driver, compressing on `threads`
+/// threads.
 pub fn write_cog(
     dataset: &Dataset,
     target: &Path,
     pixel: PixelType,
     options: &CogOptions,
+    threads: usize,
 ) -> Result<()> {
     let driver = DriverManager::get_driver_by_name("COG").map_err(|e| {
         Error::Internal(format!("GDAL has no COG driver (GDAL >= 3.1 needed): {e}"))
@@ -336,7 +343,7 @@ pub fn write_cog(
         PixelType::Float32 => "AVERAGE",
         PixelType::Int32 => "NEAREST",
     };
-    let threads = options.threads.max(1).to_string();
+    let threads = threads.max(1).to_string();
     for (k, v) in [
         ("COMPRESS", compress),
         ("PREDICTOR", "YES"),
@@ -377,6 +384,7 @@ fn encode_scratch(
     target: &Path,
     pixel: PixelType,
     options: &CogOptions,
+    engine: &Engine,
 ) -> Result<()> {
     let err = |e: String| Error::output(target, format!("cannot write COG: {e}"));
     let info = read_tiff(scratch).map_err(err)?;
@@ -390,7 +398,7 @@ fn encode_scratch(
     if !plain {
         let ds = Dataset::open(scratch)
             .map_err(|e| Error::output(scratch, format!("cannot reopen scratch layer: {e}")))?;
-        return write_cog(&ds, target, pixel, options);
+        return write_cog(&ds, target, pixel, options, engine.threads());
     }
     let (s, nodata) = sample(pixel);
     let mut enc = CogEncoder::create(
@@ -401,7 +409,7 @@ fn encode_scratch(
         nodata,
         codec(options.compression),
         info.copied_tags(),
-        options.threads,
+        engine.pool(),
     )
     .map_err(err)?;
     let file = std::fs::File::open(scratch).map_err(|e| err(e.to_string()))?;
@@ -511,7 +519,8 @@ mod tests {
         w.write_rows(0, vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
             .unwrap();
         w.write_rows(2, vec![f32::NAN, 10.0, 11.0, 12.0]).unwrap();
-        w.finish(&CogOptions::default()).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
         assert!(!path.with_extension("scratch.tif").exists());
 
         let ds = Dataset::open(&path).unwrap();
@@ -560,7 +569,8 @@ mod tests {
         w.write_band_rows(2, 0, vec![0.5f32; 8]).unwrap();
         w.write_band_rows(2, 2, vec![f32::NAN; 4]).unwrap();
         assert!(w.write_band_rows(3, 0, vec![0.5f32; 4]).is_err());
-        w.finish(&CogOptions::default()).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
         let ds = Dataset::open(&path).unwrap();
         assert_eq!(ds.raster_count(), 2);
         assert_eq!(

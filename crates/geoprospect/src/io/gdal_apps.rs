@@ -113,6 +113,7 @@ pub fn mosaic_to_cog(
     parts: &[std::path::PathBuf],
     target: &std::path::Path,
     options: &crate::io::cog::CogOptions,
+    threads: usize,
 ) -> crate::error::Result<()> {
     use crate::error::Error;
     use crate::io::cog::{set_category_names, write_cog, PixelType};
@@ -157,5 +158,5 @@ pub fn mosaic_to_cog(
             set_category_names(&band, &names);
         }
     }
-    write_cog(&vrt, target, pixel, options)
+    write_cog(&vrt, target, pixel, options, threads)
 }

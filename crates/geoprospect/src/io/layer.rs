@@ -376,6 +376,7 @@ pub(crate) fn category_names(band: &gdal::raster::RasterBand) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Engine;
     use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 
     fn grid() -> GridSpec {
@@ -392,7 +393,8 @@ mod tests {
             CogWriter::create(&g, &path, PixelType::Float32, &LayerMeta::default()).unwrap();
         w.write_rows(0, (0..12).map(|v| v as f32).collect())
             .unwrap();
-        w.finish(&CogOptions::default()).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
         let layer = GridLayer::open(&path, &g).unwrap();
         assert_eq!(layer.read_rows(1, 2).unwrap()[0], 4.0);
         assert!(layer.read_rows(0, 4).is_err());
@@ -407,7 +409,8 @@ mod tests {
         codes[5] = CLASS_NODATA;
         codes[6] = 2;
         w.write_rows(0, codes.clone()).unwrap();
-        w.finish(&CogOptions::default()).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
         let layer = GridLayer::open(&cpath, &g).unwrap();
         assert_eq!(layer.read_classes(0, 3).unwrap(), codes);
         assert_eq!(layer.category_names()[2], "shale");
@@ -426,7 +429,8 @@ mod tests {
         let mut w =
             CogWriter::create(&other, &path, PixelType::Float32, &LayerMeta::default()).unwrap();
         w.write_rows(0, vec![0.0; 12]).unwrap();
-        w.finish(&CogOptions::default()).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
         let err = GridLayer::open(&path, &g).unwrap_err().to_string();
         assert!(
             err.contains("b.tif") && err.contains("geotransform"),

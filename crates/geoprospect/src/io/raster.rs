@@ -154,7 +154,7 @@ pub fn ingest_raster(
             Ok(())
         },
     )?;
-    writer.finish(cog)?;
+    writer.finish(cog, engine)?;
     Ok(RasterIngest {
         source_crs: crs.label(),
         passthrough: plan.aligned.is_some(),

@@ -227,7 +227,7 @@ pub fn burn_layer(
             writer.write_rows(block.row0, strip)
         },
     )?;
-    writer.finish(cog)?;
+    writer.finish(cog, engine)?;
     Ok(BurnReport {
         classes,
         covered_cells: covered,

@@ -535,7 +535,7 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
         nodata,
         codec,
         tags,
-        req.cog.threads,
+        engine.pool(),
     )
     .map_err(out_err)?;
     // Layers that cannot be read in place from a map are read (and put through their chains)

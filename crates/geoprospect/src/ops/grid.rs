@@ -505,7 +505,7 @@ pub fn grid_to_cog(
             Ok(())
         },
     )?;
-    writer.finish(cog)?;
+    writer.finish(cog, engine)?;
     Ok(stats)
 }
 

@@ -55,7 +55,7 @@ pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<String
             Ok(data)
         };
         writer.write_blocks(engine, "membership", &grid_blocks, apply, |_, _| ())?;
-        writer.finish(&req.cog)
+        writer.finish(&req.cog, engine)
     })?;
     Ok(format!(
         "{}: {} (given: {})",

@@ -107,7 +107,7 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
         writer.write_blocks(engine, "overlay", &grid_blocks, combine, |_, out| {
             valid += out.iter().filter(|v| !v.is_nan()).count() as u64;
         })?;
-        writer.finish(&req.cog)
+        writer.finish(&req.cog, engine)
     })?;
     Ok(format!(
         "{}: {how} of {} layers, {} x {} cells, {valid} with data",

@@ -32,7 +32,7 @@ pub fn write_distance(
     writer.write_blocks(engine, stage, &blocks(grid), distances, |_, strip| {
         max = strip.iter().fold(max, |m, &v| m.max(v));
     })?;
-    writer.finish(cog)?;
+    writer.finish(cog, engine)?;
     Ok(max)
 }
 

@@ -231,9 +231,9 @@ pub fn score(
         },
     )?;
     for w in writers {
-        w.finish(cog)?;
+        w.finish(cog, engine)?;
     }
-    out.finish(cog)?;
+    out.finish(cog, engine)?;
     Ok(Some(ScoreSummary {
         used,
         scored_cells: scored,

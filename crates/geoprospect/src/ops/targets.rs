@@ -284,7 +284,8 @@ mod tests {
     fn write(g: &GridSpec, path: &Path, v: Vec<f32>) {
         let mut w = CogWriter::create(g, path, PixelType::Float32, &LayerMeta::default()).unwrap();
         w.write_rows(0, v).unwrap();
-        w.finish(&CogOptions::default()).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
     }
 
     /// A 12 x 10 map: a ring-shaped zone (with a hole) of score 0.9, a 2 x 2 blob of 0.8, a

@@ -474,7 +474,8 @@ mod tests {
         let mut w =
             CogWriter::create(&g, &path, PixelType::Float32, &LayerMeta::default()).unwrap();
         w.write_rows(0, v).unwrap();
-        w.finish(&CogOptions::default()).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
         let occ: Vec<(f64, f64)> = (0..6).map(|i| g.cell_centre(3 * i, i % 5)).collect();
         let layers = vec![("m".to_string(), path)];
         let mut figures = Vec::new();
@@ -515,7 +516,8 @@ mod tests {
         let mut w =
             CogWriter::create(&g, &path, PixelType::Float32, &LayerMeta::default()).unwrap();
         w.write_rows(0, vec![0.5f32; 400]).unwrap();
-        w.finish(&CogOptions::default()).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
         let cv = cross_validate(
             &CrossValRequest {
                 commodity: Commodity::Mo,

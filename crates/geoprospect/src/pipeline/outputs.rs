@@ -257,7 +257,7 @@ pub fn write_manifest(
     let parameters = json!({
         "cog": {
             "compression": format!("{:?}", options.cog.compression).to_lowercase(),
-            "gdal_threads": options.cog.threads,
+            "gdal_threads": engine.threads(),
         },
         "targets": {
             "rule": Selection::of(t).describe(),

@@ -379,17 +379,14 @@ pub fn tile_from_env(given: Option<usize>) -> Result<usize> {
     ))
 }
 
-fn options_of(plan: &TilePlan, threads: usize) -> RunOptions {
+fn options_of(plan: &TilePlan) -> RunOptions {
     let compression = match plan.compression.as_str() {
         "zstd" => Compression::Zstd,
         "none" => Compression::None,
         _ => Compression::Deflate,
     };
     RunOptions {
-        cog: CogOptions {
-            compression,
-            threads,
-        },
+        cog: CogOptions { compression },
     }
 }
 
@@ -430,7 +427,7 @@ pub fn run_tile(plan_dir: &Path, k: usize, force: bool, engine: &Engine) -> Resu
     }
     let mut p = checked_plan(&tp, &project)?;
     p.grid = p.grid.with_window(tile.row0, tile.rows);
-    let options = options_of(&tp, engine.threads());
+    let options = options_of(&tp);
     let staging = Staging::new(&dir)?;
     // A retried tile replaces the files of an earlier attempt; its record goes last.
     let _ = std::fs::remove_file(dir.join(TILE_FILE));
@@ -530,7 +527,7 @@ pub fn merge(plan_dir: &Path, out: &Path, engine: &Engine) -> Result<RunSummary>
         ));
     }
     let p = checked_plan(&tp, &project)?;
-    let options = options_of(&tp, engine.threads());
+    let options = options_of(&tp);
     let mut lap = Lap::new();
     let first = tile_dir(plan_dir, 0);
     let files = tile_rasters(&first)?;
@@ -551,7 +548,7 @@ pub fn merge(plan_dir: &Path, out: &Path, engine: &Engine) -> Result<RunSummary>
             .collect();
         let target = staging.path(rel)?;
         engine.staged(&format!("mosaic {rel}"), 0, || {
-            mosaic_to_cog(&parts, &target, &options.cog)
+            mosaic_to_cog(&parts, &target, &options.cog, engine.threads())
         })?;
     }
     lap.mark("mosaic");

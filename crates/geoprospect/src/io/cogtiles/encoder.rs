@@ -29,7 +29,7 @@ const BAND: usize = 16;
 /// overviews precede them in the file and their sizes are known only once compressed), so
 /// memory does not grow with the layer; uncompressed tiles have known sizes, so the file is
 /// laid out at once and every tile, of every level, is written in place as it is made.
-pub struct CogEncoder {
+pub struct CogEncoder<'a> {
     settings: Settings,
     tags: Vec<Tag>,
     levels: Vec<Level>,
@@ -40,12 +40,12 @@ pub struct CogEncoder {
     made: Vec<u32>,
     made_rows: usize,
     feeding: Vec<u32>,
-    pool: rayon::ThreadPool,
+    pool: &'a rayon::ThreadPool,
 }
 
-impl CogEncoder {
-    /// An encoder of a `width` x `height` layer into a new file at `path`, on `threads`
-    /// workers. `tags` are the georeferencing and metadata tags (see
+impl<'a> CogEncoder<'a> {
+    /// An encoder of a `width` x `height` layer into a new file at `path`, on the workers of
+    /// `pool`. `tags` are the georeferencing and metadata tags (see
     /// [`TiffInfo::copied_tags`](super::TiffInfo::copied_tags)); `nodata` the bits of the value
     /// that pads edge tiles (NaN, or the class nodata code).
     #[allow(clippy::too_many_arguments)]
@@ -57,12 +57,8 @@ impl CogEncoder {
         nodata: u32,
         codec: Codec,
         tags: Vec<Tag>,
-        threads: usize,
-    ) -> std::result::Result<CogEncoder, String> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.max(1))
-            .build()
-            .map_err(|e| format!("cannot start {threads} encoder threads: {e}"))?;
+        pool: &'a rayon::ThreadPool,
+    ) -> std::result::Result<CogEncoder<'a>, String> {
         let mut levels = vec![Level::new(0, width, height)];
         let (mut w, mut h) = (width, height);
         while w > TILE || h > TILE {
@@ -370,6 +366,7 @@ where
 mod tests {
     use super::*;
     use crate::io::cogtiles::tests::layer;
+    use crate::io::cogtiles::tests::pool;
 
     /// Tiles pushed with `push_tiles` make the same file, byte for byte, as the same rows
     /// pushed with `push_rows`: even sizes (overviews from the tiles), odd sizes (rows
@@ -404,7 +401,8 @@ mod tests {
             let encode = |name: &str, by_tiles: bool| {
                 let path = dir.path().join(name);
                 let mut enc =
-                    CogEncoder::create(&path, w, h, sample, nodata, codec, Vec::new(), 3).unwrap();
+                    CogEncoder::create(&path, w, h, sample, nodata, codec, Vec::new(), pool(3))
+                        .unwrap();
                 for (t, rows) in bits.chunks(w * TILE).enumerate() {
                     if !by_tiles {
                         enc.push_rows(rows).unwrap();
@@ -450,7 +448,7 @@ mod tests {
             nan,
             Codec::None,
             Vec::new(),
-            2,
+            pool(2),
         )
         .unwrap();
         let made = std::fs::metadata(&path).unwrap();

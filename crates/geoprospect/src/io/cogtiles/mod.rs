@@ -104,7 +104,16 @@ fn type_size(typ: u16) -> Option<u64> {
 
 /// A layer for the parts' tests.
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
+    /// A worker pool of `threads` threads for the encoder (one per test, kept to the end).
+    pub(super) fn pool(threads: usize) -> &'static rayon::ThreadPool {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        Box::leak(Box::new(pool))
+    }
+
     /// A test layer: values with nodata holes (single cells, a block of whole windows, a
     /// column at the right edge).
     pub(super) fn layer(w: usize, h: usize) -> Vec<f32> {

@@ -262,6 +262,7 @@ fn pairs_chunks(a: &[u32], b: &[u32], out: &mut [u32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::cogtiles::tests::pool;
     use crate::io::cogtiles::{tests::layer, Codec, CogEncoder};
     use gdal::raster::Buffer;
     use gdal::{Dataset, DriverManager};
@@ -325,7 +326,7 @@ mod tests {
                 f32::NAN.to_bits(),
                 Codec::None,
                 Vec::new(),
-                2,
+                pool(2),
             )
             .unwrap();
             // In uneven pieces, as blocks arrive.
@@ -357,7 +358,7 @@ mod tests {
                 -9999i32 as u32,
                 Codec::Deflate,
                 Vec::new(),
-                2,
+                pool(2),
             )
             .unwrap();
             let bits: Vec<u32> = codes.iter().map(|&c| c as u32).collect();
