@@ -289,6 +289,12 @@ fn execute(cli: Cli) -> Result<(), Error> {
     }
 }
 
+/// The fuzzy gamma operator of `--op gamma --gamma G`.
+fn gamma_op(gamma: Option<f64>) -> Result<geoprospect::models::fuzzy::FuzzyOp, Error> {
+    let g = gamma.ok_or_else(|| Error::param("--op gamma needs --gamma (e.g. 0.8)"))?;
+    geoprospect::models::fuzzy::FuzzyOp::parse("gamma", Some(g))
+}
+
 /// The COG compression a `--compress` flag names.
 fn compression(c: CompressArg) -> Compression {
     match c {
@@ -425,7 +431,7 @@ fn evidence_command(command: Command, engine: &Engine) -> Result<String, Error> 
                 O::Or => Overlay::Fuzzy(FuzzyOp::Or),
                 O::Product => Overlay::Fuzzy(FuzzyOp::Product),
                 O::Sum => Overlay::Fuzzy(FuzzyOp::Sum),
-                O::Gamma => Overlay::Fuzzy(FuzzyOp::parse("gamma", a.gamma)?),
+                O::Gamma => Overlay::Fuzzy(gamma_op(a.gamma)?),
                 O::Index if a.weights.is_empty() => {
                     return Err(Error::param("--op index needs --weights, e.g. 3,2,1"))
                 }
@@ -452,7 +458,7 @@ fn evidence_command(command: Command, engine: &Engine) -> Result<String, Error> 
                 O::Or => FuzzyOp::Or,
                 O::Product => FuzzyOp::Product,
                 O::Sum => FuzzyOp::Sum,
-                O::Gamma => FuzzyOp::parse("gamma", a.gamma)?,
+                O::Gamma => gamma_op(a.gamma)?,
             };
             let layers = a
                 .layers

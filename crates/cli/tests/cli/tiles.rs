@@ -117,7 +117,7 @@ fn plans_refuse_what_they_cannot_split_and_changed_projects() {
         None,
     );
     assert!(
-        err.contains("--tiles 9") && err.contains("1 to 2 tiles"),
+        err.contains("into 9 tiles") && err.contains("1 to 2 tiles"),
         "{err}"
     );
     assert!(!ws.path("plan/plan.json").exists());

@@ -41,9 +41,9 @@ impl FuzzyOp {
             "or" => FuzzyOp::Or,
             "product" => FuzzyOp::Product,
             "sum" => FuzzyOp::Sum,
-            "gamma" => FuzzyOp::Gamma(
-                gamma.ok_or_else(|| Error::param("the gamma operator needs --gamma (e.g. 0.8)"))?,
-            ),
+            "gamma" => FuzzyOp::Gamma(gamma.ok_or_else(|| {
+                Error::param("the gamma operator needs a value of gamma (e.g. 0.8)")
+            })?),
             other => {
                 return Err(Error::param(format!(
                     "unknown fuzzy operator {other:?}: use and, or, product, sum or gamma"

@@ -49,7 +49,7 @@ fn take_lock(out: &Path) -> Result<PathBuf> {
                     Some(pid) if pid != std::process::id() && process_alive(pid) => {
                         return Err(Error::output(
                             out,
-                            format!("another geoprospect run (process {pid}) is writing to this folder; wait for it or choose another --out"),
+                            format!("another geoprospect run (process {pid}) is writing to this folder; wait for it or choose another output folder"),
                         ))
                     }
                     // A lock left by a run that was killed: take it over.

@@ -183,8 +183,8 @@ pub fn plan_tiles(
     let most = p.grid.height.div_ceil(unit);
     if tiles == 0 || tiles > most {
         return Err(Error::param(format!(
-            "--tiles {tiles}: the {} x {} grid splits into 1 to {most} tiles (whole blocks of \
-             {unit} rows)",
+            "cannot split the grid into {tiles} tiles: the {} x {} grid splits into 1 to {most} \
+             tiles (whole blocks of {unit} rows)",
             p.grid.width, p.grid.height
         )));
     }
@@ -535,7 +535,7 @@ pub fn merge(plan_dir: &Path, out: &Path, engine: &Engine) -> Result<RunSummary>
         if tile_rasters(&tile_dir(plan_dir, t.index))? != files {
             return Err(Error::input(
                 tile_dir(plan_dir, t.index),
-                "the tile's layers differ from tile 0's: run it again with --force",
+                "the tile's layers differ from tile 0's: compute the tile again",
             ));
         }
     }
