@@ -6,10 +6,11 @@ use crate::error::{Error, Result};
 use crate::grid::RasterKind;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::raster::{ingest_raster, RasterInput};
-use crate::io::vector::{burn_layer, read_vector, Burn};
+use crate::io::vector::{burn_layer, Burn};
 use crate::modelspec::VectorRole;
 use crate::project::Project;
 
+use super::prospectivity::VectorCache;
 use super::Plan;
 
 /// One raster or vector input to put on the grid.
@@ -35,13 +36,15 @@ impl LayerTask<'_> {
         }
     }
 
-    /// Ingests the layer to `target`; returns a one-line summary.
+    /// Ingests the layer to `target` (a vector's features read through `vectors`, which keeps
+    /// them for the rest of the run); returns a one-line summary.
     pub(super) fn ingest(
         &self,
         plan: &Plan,
         engine: &Engine,
         target: &Path,
         cog: &CogOptions,
+        vectors: &mut VectorCache,
     ) -> Result<String> {
         let (grid, crs) = (&plan.grid, &plan.crs);
         match self {
@@ -75,13 +78,7 @@ impl LayerTask<'_> {
                 ))
             }
             LayerTask::Vector(v) => {
-                let data = read_vector(
-                    &v.path,
-                    v.layer.as_deref(),
-                    v.filter.as_deref(),
-                    v.crs.as_deref(),
-                    crs,
-                )?;
+                let data = vectors.get(v, crs)?;
                 let attribute = v.attribute.as_deref();
                 if v.role == VectorRole::Geology && attribute.is_none() {
                     return Err(Error::input(
@@ -96,7 +93,7 @@ impl LayerTask<'_> {
                     items: vec![("GEOPROSPECT_ROLE".into(), v.role.as_str().into())],
                     category_names: Vec::new(),
                 };
-                let rep = burn_layer(&data, &burn, grid, engine, meta, target, cog)?;
+                let rep = burn_layer(data, &burn, grid, engine, meta, target, cog)?;
                 let what = if rep.classes.is_empty() {
                     "presence".to_string()
                 } else {

@@ -38,7 +38,9 @@ use crate::project::Project;
 
 use ingest::layer_tasks;
 use points::{write_occurrences_csv, write_samples_csv};
-use prospectivity::{score_commodities, validate_commodities, CommodityResult, Layers};
+use prospectivity::{
+    score_commodities, validate_commodities, CommodityResult, Layers, VectorCache,
+};
 
 /// How to run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -198,6 +200,8 @@ pub struct Computed {
     pub elements: Vec<geochem::ElementGrid>,
     /// Score maps, not yet validated.
     pub commodities: Vec<CommodityResult>,
+    /// Fault traces in the analysis CRS, for the maps.
+    pub faults: Vec<geo::LineString<f64>>,
 }
 
 /// The global quantities a plan fixes for its tiles.
@@ -222,12 +226,13 @@ pub fn compute(
     // each with its own GDAL handles.
     let mut layers = Vec::new();
     let mut ingested = BTreeMap::new();
+    let mut vectors = VectorCache::default();
     for task in layer_tasks(project) {
         let target = staging.path(&format!("layers/{}.tif", task.name()))?;
         let line = engine.staged(
             &format!("layer {}", task.name()),
             blocks(&plan.grid).len() as u64,
-            || task.ingest(plan, engine, &target, cog),
+            || task.ingest(plan, engine, &target, cog, &mut vectors),
         )?;
         tracing::info!("{line}");
         layers.push(line);
@@ -247,6 +252,7 @@ pub fn compute(
         ingested,
         elements: &elements,
         distances: BTreeMap::new(),
+        vectors,
     };
     let commodities = score_commodities(
         project,
@@ -258,10 +264,12 @@ pub fn compute(
         globals.map(|g| g.percentiles),
     )?;
     lap.mark("prospectivity");
+    let faults = available.vectors.fault_lines(project, &plan.crs)?;
     Ok(Computed {
         layers,
         elements,
         commodities,
+        faults,
     })
 }
 
@@ -283,6 +291,7 @@ pub fn finish(
         layers,
         elements,
         mut commodities,
+        faults,
     } = computed;
     let mut sample_lines = Vec::new();
     for set in &plan.samples {
@@ -318,7 +327,7 @@ pub fn finish(
         outputs::write_outputs(project, plan, &commodities, &elements, &staging, engine)?;
     lap.timings.extend(products.timings.iter().cloned());
     lap.since = Instant::now();
-    report::write_report_stage(project, plan, &commodities, &products, &staging)?;
+    report::write_report_stage(project, plan, &commodities, &products, &faults, &staging)?;
     lap.mark("report");
     outputs::write_manifest(
         project,

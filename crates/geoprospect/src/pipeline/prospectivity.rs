@@ -9,8 +9,9 @@ use crate::error::{Error, Result};
 use crate::evidence::proximity::Features;
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
+use crate::io::crs::Crs;
 use crate::io::layer::GridLayer;
-use crate::io::vector::read_vector;
+use crate::io::vector::{read_vector, VectorData};
 use crate::modelspec::VectorRole;
 use crate::modelspec::{Evidence, Model, Source};
 use crate::ops::proximity::write_distance;
@@ -18,7 +19,7 @@ use crate::ops::score::{
     resolve_percentiles, score, BoundEvidence, EvidencePercentiles, ScoreSummary,
 };
 use crate::ops::validate::{scores_at, success_rate};
-use crate::project::Project;
+use crate::project::{Project, VectorSource};
 use crate::validate::Validation;
 
 use super::geochem::ElementGrid;
@@ -47,6 +48,97 @@ pub struct Layers<'a> {
     pub elements: &'a [ElementGrid],
     /// Distance layers made so far, by role.
     pub distances: BTreeMap<VectorRole, PathBuf>,
+    /// Features of the vector inputs in the analysis CRS, by layer name, each read once.
+    pub vectors: VectorCache,
+}
+
+/// The features of a run's vector inputs, read from their files once and kept for the
+/// layers, distances and maps that need them.
+#[derive(Default)]
+pub struct VectorCache(BTreeMap<String, VectorData>);
+
+impl VectorCache {
+    /// Keeps features read for the vector input `name`.
+    pub fn insert(&mut self, name: &str, data: VectorData) {
+        self.0.insert(name.to_string(), data);
+    }
+
+    /// The features of `v` in the analysis CRS, read on first use.
+    pub fn get(&mut self, v: &VectorSource, crs: &Crs) -> Result<&VectorData> {
+        if !self.0.contains_key(&v.name) {
+            let data = read_vector(
+                &v.path,
+                v.layer.as_deref(),
+                v.filter.as_deref(),
+                v.crs.as_deref(),
+                crs,
+            )?;
+            self.0.insert(v.name.clone(), data);
+        }
+        self.0
+            .get(&v.name)
+            .ok_or_else(|| Error::Internal(format!("vector {} not kept", v.name)))
+    }
+
+    /// The fault traces of the project's `faults` vectors as lines (for the maps).
+    pub fn fault_lines(
+        &mut self,
+        project: &Project,
+        crs: &Crs,
+    ) -> Result<Vec<geo::LineString<f64>>> {
+        let mut lines = Vec::new();
+        for v in project
+            .vectors
+            .iter()
+            .filter(|v| v.role == VectorRole::Faults)
+        {
+            for g in &self.get(v, crs)?.geometries {
+                match g.to_geo() {
+                    Ok(geo::Geometry::LineString(l)) => lines.push(l),
+                    Ok(geo::Geometry::MultiLineString(m)) => lines.extend(m.0),
+                    _ => {}
+                }
+            }
+        }
+        Ok(lines)
+    }
+}
+
+/// Where an evidence layer's raw values come from among a survey's inputs: the one rule by
+/// which a run and a cluster plan bind evidence to layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input<'a> {
+    /// A gridded element (or derived variable).
+    Element(&'a str),
+    /// The project raster of this name.
+    Raster(&'a str),
+    /// An ingested class layer (raster or vector) of this name.
+    Classes(&'a str),
+    /// The distance to every feature of a vector role.
+    Proximity(VectorRole),
+}
+
+/// The input evidence `e` reads in `project`: for a raster, the first of its names that a
+/// project raster has (case-insensitive); an error text when none has.
+pub fn input_of<'a>(
+    e: &'a Evidence,
+    project: &'a Project,
+) -> std::result::Result<Input<'a>, String> {
+    match &e.source {
+        Source::Proximity(role) => Ok(Input::Proximity(*role)),
+        Source::Element(el) => Ok(Input::Element(el)),
+        Source::Raster(names) => names
+            .iter()
+            .find_map(|n| {
+                project
+                    .rasters
+                    .iter()
+                    .find(|r| r.name.eq_ignore_ascii_case(n))
+            })
+            .map(|r| Input::Raster(&r.name))
+            .ok_or_else(|| format!("{}: no raster named {}", e.name, names.join(" or "))),
+        Source::Classes { layer, .. } => Ok(Input::Classes(layer)),
+    }
 }
 
 /// Percentile thresholds of every commodity's evidence, by commodity id.
@@ -195,32 +287,28 @@ fn bind(
         .get(&model.commodity)
         .is_some_and(|m| !m.evidence.is_empty());
     for e in &model.evidence {
-        let raw = match &e.source {
-            Source::Proximity(role) => distance_layer(
-                *role, project, plan, layers, staging, engine, cog,
+        let raw = match input_of(e, project) {
+            Ok(Input::Proximity(role)) => distance_layer(
+                role, project, plan, layers, staging, engine, cog,
             )?
             .ok_or_else(|| format!("{}: no vector layer with role {}", e.name, role.as_str())),
-            Source::Element(el) => layers
+            Ok(Input::Element(el)) => layers
                 .elements
                 .iter()
-                .find(|g| &g.element == el)
+                .find(|g| g.element == el)
                 .map(|g| g.path.clone())
                 .ok_or_else(|| format!("{}: no {el} in the samples", e.name)),
-            Source::Raster(names) => names
-                .iter()
-                .find_map(|n| {
-                    project
-                        .rasters
-                        .iter()
-                        .find(|r| r.name.eq_ignore_ascii_case(n))
-                        .and_then(|r| layers.ingested.get(&r.name).cloned())
-                })
-                .ok_or_else(|| format!("{}: no raster named {}", e.name, names.join(" or "))),
-            Source::Classes { layer, .. } => layers
+            Ok(Input::Raster(name)) => layers
+                .ingested
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("{}: no raster named {name}", e.name)),
+            Ok(Input::Classes(layer)) => layers
                 .ingested
                 .get(layer)
                 .cloned()
                 .ok_or_else(|| format!("{}: no class layer named {layer}", e.name)),
+            Err(reason) => Err(reason),
         };
         match raw {
             Ok(raw) => {
@@ -298,13 +386,7 @@ fn distance_layer(
     }
     let mut geometries = Vec::new();
     for v in &sources {
-        let data = read_vector(
-            &v.path,
-            v.layer.as_deref(),
-            v.filter.as_deref(),
-            v.crs.as_deref(),
-            &plan.crs,
-        )?;
+        let data = layers.vectors.get(v, &plan.crs)?;
         for (i, g) in data.geometries.iter().enumerate() {
             let geo = g.to_geo().map_err(|e| {
                 Error::input(
@@ -339,4 +421,79 @@ fn distance_layer(
     write_distance(&features, &plan.grid, engine, &stage, &path, &meta, cog)?;
     layers.distances.insert(role, path.clone());
     Ok(Some(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(rasters: &[&str]) -> Project {
+        let mut text = String::from(
+            "[project]\nname = \"t\"\ncrs = \"EPSG:32648\"\nresolution = 100.0\n\
+             extent = [0.0, 0.0, 1000.0, 1000.0]\n",
+        );
+        for r in rasters {
+            text.push_str(&format!(
+                "[[rasters]]\npath = \"{r}.tif\"\nname = \"{r}\"\n"
+            ));
+        }
+        Project::parse(&text, Path::new(".")).unwrap()
+    }
+
+    fn evidence(source: Source) -> Evidence {
+        Evidence {
+            name: "e".into(),
+            source,
+            membership: None,
+            weight: 1.0,
+            group: "g".into(),
+        }
+    }
+
+    #[test]
+    fn evidence_binds_to_the_first_name_a_raster_has_for_runs_and_plans() {
+        // Both rasters exist: the evidence's first name wins, whatever the project's order.
+        let p = project(&["MAG", "tmi"]);
+        let e = evidence(Source::Raster(vec!["tmi".into(), "mag".into()]));
+        assert_eq!(input_of(&e, &p), Ok(Input::Raster("tmi")));
+        let e = evidence(Source::Raster(vec!["mag".into(), "tmi".into()]));
+        assert_eq!(input_of(&e, &p), Ok(Input::Raster("MAG")));
+        let e = evidence(Source::Raster(vec!["eTh".into()]));
+        assert_eq!(input_of(&e, &p), Err("e: no raster named eTh".to_string()));
+        let e = evidence(Source::Element("Mo".into()));
+        assert_eq!(input_of(&e, &p), Ok(Input::Element("Mo")));
+    }
+
+    #[test]
+    fn vector_features_are_read_once_and_kept() {
+        let p = Project::parse(
+            "[project]\nname = \"t\"\ncrs = \"EPSG:32648\"\nresolution = 100.0\n\
+             extent = [0.0, 0.0, 1000.0, 1000.0]\n\
+             [[vectors]]\npath = \"missing.geojson\"\nname = \"faults\"\nrole = \"faults\"\n",
+            Path::new("."),
+        )
+        .unwrap();
+        let crs = Crs::parse("EPSG:32648").unwrap();
+        let v = &p.vectors[0];
+        let mut cache = VectorCache::default();
+        // Not kept yet: the file is read (and is missing).
+        assert!(cache.get(v, &crs).is_err());
+        let line = gdal::vector::Geometry::from_wkt("LINESTRING (0 0, 10 10)").unwrap();
+        cache.insert(
+            "faults",
+            VectorData {
+                path: v.path.clone(),
+                fields: Vec::new(),
+                geometries: vec![line],
+                attributes: vec![Vec::new()],
+                source_crs: "EPSG:32648".into(),
+                skipped: 0,
+            },
+        );
+        // Kept: later uses never open the file again.
+        assert_eq!(cache.get(v, &crs).unwrap().geometries.len(), 1);
+        let lines = cache.fault_lines(&p, &crs).unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].0.len(), 2);
+    }
 }

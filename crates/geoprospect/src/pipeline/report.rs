@@ -3,8 +3,6 @@
 //! the success-rate curves (`success_rate.png`), and `report.html`, one self-contained page.
 use crate::error::Result;
 use crate::io::atomic::Staging;
-use crate::io::vector::read_vector;
-use crate::modelspec::VectorRole;
 use crate::ops::score::model_description;
 use crate::project::Project;
 use crate::report::curve::{render_curves, NamedCurve};
@@ -27,9 +25,9 @@ pub fn write_report_stage(
     plan: &Plan,
     commodities: &[CommodityResult],
     products: &Products,
+    faults: &[geo::LineString<f64>],
     staging: &Staging,
 ) -> Result<()> {
-    let faults = fault_lines(project, plan)?;
     let mut sections = Vec::new();
     let mut curves: Vec<NamedCurve> = Vec::new();
     for c in commodities {
@@ -77,7 +75,7 @@ pub fn write_report_stage(
                 targets: &polygons,
                 target_ranks: &ranks,
                 occurrences: &occurrences,
-                faults: &faults,
+                faults,
             },
             &png,
         )?;
@@ -198,30 +196,4 @@ fn polygon(rings: &[Vec<(f64, f64)>]) -> geo::Polygon<f64> {
         Some((outer, holes)) => geo::Polygon::new(ring(outer), holes.iter().map(ring).collect()),
         None => geo::Polygon::new(geo::LineString::new(Vec::new()), Vec::new()),
     }
-}
-
-/// The faults of the project as lines in the analysis CRS (for the maps).
-fn fault_lines(project: &Project, plan: &Plan) -> Result<Vec<geo::LineString<f64>>> {
-    let mut lines = Vec::new();
-    for v in project
-        .vectors
-        .iter()
-        .filter(|v| v.role == VectorRole::Faults)
-    {
-        let data = read_vector(
-            &v.path,
-            v.layer.as_deref(),
-            v.filter.as_deref(),
-            v.crs.as_deref(),
-            &plan.crs,
-        )?;
-        for g in &data.geometries {
-            match g.to_geo() {
-                Ok(geo::Geometry::LineString(l)) => lines.push(l),
-                Ok(geo::Geometry::MultiLineString(m)) => lines.extend(m.0),
-                _ => {}
-            }
-        }
-    }
-    Ok(lines)
 }

@@ -37,7 +37,10 @@ use crate::project::Project;
 use crate::report::sha256_file;
 
 use super::geochem::{fit_variograms, ElementGrid, Variograms};
-use super::prospectivity::{plan_percentiles, CommodityResult, Layers, PlanPercentiles};
+use super::prospectivity::{
+    input_of, needs_percentiles, plan_percentiles, CommodityResult, Input, Layers, PlanPercentiles,
+    VectorCache,
+};
 use super::{compute, finish, plan, Computed, Globals, Lap, RunOptions, RunSummary};
 
 /// Version of the plan file layout.
@@ -198,6 +201,7 @@ pub fn plan_tiles(
     let scratch = scratch.parent().unwrap_or(plan_dir).to_path_buf();
     let (percentiles, variograms) = {
         let scratch_staging = Staging::new(&scratch)?;
+        let mut vectors = VectorCache::default();
         let needed = needed_layers(project);
         let mut ingested = BTreeMap::new();
         for task in super::ingest::layer_tasks(project) {
@@ -205,7 +209,7 @@ pub fn plan_tiles(
                 continue;
             }
             let target = scratch_staging.path(&format!("layers/{}.tif", task.name()))?;
-            task.ingest(&p, engine, &target, &options.cog)?;
+            task.ingest(&p, engine, &target, &options.cog, &mut vectors)?;
             ingested.insert(task.name().to_string(), target);
         }
         let mut settings = project.geochem.clone();
@@ -233,6 +237,7 @@ pub fn plan_tiles(
             ingested,
             elements: &elements,
             distances: BTreeMap::new(),
+            vectors,
         };
         let percentiles = plan_percentiles(
             project,
@@ -281,20 +286,10 @@ fn needed_layers(project: &Project) -> Needed {
         let Ok(model) = project.model(c) else {
             continue;
         };
-        for e in model
-            .evidence
-            .iter()
-            .filter(|e| super::prospectivity::needs_percentiles(e))
-        {
-            match &e.source {
-                crate::modelspec::Source::Element(el) => needed.elements.push(el.clone()),
-                crate::modelspec::Source::Raster(names) => {
-                    for r in &project.rasters {
-                        if names.iter().any(|n| r.name.eq_ignore_ascii_case(n)) {
-                            needed.rasters.push(r.name.clone());
-                        }
-                    }
-                }
+        for e in model.evidence.iter().filter(|e| needs_percentiles(e)) {
+            match input_of(e, project) {
+                Ok(Input::Element(el)) => needed.elements.push(el.to_string()),
+                Ok(Input::Raster(name)) => needed.rasters.push(name.to_string()),
                 _ => {}
             }
         }
@@ -552,14 +547,20 @@ pub fn merge(plan_dir: &Path, out: &Path, engine: &Engine) -> Result<RunSummary>
         })?;
     }
     lap.mark("mosaic");
-    let computed = merged_layers(&records, &staging)?;
+    // The merge ingests nothing: the maps' fault traces are read from the vectors here.
+    let faults = VectorCache::default().fault_lines(&project, &p.crs)?;
+    let computed = merged_layers(&records, &staging, faults)?;
     finish(
         &project, &p, computed, staging, out, engine, &options, lap, start,
     )
 }
 
 /// The layers of a merge, as a single run would describe them.
-fn merged_layers(records: &[TileRecord], staging: &Staging) -> Result<Computed> {
+fn merged_layers(
+    records: &[TileRecord],
+    staging: &Staging,
+    faults: Vec<geo::LineString<f64>>,
+) -> Result<Computed> {
     let first = &records[0];
     let elements = first
         .elements
@@ -597,6 +598,7 @@ fn merged_layers(records: &[TileRecord], staging: &Staging) -> Result<Computed> 
         layers: first.layers.clone(),
         elements,
         commodities,
+        faults,
     })
 }
 
