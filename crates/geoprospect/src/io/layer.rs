@@ -147,7 +147,19 @@ impl GridLayer {
     /// geotransform within 1e-6 of a cell, same CRS), or on its window when the grid has one.
     /// Errors name the file and what differs. Rows are then read by grid row.
     pub fn open(path: &Path, grid: &GridSpec) -> Result<GridLayer> {
+        GridLayer::of_dataset(open_raster(path)?, path, grid)
+    }
+
+    /// Opens `path` and takes its own grid as the analysis grid (the file opened once).
+    pub fn open_as_grid(path: &Path) -> Result<(GridLayer, GridSpec, Crs)> {
         let ds = open_raster(path)?;
+        let (grid, crs) = grid_of_dataset(&ds, path)?;
+        let layer = GridLayer::of_dataset(ds, path, &grid)?;
+        Ok((layer, grid, crs))
+    }
+
+    /// The layer of an open dataset, checked against `grid`; the handle is kept for reading.
+    fn of_dataset(ds: Dataset, path: &Path, grid: &GridSpec) -> Result<GridLayer> {
         let (own, crs) = grid_of_dataset(&ds, path)?;
         let grid_crs = Crs::parse(&grid.crs_wkt).map_err(Error::Internal)?;
         let window = grid.file_rows();
@@ -180,36 +192,38 @@ impl GridLayer {
                 ),
             ));
         }
-        let band = ds
-            .rasterband(1)
-            .map_err(|e| Error::input(path, format!("no band 1: {e}")))?;
-        let integer = !matches!(
-            band.band_type(),
-            GdalDataType::Float32 | GdalDataType::Float64
-        );
-        let names = category_names(&band);
+        let (integer, names, nodata, scale, offset, tile_rows, description) = {
+            let band = ds
+                .rasterband(1)
+                .map_err(|e| Error::input(path, format!("no band 1: {e}")))?;
+            (
+                !matches!(
+                    band.band_type(),
+                    GdalDataType::Float32 | GdalDataType::Float64
+                ),
+                category_names(&band),
+                band.no_data_value(),
+                band.scale().unwrap_or(1.0),
+                band.offset().unwrap_or(0.0),
+                band.block_size().1,
+                band.description().unwrap_or_default(),
+            )
+        };
         Ok(GridLayer {
             path: path.to_path_buf(),
             band: 1,
-            nodata: band.no_data_value(),
-            scale: band.scale().unwrap_or(1.0),
-            offset: band.offset().unwrap_or(0.0),
+            nodata,
+            scale,
+            offset,
             integer,
             width: grid.width,
             row0: window.row0,
             height: window.rows,
-            tile_rows: band.block_size().1,
-            description: band.description().unwrap_or_default(),
+            tile_rows,
+            description,
             category_names: names,
-            handles: HandlePool::default(),
+            handles: HandlePool(Arc::new(Mutex::new(vec![ds]))),
         })
-    }
-
-    /// Opens `path` and takes its own grid as the analysis grid.
-    pub fn open_as_grid(path: &Path) -> Result<(GridLayer, GridSpec, Crs)> {
-        let (grid, crs) = grid_of(path)?;
-        let layer = GridLayer::open(path, &grid)?;
-        Ok((layer, grid, crs))
     }
 
     /// The file.
