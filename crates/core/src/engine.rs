@@ -29,11 +29,6 @@ pub struct Block {
 }
 
 impl Block {
-    /// The grid rows of this block.
-    pub fn row_range(&self) -> std::ops::Range<usize> {
-        self.row0..self.row0 + self.rows
-    }
-
     /// The block as a grid of its own (same CRS, cell size and columns).
     pub fn grid(&self, grid: &GridSpec) -> GridSpec {
         GridSpec {

@@ -9,6 +9,7 @@
 //! `numpy.percentile(values[~isnan(values)], p)` exactly. Counts are integers, so merging blocks
 //! in any order gives the same result.
 use crate::error::{Error, Result};
+use crate::geochem::stats::lerp;
 
 /// An `f32` as a `u32` that sorts like the number (negative values flipped).
 #[inline]
@@ -223,17 +224,6 @@ impl QuantilePass2 {
                 *x += y;
             }
         }
-    }
-}
-
-/// numpy's `_lerp`: `a + (b - a)·t`, computed from `b` when `t >= 0.5` (monotone, exact at
-/// both ends).
-fn lerp(a: f64, b: f64, t: f64) -> f64 {
-    let d = b - a;
-    if t >= 0.5 {
-        b - d * (1.0 - t)
-    } else {
-        a + d * t
     }
 }
 

@@ -54,8 +54,9 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     lerp(a, b, g)
 }
 
-/// numpy's `_lerp`: `a + (b − a)·t`, or `b − (b − a)·(1 − t)` when `t ≥ 0.5` (exact at t = 1).
-fn lerp(a: f64, b: f64, t: f64) -> f64 {
+/// numpy's `_lerp`: `a + (b − a)·t`, or `b − (b − a)·(1 − t)` when `t ≥ 0.5` (monotone, exact
+/// at both ends).
+pub fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let d = b - a;
     if t >= 0.5 {
         b - d * (1.0 - t)

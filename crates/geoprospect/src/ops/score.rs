@@ -139,6 +139,18 @@ pub fn score(
     for (i, (b, layer)) in bound.iter().zip(&layers).enumerate() {
         let t = match (&b.evidence.source, &b.evidence.membership) {
             (Source::Classes { scores, .. }, _) => {
+                let unmatched = scores.unmatched(layer.category_names());
+                if !unmatched.is_empty() {
+                    tracing::warn!(
+                        "{}: evidence {}: no class named {} in {} (its classes: {}); those \
+                         scores are not used",
+                        model.commodity,
+                        b.evidence.name,
+                        unmatched.join(", "),
+                        b.label,
+                        layer.category_names().join(", ")
+                    );
+                }
                 Transform::Classes(scores.lookup(layer.category_names()))
             }
             (_, Some(spec)) if spec.percentiles().is_empty() => {
