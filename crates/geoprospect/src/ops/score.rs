@@ -148,7 +148,13 @@ pub fn score(
                         b.evidence.name,
                         unmatched.join(", "),
                         b.label,
-                        layer.category_names().join(", ")
+                        layer
+                            .category_names()
+                            .iter()
+                            .filter(|n| !n.is_empty())
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                 }
                 Transform::Classes(scores.lookup(layer.category_names()))
