@@ -1,5 +1,5 @@
 //! Benches of the evidence and model kernels on seeded synthetic data: proximity (segments in
-//! an R*-tree, tiles of cells), membership + fuzzy gamma overlay, weights-of-evidence counting.
+//! an R*-tree, patches of cells), membership + fuzzy gamma overlay, weights-of-evidence counting.
 //! `cargo bench --bench evidence`; whole-command comparisons with GDAL live in `bench/*.sh`.
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use geo::{Coord, Geometry, LineString, Polygon};

@@ -9,15 +9,15 @@
 //!
 //! # Algorithm
 //! Every feature is broken into segments (a point is a segment of length 0) held in an R*-tree
-//! (`rstar`). A block of rows is covered by tiles of [`TILE`] x [`TILE`] cells. For a tile
+//! (`rstar`). A block of rows is covered by patches of [`PATCH`] x [`PATCH`] cells. For a patch
 //! with centre `c` and half-diagonal `h` (between its outermost cell centres), the nearest
 //! segment distance `d` of any of its cells is at most `d(c) + h`, and a segment can only be
 //! nearest to a cell if its distance from `c` is at most `d(c) + 2h`: one nearest-neighbour and
-//! one range query per tile give every candidate. Tiles are then halved recursively, the
+//! one range query per patch give every candidate. Patches are then halved recursively, the
 //! candidate list filtered by the same rule at each level (the bound shrinks with `h`), and
-//! cells of tiles of at most 2 x 2 cells take the minimum over the few candidates left. The
+//! cells of patches of at most 2 x 2 cells take the minimum over the few candidates left. The
 //! result is exactly the minimum over all segments of the same distance function, so it does
-//! not depend on tiling, blocks or threads. Cells inside polygons are found per row by the
+//! not depend on patches, blocks or threads. Cells inside polygons are found per row by the
 //! even-odd rule on the polygon's rings, crossed with the row's centre line.
 use geo::Geometry;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
@@ -25,8 +25,8 @@ use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use crate::engine::Block;
 use crate::grid::GridSpec;
 
-/// Cells per side of the tiles that share one spatial-index query.
-pub const TILE: usize = 32;
+/// Cells per side of the patches that share one spatial-index query.
+pub const PATCH: usize = 32;
 
 /// No polygon: the segment belongs to a point or a line.
 const NO_POLYGON: u32 = u32::MAX;
@@ -175,20 +175,20 @@ impl Features {
             inside: &inside,
         };
         let mut scratch = Scratch::default();
-        for tr in (0..block.rows).step_by(TILE) {
-            for tc in (0..width).step_by(TILE) {
+        for tr in (0..block.rows).step_by(PATCH) {
+            for tc in (0..width).step_by(PATCH) {
                 let rect = Rect {
                     r0: tr,
                     c0: tc,
-                    rows: TILE.min(block.rows - tr),
-                    cols: TILE.min(width - tc),
+                    rows: PATCH.min(block.rows - tr),
+                    cols: PATCH.min(width - tc),
                 };
-                self.tile(&ctx, rect, out, &mut scratch);
+                self.patch(&ctx, rect, out, &mut scratch);
             }
         }
     }
 
-    fn tile(&self, ctx: &Ctx, rect: Rect, out: &mut [f32], scratch: &mut Scratch) {
+    fn patch(&self, ctx: &Ctx, rect: Rect, out: &mut [f32], scratch: &mut Scratch) {
         let width = ctx.grid.width;
         let rows = rect.r0..rect.r0 + rect.rows;
         let cols = |r: usize| r * width + rect.c0..r * width + rect.c0 + rect.cols;
@@ -277,7 +277,7 @@ fn crossing_x(s: &Segment, y: f64) -> f64 {
     s.a[0] + (y - s.a[1]) * (s.b[0] - s.a[0]) / (s.b[1] - s.a[1])
 }
 
-/// Candidate reach from a tile centre at nearest distance `d` with half-diagonal `h`, padded
+/// Candidate reach from a patch centre at nearest distance `d` with half-diagonal `h`, padded
 /// against rounding so that no tie is lost.
 #[inline]
 fn bound(d: f64, h: f64) -> f64 {
@@ -285,7 +285,7 @@ fn bound(d: f64, h: f64) -> f64 {
     r + 1e-9 * r + 1e-9
 }
 
-/// What every tile of a block shares.
+/// What every patch of a block shares.
 struct Ctx<'a> {
     grid: &'a GridSpec,
     block: &'a Block,
@@ -293,7 +293,7 @@ struct Ctx<'a> {
     inside: &'a [bool],
 }
 
-/// Candidate lists per recursion depth and a distance buffer, reused across tiles.
+/// Candidate lists per recursion depth and a distance buffer, reused across patches.
 #[derive(Default)]
 struct Scratch {
     levels: Vec<Vec<Segment>>,
@@ -333,7 +333,7 @@ impl Rect {
 }
 
 /// Narrows the candidates of `depth` (those of `rect`) for each quarter of `rect`, down to
-/// tiles of at most 2 x 2 cells, whose cells take the minimum over their candidates.
+/// patches of at most 2 x 2 cells, whose cells take the minimum over their candidates.
 fn refine(ctx: &Ctx, rect: Rect, depth: usize, out: &mut [f32], scratch: &mut Scratch) {
     let (grid, block, width) = (ctx.grid, ctx.block, ctx.grid.width);
     if rect.rows <= 2 && rect.cols <= 2 {
@@ -553,7 +553,7 @@ mod tests {
     }
 
     #[test]
-    fn blocks_and_tiles_do_not_change_values() {
+    fn blocks_and_patches_do_not_change_values() {
         let mut rng = Lcg(3);
         let g = grid(90, 77, 100.0);
         let geoms = random_features(&mut rng, &g);

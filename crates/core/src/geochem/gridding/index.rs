@@ -1,13 +1,13 @@
-//! The k nearest samples of every cell of a grid, found tile by tile.
+//! The k nearest samples of every cell of a grid, found patch by patch.
 //!
 //! Samples are bucketed into a uniform grid of square bins (about two samples per bin, a
 //! counting sort: the bins are contiguous slices of coordinate arrays, samples in ascending
-//! index within a bin). Output cells are taken in tiles of [`TILE`] x [`TILE`]; for each tile
-//! the samples of the bins overlapping the tile's box widened by a search distance `e` are
-//! gathered once into contiguous candidate arrays. Within a tile, sub-tiles of [`SUB`] x
+//! index within a bin). Output cells are taken in patches of [`PATCH`] x [`PATCH`]; for each patch
+//! the samples of the bins overlapping the patch's box widened by a search distance `e` are
+//! gathered once into contiguous candidate arrays. Within a patch, sub-patches of [`SUB`] x
 //! [`SUB`] cells share a shorter list: the k-th neighbour distance moves by at most the distance
-//! moved (it is 1-Lipschitz), so the k-th distance at the sub-tile's middle plus twice the
-//! sub-tile's reach bounds where any of its cells' neighbours can be. Each cell then computes
+//! moved (it is 1-Lipschitz), so the k-th distance at the sub-patch's middle plus twice the
+//! sub-patch's reach bounds where any of its cells' neighbours can be. Each cell then computes
 //! its squared distances to the list (a vectorised loop), keeps those within a threshold given
 //! by the previous cell's k-th distance plus the step between the two (branch-free), and drops
 //! the few farthest beyond k.
@@ -16,19 +16,19 @@
 //! gathered bins hold every sample closer to the cell than `g`, the distance from the cell to
 //! the edge of the covered rectangle, so the cell is done when its k-th distance is below `g`
 //! or the search radius is. Cells that are not done are searched again with `e` doubled, until
-//! the covered rectangle holds every bin. Answers never depend on the tile or block a cell
+//! the covered rectangle holds every bin. Answers never depend on the patch or block a cell
 //! falls in: they are exactly the k samples nearest to the cell centre by (squared distance,
 //! sample index), listed in the index's fixed order of samples, whatever the split of the grid
 //! and the number of threads.
 //!
 //! Why not a kd-tree (kiddo, rstar): a per-cell tree query costs about 0.6 µs on this kind of
 //! machine (2.8 s for 4 M cells on 2 threads), dominated by the descent and the bounded heap.
-//! Neighbouring cells share almost all of their neighbours: gathering them once per tile and
-//! sub-tile leaves each cell a dense scan of ~25 candidates, about 0.15 µs per cell on 2
+//! Neighbouring cells share almost all of their neighbours: gathering them once per patch and
+//! sub-patch leaves each cell a dense scan of ~25 candidates, about 0.15 µs per cell on 2
 //! threads for 12 neighbours.
 
-/// Cells per tile side.
-pub(crate) const TILE: usize = 16;
+/// Cells per patch side.
+pub(crate) const PATCH: usize = 16;
 
 /// Squared distance under which a sample sits on the cell centre and gives its value as is
 /// (GDAL's `gdal_grid` uses the same threshold).
@@ -114,16 +114,16 @@ impl CellScratch {
 /// Reusable buffers of one worker.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    /// Candidates of the tile.
-    tile: Points,
-    /// Candidates of a sub-tile.
+    /// Candidates of the patch.
+    patch: Points,
+    /// Candidates of a sub-patch.
     near: Points,
     cell: CellScratch,
     pending: Vec<u32>,
     next: Vec<u32>,
 }
 
-/// Cells per side of the sub-tiles that share a shorter candidate list.
+/// Cells per side of the sub-patches that share a shorter candidate list.
 const SUB: usize = 4;
 
 /// The rectangle whose points were all gathered (infinite on sides that reach the last bin).
@@ -223,7 +223,7 @@ impl BinIndex {
     fn gather(&self, qx0: f64, qx1: f64, qy0: f64, qy1: f64, s: &mut Scratch) -> Covered {
         let (bx0, bx1) = (self.bin_x(qx0), self.bin_x(qx1));
         let (by0, by1) = (self.bin_y(qy0), self.bin_y(qy1));
-        let t = &mut s.tile;
+        let t = &mut s.patch;
         t.clear();
         for by in by0..=by1 {
             let a = self.start[by * self.nx + bx0] as usize;
@@ -265,14 +265,14 @@ impl BinIndex {
         }
     }
 
-    /// Visits every cell of a tile with its neighbours: `xs` are the centres of the tile's
+    /// Visits every cell of a patch with its neighbours: `xs` are the centres of the patch's
     /// columns, `ys` of its rows. `visit(row, col, neighbours)` receives the (at most `k`)
     /// nearest samples within the radius, nearest meaning smallest (squared distance, sample
     /// index). They come in the index's own order of samples, which is the same for every
-    /// cell and tile, so sums over them are the same bits wherever the cell is computed; use
+    /// cell and patch, so sums over them are the same bits wherever the cell is computed; use
     /// [`nearest_of`] for the nearest one. `e` is the first search distance; the return value
-    /// is a good first search distance for a neighbouring tile.
-    pub fn tile(
+    /// is a good first search distance for a neighbouring patch.
+    pub fn patch(
         &self,
         xs: &[f64],
         ys: &[f64],
@@ -306,16 +306,16 @@ impl BinIndex {
                 longest_kth: &mut longest_kth,
             };
             if first_round {
-                // Sub-tiles: the middle of the sub-tile is searched among all the tile's
+                // Sub-patches: the middle of the sub-patch is searched among all the patch's
                 // candidates; its k-th distance bounds every cell's (the k-th distance moves
                 // by at most the distance moved), so the cells search only the candidates
-                // within that bound plus twice the sub-tile's reach.
+                // within that bound plus twice the sub-patch's reach.
                 for r0 in (0..rows).step_by(SUB) {
                     for c0 in (0..cols).step_by(SUB) {
                         let (r1, c1) = ((r0 + SUB).min(rows), (c0 + SUB).min(cols));
                         let mx = 0.5 * (xs[c0] + xs[c1 - 1]);
                         let my = 0.5 * (ys[r0] + ys[r1 - 1]);
-                        let kth = round.cell(&s.tile, mx, my, &mut s.cell);
+                        let kth = round.cell(&s.patch, mx, my, &mut s.cell);
                         let reach = [(r0, c0), (r0, c1 - 1), (r1 - 1, c0), (r1 - 1, c1 - 1)]
                             .iter()
                             .map(|&(r, c)| {
@@ -327,12 +327,12 @@ impl BinIndex {
                             let bound = kth.sqrt() + 2.0 * reach;
                             let bound2 = bound * bound * (1.0 + 1e-9);
                             s.near.clear();
-                            let n = s.tile.x.len();
+                            let n = s.patch.x.len();
                             for (j, &d2) in s.cell.d2[..n].iter().enumerate() {
                                 if d2 <= bound2 {
-                                    s.near.x.push(s.tile.x[j]);
-                                    s.near.y.push(s.tile.y[j]);
-                                    s.near.id.push(s.tile.id[j]);
+                                    s.near.x.push(s.patch.x[j]);
+                                    s.near.y.push(s.patch.y[j]);
+                                    s.near.id.push(s.patch.id[j]);
                                 }
                             }
                             round.previous = Some((mx, my, kth.sqrt()));
@@ -346,7 +346,7 @@ impl BinIndex {
                                     c1 - 1 - i
                                 };
                                 let x = xs[c];
-                                let from = if shortlist { &s.near } else { &s.tile };
+                                let from = if shortlist { &s.near } else { &s.patch };
                                 let kth = round.cell(from, x, y, &mut s.cell);
                                 if round.finish(r, c, x, y, kth, &s.cell, visit) {
                                     s.next.push((r * cols + c) as u32);
@@ -360,7 +360,7 @@ impl BinIndex {
                 for &cell in &s.pending {
                     let (r, c) = (cell as usize / cols, cell as usize % cols);
                     let (x, y) = (xs[c], ys[r]);
-                    let kth = round.cell(&s.tile, x, y, &mut s.cell);
+                    let kth = round.cell(&s.patch, x, y, &mut s.cell);
                     if round.finish(r, c, x, y, kth, &s.cell, visit) {
                         s.next.push(cell);
                     }
@@ -380,7 +380,7 @@ impl BinIndex {
     }
 }
 
-/// One search round over a tile's candidates.
+/// One search round over a patch's candidates.
 struct Round<'a> {
     q: &'a Query,
     covered: Covered,
@@ -637,13 +637,13 @@ mod tests {
 
     fn check(x: &[f64], y: &[f64], q: Query, e: f64) {
         let index = BinIndex::new(x, y);
-        let xs: Vec<f64> = (0..TILE).map(|c| -5.0 + c as f64 * 7.5).collect();
-        let ys: Vec<f64> = (0..TILE).map(|r| 110.0 - r as f64 * 7.5).collect();
-        let mut seen = vec![false; TILE * TILE];
+        let xs: Vec<f64> = (0..PATCH).map(|c| -5.0 + c as f64 * 7.5).collect();
+        let ys: Vec<f64> = (0..PATCH).map(|r| 110.0 - r as f64 * 7.5).collect();
+        let mut seen = vec![false; PATCH * PATCH];
         let mut s = Scratch::default();
-        index.tile(&xs, &ys, &q, e, &mut s, &mut |r, c, nb| {
-            assert!(!seen[r * TILE + c]);
-            seen[r * TILE + c] = true;
+        index.patch(&xs, &ys, &q, e, &mut s, &mut |r, c, nb| {
+            assert!(!seen[r * PATCH + c]);
+            seen[r * PATCH + c] = true;
             let mut nb = nb.to_vec();
             nb.sort_by(by_distance_then_index);
             assert_eq!(nb, brute(x, y, xs[c], ys[r], &q), "cell {r},{c}");
@@ -652,7 +652,7 @@ mod tests {
     }
 
     #[test]
-    fn tiles_find_exactly_the_brute_force_neighbours() {
+    fn patches_find_exactly_the_brute_force_neighbours() {
         let mut seed = 7;
         let n = 500;
         let x: Vec<f64> = (0..n).map(|_| lcg(&mut seed) * 100.0).collect();
@@ -708,7 +708,7 @@ mod tests {
             radius: f64::INFINITY,
         };
         let mut got = Vec::new();
-        index.tile(&[0.0], &[0.0], &q, 0.1, &mut s, &mut |_, _, nb| {
+        index.patch(&[0.0], &[0.0], &q, 0.1, &mut s, &mut |_, _, nb| {
             got = nb.iter().map(|n| n.id).collect();
             assert_eq!(nearest_of(nb).map(|n| n.id), Some(0));
         });
@@ -719,7 +719,7 @@ mod tests {
     #[test]
     fn clustered_and_collinear_samples() {
         let mut seed = 3;
-        // A tight cluster far from the tile and a line of samples.
+        // A tight cluster far from the patch and a line of samples.
         let mut x: Vec<f64> = (0..200).map(|_| 500.0 + lcg(&mut seed)).collect();
         let mut y: Vec<f64> = (0..200).map(|_| 500.0 + lcg(&mut seed)).collect();
         x.extend((0..50).map(|i| i as f64 * 3.0));
@@ -737,7 +737,7 @@ mod tests {
         let one = BinIndex::new(&[3.0], &[4.0]);
         let mut s = Scratch::default();
         let mut got = Vec::new();
-        one.tile(
+        one.patch(
             &[0.0],
             &[0.0],
             &Query {

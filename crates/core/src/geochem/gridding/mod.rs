@@ -25,7 +25,7 @@
 //! `10^v` (for kriging this is the median of a lognormal estimate, not its mean; the variance
 //! band stays in log10 units squared).
 //!
-//! Neighbours are found by a tile-coherent binning search (module `index`): the `k` nearest
+//! Neighbours are found by a patch-coherent binning search (module `index`): the `k` nearest
 //! samples by distance, ties broken by sample order.
 //!
 //! ```
@@ -52,7 +52,7 @@ pub mod variogram;
 
 pub use variogram::{FittedVariogram, Lag, VariogramKind, VariogramModel};
 
-use index::{BinIndex, Neighbour, Query, Scratch, TILE};
+use index::{BinIndex, Neighbour, Query, Scratch, PATCH};
 
 /// Neighbours for IDW when not given (as GDAL's examples and most packages).
 pub const DEFAULT_IDW_NEIGHBORS: usize = 12;
@@ -410,7 +410,7 @@ impl Gridder {
 
     /// Computes rows `row0 .. row0 + rows` of `grid`, with cell centres exactly as
     /// [`GridSpec::cell_centre`] on `grid`: the same cell gives the same bits whatever the
-    /// block it is computed in. Tiles of rows run in parallel on the current rayon pool.
+    /// block it is computed in. Strips of rows run in parallel on the current rayon pool.
     pub fn rows(&self, grid: &GridSpec, row0: usize, rows: usize) -> GriddedBlock {
         let width = grid.width;
         let cells = width * rows;
@@ -420,19 +420,19 @@ impl Gridder {
             return GriddedBlock { values, variance };
         }
         let xs: Vec<f64> = (0..width).map(|c| grid.cell_centre(0, c).0).collect();
-        let strip = TILE * width;
+        let strip = PATCH * width;
         match variance.as_mut() {
             Some(var) => values
                 .par_chunks_mut(strip)
                 .zip(var.par_chunks_mut(strip))
                 .enumerate()
                 .for_each(|(t, (v, s))| {
-                    self.strip_any(grid, row0 + t * TILE, &xs, v, Some(s));
+                    self.strip_any(grid, row0 + t * PATCH, &xs, v, Some(s));
                 }),
             None => values
                 .par_chunks_mut(strip)
                 .enumerate()
-                .for_each(|(t, v)| self.strip_any(grid, row0 + t * TILE, &xs, v, None)),
+                .for_each(|(t, v)| self.strip_any(grid, row0 + t * PATCH, &xs, v, None)),
         }
         GriddedBlock { values, variance }
     }
@@ -452,7 +452,7 @@ impl Gridder {
         }
     }
 
-    /// Computes a strip of up to [`TILE`] full-width rows starting at grid row `first`; `LOG`
+    /// Computes a strip of up to [`PATCH`] full-width rows starting at grid row `first`; `LOG`
     /// back-transforms by `10^v` (a separate instance, so that the plain one holds no `pow`).
     fn strip<const LOG: bool>(
         &self,
@@ -478,8 +478,8 @@ impl Gridder {
                 v as f32
             }
         };
-        for c0 in (0..width).step_by(TILE) {
-            let tile_xs = &xs[c0..(c0 + TILE).min(width)];
+        for c0 in (0..width).step_by(PATCH) {
+            let patch_xs = &xs[c0..(c0 + PATCH).min(width)];
             let mut visit = |r: usize, c: usize, nb: &[Neighbour]| {
                 let at = r * width + c0 + c;
                 match self.method {
@@ -493,7 +493,7 @@ impl Gridder {
                                 y: &self.y,
                                 z: &self.z,
                             };
-                            let (v, s) = k.cell(nb, tile_xs[c], ys[r], &mut cache);
+                            let (v, s) = k.cell(nb, patch_xs[c], ys[r], &mut cache);
                             out[at] = back(v);
                             var[at] = s as f32;
                         }
@@ -502,7 +502,7 @@ impl Gridder {
             };
             e = self
                 .index
-                .tile(tile_xs, &ys, &query, e, &mut scratch, &mut visit);
+                .patch(patch_xs, &ys, &query, e, &mut scratch, &mut visit);
         }
     }
 }
