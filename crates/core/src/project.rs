@@ -132,10 +132,11 @@ impl TargetSettings {
     }
 }
 
-/// Interpolation methods for element grids.
+/// How a project interpolates its element grids (the choice of [`crate::geochem::gridding::Method`];
+/// its parameters are the other `[geochem]` keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum GridMethod {
+pub enum Interpolation {
     /// Inverse distance weighting.
     #[default]
     Idw,
@@ -151,7 +152,7 @@ pub enum GridMethod {
 pub struct GeochemSettings {
     /// Interpolation method.
     #[serde(default)]
-    pub method: GridMethod,
+    pub method: Interpolation,
     /// IDW power.
     #[serde(default = "default_power")]
     pub power: f64,
@@ -181,7 +182,7 @@ fn default_neighbors() -> usize {
 impl Default for GeochemSettings {
     fn default() -> Self {
         GeochemSettings {
-            method: GridMethod::Idw,
+            method: Interpolation::Idw,
             power: default_power(),
             neighbors: default_neighbors(),
             radius: None,

@@ -11,7 +11,7 @@ use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::ops::grid::grid_to_cog;
 use crate::ops::samples::SampleSet;
-use crate::project::{GeochemSettings, GridMethod};
+use crate::project::{GeochemSettings, Interpolation};
 
 use super::Plan;
 
@@ -129,15 +129,15 @@ fn gridders<'a>(
                 v.element.clone()
             };
             let method = match settings.method {
-                GridMethod::Idw => Method::Idw {
+                Interpolation::Idw => Method::Idw {
                     power: settings.power,
                     neighbors: settings.neighbors,
                     radius: settings.radius,
                 },
-                GridMethod::Nearest => Method::Nearest {
+                Interpolation::Nearest => Method::Nearest {
                     radius: settings.radius,
                 },
-                GridMethod::Kriging => Method::Kriging {
+                Interpolation::Kriging => Method::Kriging {
                     neighbors: settings.neighbors,
                     radius: settings.radius,
                     model: variograms.and_then(|m| m.get(&label).copied()),
@@ -155,7 +155,7 @@ fn gridders<'a>(
 /// The variogram of every variable the project krigs (empty for other methods): fitted once
 /// by a plan, used by every tile.
 pub fn fit_variograms(plan: &Plan, settings: &GeochemSettings) -> Result<Variograms> {
-    if settings.method != GridMethod::Kriging {
+    if settings.method != Interpolation::Kriging {
         return Ok(Variograms::new());
     }
     let vars = variables(plan, settings)?;
