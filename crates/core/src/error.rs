@@ -27,22 +27,22 @@ pub enum Error {
 
 impl Error {
     /// An input error for `path`.
-    pub fn input(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn input(path: impl AsRef<Path>, message: impl std::fmt::Display) -> Self {
         Error::Input {
             path: path.as_ref().to_path_buf(),
-            message: message.into(),
+            message: message.to_string(),
         }
     }
     /// An output error for `path`.
-    pub fn output(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn output(path: impl AsRef<Path>, message: impl std::fmt::Display) -> Self {
         Error::Output {
             path: path.as_ref().to_path_buf(),
-            message: message.into(),
+            message: message.to_string(),
         }
     }
     /// A parameter error.
-    pub fn param(message: impl Into<String>) -> Self {
-        Error::Param(message.into())
+    pub fn param(message: impl std::fmt::Display) -> Self {
+        Error::Param(message.to_string())
     }
     /// Exit code: 2 for bad input, parameters or output paths, 1 for internal failures.
     pub fn exit_code(&self) -> i32 {

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::commodity::Commodity;
+use crate::error::{Error, Result};
 use crate::evidence::categorical::CategoricalScores;
 use crate::evidence::membership::MembershipSpec;
 use crate::models::fuzzy::FuzzyOp;
@@ -175,32 +176,38 @@ pub struct Model {
 
 impl ModelSpec {
     /// Parses a preset or model file.
-    pub fn parse(text: &str) -> Result<ModelSpec, String> {
-        toml::from_str(text).map_err(|e| e.message().replace('\n', " "))
+    pub fn parse(text: &str) -> Result<ModelSpec> {
+        toml::from_str(text).map_err(|e| Error::param(e.message().replace('\n', " ")))
     }
 
     /// Checks the spec and turns it into a [`Model`] for `commodity`.
-    pub fn check(&self, commodity: Commodity) -> Result<Model, String> {
+    pub fn check(&self, commodity: Commodity) -> Result<Model> {
         if let Some(c) = self.commodity.filter(|&c| c != commodity) {
-            return Err(format!("the model is for {c}, not {commodity}"));
+            return Err(Error::param(format!(
+                "the model is for {c}, not {commodity}"
+            )));
         }
         let gamma = Some(self.gamma.unwrap_or(DEFAULT_GAMMA));
-        let combine = FuzzyOp::parse(&self.combine, gamma).map_err(|e| format!("combine: {e}"))?;
-        let group_op =
-            FuzzyOp::parse(&self.group_op, gamma).map_err(|e| format!("group_op: {e}"))?;
+        let combine = FuzzyOp::parse(&self.combine, gamma)
+            .map_err(|e| Error::param(format!("combine: {e}")))?;
+        let group_op = FuzzyOp::parse(&self.group_op, gamma)
+            .map_err(|e| Error::param(format!("group_op: {e}")))?;
         let mut names = std::collections::BTreeSet::new();
         let evidence = self
             .evidence
             .iter()
             .map(|e| {
                 if !names.insert(e.name.clone()) {
-                    return Err(format!("evidence {:?} is defined twice", e.name));
+                    return Err(Error::param(format!(
+                        "evidence {:?} is defined twice",
+                        e.name
+                    )));
                 }
-                e.check()
+                e.check_evidence()
             })
             .collect::<Result<Vec<_>, _>>()?;
         if evidence.is_empty() {
-            return Err("the model has no evidence".into());
+            return Err(Error::param("the model has no evidence"));
         }
         Ok(Model {
             commodity,
@@ -234,7 +241,7 @@ impl ModelSpec {
 }
 
 impl EvidenceSpec {
-    fn check(&self) -> Result<Evidence, String> {
+    fn check_evidence(&self) -> Result<Evidence> {
         let n = &self.name;
         let sources = [
             self.proximity.is_some(),
@@ -243,9 +250,9 @@ impl EvidenceSpec {
             self.classes.is_some(),
         ];
         if sources.iter().filter(|&&s| s).count() != 1 {
-            return Err(format!(
+            return Err(Error::param(format!(
                 "evidence {n:?}: give exactly one of proximity, element, raster, classes"
-            ));
+            )));
         }
         let source = if let Some(role) = self.proximity {
             Source::Proximity(role)
@@ -253,35 +260,42 @@ impl EvidenceSpec {
             Source::Element(el.clone())
         } else if let Some(names) = &self.raster {
             if names.is_empty() {
-                return Err(format!("evidence {n:?}: raster names are empty"));
+                return Err(Error::param(format!(
+                    "evidence {n:?}: raster names are empty"
+                )));
             }
             Source::Raster(names.clone())
         } else {
             let layer = self.classes.clone().unwrap_or_default();
-            let table = self
-                .scores
-                .clone()
-                .ok_or_else(|| format!("evidence {n:?}: classes need a scores table"))?;
+            let table = self.scores.clone().ok_or_else(|| {
+                Error::param(format!("evidence {n:?}: classes need a scores table"))
+            })?;
             let scores = CategoricalScores::new(
                 table.iter().map(|(k, v)| (k.as_str(), *v)),
                 self.default_score.unwrap_or(0.0),
             )
-            .map_err(|e| format!("evidence {n:?}: {e}"))?;
+            .map_err(|e| Error::param(format!("evidence {n:?}: {e}")))?;
             Source::Classes { layer, scores }
         };
         let is_classes = matches!(source, Source::Classes { .. });
         match (is_classes, &self.membership) {
-            (false, None) => return Err(format!("evidence {n:?} needs a membership function")),
+            (false, None) => {
+                return Err(Error::param(format!(
+                    "evidence {n:?} needs a membership function"
+                )))
+            }
             (true, Some(_)) => {
-                return Err(format!(
+                return Err(Error::param(format!(
                     "evidence {n:?}: class scores take no membership function"
-                ))
+                )))
             }
             _ => {}
         }
         let weight = self.weight.unwrap_or(1.0);
         if !(weight.is_finite() && weight >= 0.0) {
-            return Err(format!("evidence {n:?}: weight must be >= 0, got {weight}"));
+            return Err(Error::param(format!(
+                "evidence {n:?}: weight must be >= 0, got {weight}"
+            )));
         }
         Ok(Evidence {
             name: n.clone(),
@@ -348,14 +362,19 @@ mod tests {
             .unwrap()
             .check(Commodity::Sn)
             .unwrap_err()
+            .to_string()
             .contains("exactly one"));
         let none = "[[evidence]]\nname = \"x\"\nelement = \"Sn\"\n";
         assert!(ModelSpec::parse(none)
             .unwrap()
             .check(Commodity::Sn)
             .unwrap_err()
+            .to_string()
             .contains("membership"));
         let typo = "[[evidence]]\nname = \"x\"\nelemnt = \"Sn\"\n";
-        assert!(ModelSpec::parse(typo).unwrap_err().contains("elemnt"));
+        assert!(ModelSpec::parse(typo)
+            .unwrap_err()
+            .to_string()
+            .contains("elemnt"));
     }
 }

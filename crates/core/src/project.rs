@@ -109,24 +109,30 @@ impl Default for TargetSettings {
 
 impl TargetSettings {
     /// Checks the ranges; `top_area` and `min_score` exclude each other.
-    pub fn check(&self) -> std::result::Result<(), String> {
+    pub fn check(&self) -> Result<()> {
         if self.top_area.is_some() && self.min_score.is_some() {
-            return Err("targets: give top_area or min_score, not both".into());
+            return Err(Error::param(
+                "targets: give top_area or min_score, not both",
+            ));
         }
         if let Some(a) = self
             .top_area
             .filter(|a| !(a.is_finite() && *a > 0.0 && *a <= 1.0))
         {
-            return Err(format!("targets.top_area must be in (0, 1], got {a}"));
+            return Err(Error::param(format!(
+                "targets.top_area must be in (0, 1], got {a}"
+            )));
         }
         if let Some(s) = self
             .min_score
             .filter(|s| !(s.is_finite() && (0.0..=1.0).contains(s)))
         {
-            return Err(format!("targets.min_score must be in [0, 1], got {s}"));
+            return Err(Error::param(format!(
+                "targets.min_score must be in [0, 1], got {s}"
+            )));
         }
         if self.min_cells == 0 {
-            return Err("targets.min_cells must be at least 1".into());
+            return Err(Error::param("targets.min_cells must be at least 1"));
         }
         Ok(())
     }
@@ -346,7 +352,7 @@ impl Project {
     }
 
     /// The model of a commodity: the preset with the project's `[models.<c>]` on top.
-    pub fn model(&self, c: Commodity) -> std::result::Result<crate::modelspec::Model, String> {
+    pub fn model(&self, c: Commodity) -> Result<crate::modelspec::Model> {
         let preset = crate::modelspec::preset(c);
         match self.models.get(&c) {
             Some(m) => preset.overridden_by(m).check(c),
@@ -366,105 +372,113 @@ impl Project {
     }
 
     /// Parses and validates project text; `base` is the folder paths are relative to.
-    pub fn parse(text: &str, base: &Path) -> std::result::Result<Project, String> {
-        let mut project: Project = toml::from_str(text).map_err(|e| toml_message(&e))?;
+    pub fn parse(text: &str, base: &Path) -> Result<Project> {
+        let mut project: Project =
+            toml::from_str(text).map_err(|e| Error::param(toml_message(&e)))?;
         project.validate()?;
         project.resolve_paths(base);
         Ok(project)
     }
 
-    fn validate(&self) -> std::result::Result<(), String> {
+    fn validate(&self) -> Result<()> {
         let s = &self.project;
         if s.name.trim().is_empty() {
-            return Err("project.name is empty".into());
+            return Err(Error::param("project.name is empty"));
         }
         if s.crs.trim().is_empty() {
-            return Err("project.crs is empty".into());
+            return Err(Error::param("project.crs is empty"));
         }
         if !(s.resolution.is_finite() && s.resolution > 0.0) {
-            return Err(format!(
+            return Err(Error::param(format!(
                 "project.resolution must be a positive number, got {}",
                 s.resolution
-            ));
+            )));
         }
         if let Some(e) = s.extent {
             if e.iter().any(|v| !v.is_finite()) {
-                return Err(format!("project.extent has a non-finite value: {e:?}"));
+                return Err(Error::param(format!(
+                    "project.extent has a non-finite value: {e:?}"
+                )));
             }
             if e[0] >= e[2] || e[1] >= e[3] {
-                return Err(format!(
+                return Err(Error::param(format!(
                     "project.extent [{}, {}, {}, {}] is empty or inverted: need xmin < xmax and ymin < ymax",
                     e[0], e[1], e[2], e[3]
-                ));
+                )));
             }
         } else if self.samples.is_empty() {
-            return Err(
-                "project.extent is missing and there are no [[samples]] to derive it from".into(),
-            );
+            return Err(Error::param(
+                "project.extent is missing and there are no [[samples]] to derive it from",
+            ));
         }
         if let Some(m) = s.margin {
             if !(m.is_finite() && m >= 0.0) {
-                return Err(format!("project.margin must be >= 0, got {m}"));
+                return Err(Error::param(format!(
+                    "project.margin must be >= 0, got {m}"
+                )));
             }
         }
         let mut names = BTreeMap::new();
         for (i, r) in self.rasters.iter().enumerate() {
             check_name(&r.name, &format!("rasters[{i}].name"))?;
             if r.band == 0 {
-                return Err(format!(
+                return Err(Error::param(format!(
                     "rasters[{i}].band must be 1 or more (bands count from 1)"
-                ));
+                )));
             }
             if let Some(prev) = names.insert(r.name.clone(), format!("rasters[{i}]")) {
-                return Err(format!(
+                return Err(Error::param(format!(
                     "layer name {:?} is used twice ({prev} and rasters[{i}])",
                     r.name
-                ));
+                )));
             }
         }
         for (i, v) in self.vectors.iter().enumerate() {
             check_name(&v.name, &format!("vectors[{i}].name"))?;
             if let Some(prev) = names.insert(v.name.clone(), format!("vectors[{i}]")) {
-                return Err(format!(
+                return Err(Error::param(format!(
                     "layer name {:?} is used twice ({prev} and vectors[{i}])",
                     v.name
-                ));
+                )));
             }
         }
         let g = &self.geochem;
         if !(g.power.is_finite() && g.power > 0.0) {
-            return Err(format!("geochem.power must be > 0, got {}", g.power));
+            return Err(Error::param(format!(
+                "geochem.power must be > 0, got {}",
+                g.power
+            )));
         }
         if g.neighbors == 0 {
-            return Err("geochem.neighbors must be at least 1".into());
+            return Err(Error::param("geochem.neighbors must be at least 1"));
         }
         if let Some(r) = g.radius.filter(|r| !(r.is_finite() && *r > 0.0)) {
-            return Err(format!("geochem.radius must be > 0, got {r}"));
+            return Err(Error::param(format!("geochem.radius must be > 0, got {r}")));
         }
         for (name, expr) in &g.derived {
             check_name(name, "geochem.derived name")?;
             // A derived variable named like an element (or TREO) would stand beside the gridded
             // element under the same name, and models asking for the element would get either.
             if name == "TREO" || crate::geochem::elements::element(name).is_some() {
-                return Err(format!(
+                return Err(Error::param(format!(
                     "geochem.derived.{name}: {name:?} is the name of a gridded element; choose another name"
-                ));
+                )));
             }
             crate::geochem::derived::parse_expression(expr)
-                .map_err(|e| format!("geochem.derived.{name}: {e}"))?;
+                .map_err(|e| Error::param(format!("geochem.derived.{name}: {e}")))?;
         }
         self.targets.check()?;
         for (c, m) in &self.models {
             crate::modelspec::preset(*c)
                 .overridden_by(m)
                 .check(*c)
-                .map_err(|e| format!("models.{}: {e}", c.id()))?;
+                .map_err(|e| Error::param(format!("models.{}: {e}", c.id())))?;
         }
         for (i, smp) in self.samples.iter().enumerate() {
             if smp.x.is_some() != smp.y.is_some() {
-                return Err(format!(
+                return Err(Error::param(format!(
                     "samples[{i}]: give both x and y columns, or neither"
-                ));
+                )));
             }
             if let Some(n) = &smp.name {
                 check_name(n, &format!("samples[{i}].name"))?;
@@ -499,7 +513,7 @@ fn is_gdal_virtual(p: &Path) -> bool {
 }
 
 /// Layer names become file names: keep them to letters, digits, `_`, `-` and `.`.
-fn check_name(name: &str, what: &str) -> std::result::Result<(), String> {
+fn check_name(name: &str, what: &str) -> Result<()> {
     let ok = !name.is_empty()
         && !name.starts_with('.')
         && name
@@ -508,9 +522,9 @@ fn check_name(name: &str, what: &str) -> std::result::Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
+        Err(Error::param(format!(
             "{what} {name:?} must be non-empty and use only letters, digits, '_', '-' and '.'"
-        ))
+        )))
     }
 }
 
@@ -546,28 +560,36 @@ extent = [0.0, 0.0, 1000.0, 2000.0]
     #[test]
     fn unknown_key_is_an_error() {
         let text = MINIMAL.replace("resolution", "resolutoin");
-        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        let err = Project::parse(&text, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("resolutoin"), "{err}");
     }
 
     #[test]
     fn unknown_key_in_array_table_is_an_error() {
         let text = format!("{MINIMAL}\n[[rasters]]\npath = \"a.tif\"\nname = \"a\"\nbnad = 2\n");
-        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        let err = Project::parse(&text, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("bnad"), "{err}");
     }
 
     #[test]
     fn inverted_extent_is_an_error() {
         let text = MINIMAL.replace("[0.0, 0.0, 1000.0, 2000.0]", "[1000.0, 0.0, 0.0, 2000.0]");
-        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        let err = Project::parse(&text, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("inverted"), "{err}");
     }
 
     #[test]
     fn zero_resolution_is_an_error() {
         let text = MINIMAL.replace("100.0", "0.0");
-        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        let err = Project::parse(&text, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("resolution"), "{err}");
     }
 
@@ -587,7 +609,9 @@ extent = [0.0, 0.0, 1000.0, 2000.0]
         let text = format!(
             "{MINIMAL}\n[[rasters]]\npath = \"a.tif\"\nname = \"x\"\n[[vectors]]\npath = \"b.shp\"\nname = \"x\"\nrole = \"other\"\n"
         );
-        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        let err = Project::parse(&text, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("used twice"), "{err}");
     }
 
@@ -595,7 +619,9 @@ extent = [0.0, 0.0, 1000.0, 2000.0]
     fn unknown_role_is_an_error() {
         let text =
             format!("{MINIMAL}\n[[vectors]]\npath = \"b.shp\"\nname = \"x\"\nrole = \"volcano\"\n");
-        let err = Project::parse(&text, Path::new(".")).unwrap_err();
+        let err = Project::parse(&text, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("volcano"), "{err}");
     }
 
@@ -615,7 +641,9 @@ extent = [0.0, 0.0, 1000.0, 2000.0]
             ("top_aera = 0.1", "top_aera"),
         ] {
             let text = format!("{MINIMAL}\n[targets]\n{bad}\n");
-            let err = Project::parse(&text, Path::new(".")).unwrap_err();
+            let err = Project::parse(&text, Path::new("."))
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(word), "{bad}: {err}");
         }
     }

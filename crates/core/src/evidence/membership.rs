@@ -253,19 +253,23 @@ pub enum Membership {
 
 impl Membership {
     /// Checks the parameters; the message names the offending one and its value.
-    pub fn check(&self) -> std::result::Result<(), String> {
+    pub fn check(&self) -> Result<()> {
         let finite = |name: &str, v: f64| {
             if v.is_finite() {
                 Ok(())
             } else {
-                Err(format!("{name} must be a finite number, got {v}"))
+                Err(Error::param(format!(
+                    "{name} must be a finite number, got {v}"
+                )))
             }
         };
         let positive = |name: &str, v: f64| {
             if v.is_finite() && v > 0.0 {
                 Ok(())
             } else {
-                Err(format!("{name} must be greater than 0, got {v}"))
+                Err(Error::param(format!(
+                    "{name} must be greater than 0, got {v}"
+                )))
             }
         };
         match *self {
@@ -273,15 +277,18 @@ impl Membership {
                 finite("low", low)?;
                 finite("high", high)?;
                 if low == high {
-                    return Err(format!(
+                    return Err(Error::param(format!(
                         "low and high are both {low}: a linear membership needs two different values"
-                    ));
+                    )));
                 }
                 Ok(())
             }
             Membership::Large { midpoint, spread } | Membership::Small { midpoint, spread } => {
-                positive("midpoint", midpoint)
-                    .map_err(|e| format!("{e} (fuzzy large and small need a positive midpoint)"))?;
+                positive("midpoint", midpoint).map_err(|e| {
+                    Error::param(format!(
+                        "{e} (fuzzy large and small need a positive midpoint)"
+                    ))
+                })?;
                 positive("spread", spread)
             }
             Membership::Gaussian { midpoint, spread } => {
@@ -292,7 +299,7 @@ impl Membership {
                 finite("midpoint", midpoint)?;
                 finite("slope", slope)?;
                 if slope == 0.0 {
-                    return Err("slope must not be 0".into());
+                    return Err(Error::param("slope must not be 0"));
                 }
                 Ok(())
             }

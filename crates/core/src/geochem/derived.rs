@@ -40,7 +40,7 @@
 //! let v = e.eval(|el| match el { "La" => Some(30.0), "Ce" => Some(60.0), "Yb" => Some(3.0), _ => None });
 //! assert_eq!(v, 30.0);
 //! assert_eq!(
-//!     parse_expression("Sn + Wx").unwrap_err(),
+//!     parse_expression("Sn + Wx").unwrap_err().to_string(),
 //!     "expression \"Sn + Wx\": \"Wx\" is not an element symbol"
 //! );
 //! ```
@@ -313,8 +313,8 @@ const MAX_DEPTH: usize = 32;
 
 /// Reads an expression such as `Sn + W` or `La / Yb`. Errors name the expression and what is
 /// wrong in it: `expression "La / Xy": "Xy" is not an element symbol`.
-pub fn parse_expression(text: &str) -> std::result::Result<Expr, String> {
-    let fail = |m: String| format!("expression {text:?}: {m}");
+pub fn parse_expression(text: &str) -> Result<Expr> {
+    let fail = |m: String| Error::param(format!("expression {text:?}: {m}"));
     if text.chars().count() > MAX_EXPR_CHARS {
         return Err(fail(format!("longer than {MAX_EXPR_CHARS} characters")));
     }
@@ -356,12 +356,12 @@ impl Expr {
 
     /// Checks that every element has a column: `has(symbol)`; the error names the expression
     /// and the first element without one.
-    pub fn require(&self, has: impl Fn(&str) -> bool) -> std::result::Result<(), String> {
+    pub fn require(&self, has: impl Fn(&str) -> bool) -> Result<()> {
         match self.elements().into_iter().find(|e| !has(e)) {
-            Some(e) => Err(format!(
+            Some(e) => Err(Error::param(format!(
                 "expression {:?}: no column for element {e:?}",
                 self.text
-            )),
+            ))),
             None => Ok(()),
         }
     }
@@ -695,7 +695,7 @@ mod tests {
         assert_eq!(e.text(), "(La + Ce) / (Yb + Lu + La)");
         assert_eq!(e.to_string(), "((La + Ce) / ((Yb + Lu) + La))");
         assert_eq!(
-            e.require(|s| s != "Lu").unwrap_err(),
+            e.require(|s| s != "Lu").unwrap_err().to_string(),
             "expression \"(La + Ce) / (Yb + Lu + La)\": no column for element \"Lu\""
         );
         assert!(e.require(|_| true).is_ok());
@@ -703,7 +703,7 @@ mod tests {
 
     #[test]
     fn expression_errors_name_the_expression() {
-        let err = |t: &str| parse_expression(t).unwrap_err();
+        let err = |t: &str| parse_expression(t).unwrap_err().to_string();
         assert_eq!(err(""), "expression \"\": empty");
         assert_eq!(
             err("La /"),

@@ -5,6 +5,8 @@ use std::ptr::null_mut;
 
 use gdal::Dataset;
 
+use crate::error::{Error, Result};
+
 /// Arguments as C strings plus the NULL-terminated pointer array GDAL wants.
 struct Argv {
     _strings: Vec<CString>,
@@ -12,11 +14,12 @@ struct Argv {
 }
 
 impl Argv {
-    fn new(args: &[String]) -> Result<Argv, String> {
+    fn new(args: &[String]) -> Result<Argv> {
         let strings = args
             .iter()
             .map(|a| {
-                CString::new(a.as_str()).map_err(|_| format!("argument {a:?} contains a NUL byte"))
+                CString::new(a.as_str())
+                    .map_err(|_| Error::param(format!("argument {a:?} contains a NUL byte")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         // GDAL's option parsers are not const-correct; they do not modify the strings.
@@ -46,7 +49,7 @@ fn last_gdal_message() -> String {
 
 /// `gdal_translate -of VRT ARGS src ""`: a virtual dataset (band selection, CRS or nodata
 /// assignment) over `src`, which must outlive the result.
-pub fn translate_vrt(src: &Dataset, args: &[String]) -> Result<Dataset, String> {
+pub fn translate_vrt(src: &Dataset, args: &[String]) -> Result<Dataset> {
     let mut all = vec!["-of".to_string(), "VRT".to_string()];
     all.extend_from_slice(args);
     let mut argv = Argv::new(&all)?;
@@ -55,17 +58,17 @@ pub fn translate_vrt(src: &Dataset, args: &[String]) -> Result<Dataset, String> 
     unsafe {
         let options = gdal_sys::GDALTranslateOptionsNew(argv.ptrs.as_mut_ptr(), null_mut());
         if options.is_null() {
-            return Err(format!(
+            return Err(Error::param(format!(
                 "invalid gdal_translate options: {}",
                 last_gdal_message()
-            ));
+            )));
         }
         let mut usage_error = 0;
         let out =
             gdal_sys::GDALTranslate(empty.as_ptr(), src.c_dataset(), options, &mut usage_error);
         gdal_sys::GDALTranslateOptionsFree(options);
         if out.is_null() {
-            return Err(last_gdal_message());
+            return Err(Error::param(last_gdal_message()));
         }
         Ok(Dataset::from_c_dataset(out))
     }
@@ -77,7 +80,7 @@ pub fn translate_vrt(src: &Dataset, args: &[String]) -> Result<Dataset, String> 
 /// it warps in its own 512 x 128 blocks, and GDAL's approximate transformer then gives values
 /// that differ (by up to its 0.125-pixel error budget) from `gdalwarp`'s on the same grid; a
 /// MEM target warped as one chunk gives exactly what `gdalwarp` gives.
-pub fn warp_mem(src: &Dataset, args: &[String]) -> Result<Dataset, String> {
+pub fn warp_mem(src: &Dataset, args: &[String]) -> Result<Dataset> {
     let mut all = vec!["-of".to_string(), "MEM".to_string()];
     all.extend_from_slice(args);
     let mut argv = Argv::new(&all)?;
@@ -86,7 +89,10 @@ pub fn warp_mem(src: &Dataset, args: &[String]) -> Result<Dataset, String> {
     unsafe {
         let options = gdal_sys::GDALWarpAppOptionsNew(argv.ptrs.as_mut_ptr(), null_mut());
         if options.is_null() {
-            return Err(format!("invalid gdalwarp options: {}", last_gdal_message()));
+            return Err(Error::param(format!(
+                "invalid gdalwarp options: {}",
+                last_gdal_message()
+            )));
         }
         let mut sources = [src.c_dataset()];
         let mut usage_error = 0;
@@ -100,7 +106,7 @@ pub fn warp_mem(src: &Dataset, args: &[String]) -> Result<Dataset, String> {
         );
         gdal_sys::GDALWarpAppOptionsFree(options);
         if out.is_null() {
-            return Err(last_gdal_message());
+            return Err(Error::param(last_gdal_message()));
         }
         Ok(Dataset::from_c_dataset(out))
     }

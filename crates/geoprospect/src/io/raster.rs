@@ -191,7 +191,10 @@ fn read_block(
     let warped = warp_mem(&selected, &warp_args(&bg, plan.resampling, src.kind)).map_err(|m| {
         Error::input(
             path,
-            format!("cannot warp onto the analysis grid: {}", one_line(&m)),
+            format!(
+                "cannot warp onto the analysis grid: {}",
+                one_line(&m.to_string())
+            ),
         )
     })?;
     let band = warped
@@ -234,15 +237,10 @@ impl Convert {
 }
 
 /// A one-band VRT of the chosen band, with the CRS and nodata the project asks for.
-fn select_band(
-    ds: &Dataset,
-    src: &RasterInput,
-    crs: &Crs,
-    nodata: Option<f64>,
-) -> std::result::Result<Dataset, String> {
+fn select_band(ds: &Dataset, src: &RasterInput, crs: &Crs, nodata: Option<f64>) -> Result<Dataset> {
     let mut args = vec!["-b".to_string(), src.band.to_string()];
     args.push("-a_srs".into());
-    args.push(crs.wkt().map_err(|e| e.to_string())?);
+    args.push(crs.wkt()?);
     if let Some(nd) = nodata {
         args.push("-a_nodata".into());
         args.push(if nd.is_nan() {

@@ -31,22 +31,26 @@ pub struct SampleSet {
 }
 
 /// Table options from a `[[samples]]` entry.
-pub fn table_options(src: &SampleSource) -> std::result::Result<TableOptions, String> {
+pub fn table_options(src: &SampleSource) -> Result<TableOptions> {
     let delimiter = match src.delimiter.as_deref() {
         None => None,
         Some("\\t") | Some("tab") => Some(b'\t'),
         Some(d) if d.len() == 1 && d.is_ascii() => Some(d.as_bytes()[0]),
         Some(d) => {
-            return Err(format!(
+            return Err(Error::param(format!(
                 "delimiter must be one ASCII character or \"tab\", got {d:?}"
-            ))
+            )))
         }
     };
     let decimal_comma = match src.decimal.as_deref() {
         None => None,
         Some(".") => Some(false),
         Some(",") => Some(true),
-        Some(d) => return Err(format!("decimal must be \".\" or \",\", got {d:?}")),
+        Some(d) => {
+            return Err(Error::param(format!(
+                "decimal must be \".\" or \",\", got {d:?}"
+            )))
+        }
     };
     Ok(TableOptions {
         encoding: src.encoding.clone(),

@@ -107,7 +107,7 @@ impl VectorCache {
 /// Where an evidence layer's raw values come from among a survey's inputs: the one rule by
 /// which a run and a cluster plan bind evidence to layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input<'a> {
+pub(crate) enum Input<'a> {
     /// A gridded element (or derived variable).
     Element(&'a str),
     /// The project raster of this name.
@@ -120,7 +120,7 @@ pub enum Input<'a> {
 
 /// The input evidence `e` reads in `project`: for a raster, the first of its names that a
 /// project raster has (case-insensitive); an error text when none has.
-pub fn input_of<'a>(
+pub(crate) fn input_of<'a>(
     e: &'a Evidence,
     project: &'a Project,
 ) -> std::result::Result<Input<'a>, String> {

@@ -165,7 +165,9 @@ impl Method {
             } => {
                 check_neighbors(neighbors)?;
                 match model {
-                    Some(m) => m.validate().map_err(GriddingError::Model),
+                    Some(m) => m
+                        .validate()
+                        .map_err(|e| GriddingError::Model(e.to_string())),
                     None => Ok(()),
                 }
             }

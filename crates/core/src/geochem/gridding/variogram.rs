@@ -19,6 +19,7 @@
 //! with the lower weighted sum of squares.
 use std::fmt;
 
+use crate::error::{Error, Result};
 use crate::rng::SplitMix64;
 
 /// Lags of the experimental semivariogram.
@@ -92,19 +93,19 @@ impl VariogramModel {
     }
 
     /// Checks that the parameters make a valid model.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<()> {
         let ok = |v: f64| v.is_finite() && v >= 0.0;
         if !ok(self.nugget) || !ok(self.partial_sill) {
-            return Err(format!(
+            return Err(Error::param(format!(
                 "variogram nugget and partial sill must be numbers >= 0, got {} and {}",
                 self.nugget, self.partial_sill
-            ));
+            )));
         }
         if !(self.range.is_finite() && self.range > 0.0) {
-            return Err(format!(
+            return Err(Error::param(format!(
                 "variogram range must be a positive number, got {}",
                 self.range
-            ));
+            )));
         }
         Ok(())
     }
