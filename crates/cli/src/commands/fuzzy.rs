@@ -1,0 +1,75 @@
+//! `geoprospect fuzzy`: evidence layers through transform chains, then one fuzzy operator.
+use clap::{Args, ValueEnum};
+use geoprospect::error::Error;
+use geoprospect::models::fuzzy::FuzzyOp;
+use geoprospect::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest};
+
+use super::{Context, Outcome};
+use crate::args::CogOutput;
+
+/// Fuzzy operators of `geoprospect fuzzy`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FuzzyOpArg {
+    /// Minimum.
+    And,
+    /// Maximum.
+    Or,
+    /// Algebraic product.
+    Product,
+    /// Algebraic sum 1 - prod(1 - m).
+    Sum,
+    /// Gamma: sum^gamma * product^(1 - gamma).
+    Gamma,
+}
+
+/// `geoprospect fuzzy`.
+#[derive(Debug, Args)]
+pub struct FuzzyArgs {
+    /// A layer and its transform chain: PATH:STEP,STEP,... with steps log, ln, robust-z,
+    /// linear:LOW:HIGH, large:MID:SPREAD, small:MID:SPREAD, gaussian:MID:SPREAD,
+    /// sigmoid:MID:SLOPE (thresholds may be percentiles, e.g. p90); repeat per layer.
+    #[arg(long = "layer", required = true)]
+    pub layers: Vec<String>,
+    /// The fuzzy operator.
+    #[arg(long, value_enum)]
+    pub op: FuzzyOpArg,
+    /// Gamma of --op gamma, in [0, 1].
+    #[arg(long)]
+    pub gamma: Option<f64>,
+    #[command(flatten)]
+    pub output: CogOutput,
+}
+
+/// Writes the combined memberships.
+pub fn run(args: FuzzyArgs, ctx: &Context) -> Result<Outcome, Error> {
+    use FuzzyOpArg as O;
+    if args.gamma.is_some() && !matches!(args.op, O::Gamma) {
+        return Err(Error::param("--gamma applies only to --op gamma"));
+    }
+    let op = match args.op {
+        O::And => FuzzyOp::And,
+        O::Or => FuzzyOp::Or,
+        O::Product => FuzzyOp::Product,
+        O::Sum => FuzzyOp::Sum,
+        O::Gamma => gamma_op(args.gamma)?,
+    };
+    let layers = args
+        .layers
+        .iter()
+        .map(|l| ChainedLayer::parse(l))
+        .collect::<Result<Vec<_>, _>>()?;
+    let request = FuzzyRequest {
+        layers: &layers,
+        op,
+        out: &args.output.out,
+        cog: args.output.cog.options(),
+    };
+    let summary = run_fuzzy(&request, &ctx.engine()?)?;
+    Ok(Outcome::Summary(format!("{summary}\n")))
+}
+
+/// The fuzzy gamma operator of `--op gamma --gamma G`.
+pub fn gamma_op(gamma: Option<f64>) -> Result<FuzzyOp, Error> {
+    let g = gamma.ok_or_else(|| Error::param("--op gamma needs --gamma (e.g. 0.8)"))?;
+    FuzzyOp::parse("gamma", Some(g))
+}

@@ -1,0 +1,43 @@
+//! `geoprospect logistic`: logistic regression of known deposits against evidence layers.
+use std::path::PathBuf;
+
+use clap::Args;
+use geoprospect::error::Error;
+use geoprospect::ops::logistic::{run_logistic, LogisticRequest};
+
+use super::{Context, Outcome};
+use crate::args::Deposits;
+
+/// `geoprospect logistic`.
+#[derive(Debug, Args)]
+pub struct LogisticArgs {
+    /// Evidence layers (predictors) on one analysis grid.
+    #[arg(required = true)]
+    pub evidence: Vec<PathBuf>,
+    #[command(flatten)]
+    pub deposits: Deposits,
+    /// Background cells sampled as negatives (default: 10 per deposit).
+    #[arg(long)]
+    pub background: Option<u64>,
+    /// Seed of the background sample.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output CSV of coefficients.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+/// Fits the model and writes its coefficients.
+pub fn run(args: LogisticArgs, ctx: &Context) -> Result<Outcome, Error> {
+    let (deposits, commodity) = args.deposits.source()?;
+    let request = LogisticRequest {
+        evidence: &args.evidence,
+        deposits,
+        commodity,
+        background: args.background,
+        seed: args.seed,
+        out: &args.out,
+    };
+    let summary = run_logistic(&request, &ctx.engine()?)?;
+    Ok(Outcome::Summary(format!("{summary}\n")))
+}
