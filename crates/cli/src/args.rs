@@ -9,9 +9,10 @@ use std::path::PathBuf;
 
 use clap::{Arg, Args, ValueEnum};
 use geoprospect::commodity::Commodity;
-use geoprospect::error::Error;
 use geoprospect::io::cog::{CogOptions, Compression};
 use geoprospect::project::DepositSource;
+
+use crate::values;
 
 /// The help text of a shared flag as one command words it: `#[command(mut_arg("x",
 /// help("...")))]` on the command's arguments.
@@ -70,8 +71,8 @@ pub struct Deposits {
     #[arg(long)]
     pub deposits: PathBuf,
     /// Commodity whose deposits are used: REE, Sn or Mo.
-    #[arg(long)]
-    pub commodity: String,
+    #[arg(long, value_parser = values::commodity)]
+    pub commodity: Commodity,
     /// Attribute naming each deposit's commodities.
     #[arg(long, default_value = "commodity")]
     pub deposit_attribute: String,
@@ -90,15 +91,9 @@ pub struct Deposits {
 }
 
 impl Deposits {
-    /// The deposit file as a project's `[deposits]` would name it, and the commodity.
-    pub fn source(self) -> Result<(DepositSource, Commodity), Error> {
-        let commodity = Commodity::parse(&self.commodity).ok_or_else(|| {
-            Error::param(format!(
-                "--commodity {:?}: use REE, Sn or Mo",
-                self.commodity
-            ))
-        })?;
-        let source = DepositSource {
+    /// The deposit file as a project's `[deposits]` would name it.
+    pub fn source(self) -> DepositSource {
+        DepositSource {
             path: self.deposits,
             commodity: self.deposit_attribute,
             name: None,
@@ -106,8 +101,7 @@ impl Deposits {
             y: self.y,
             crs: self.deposits_crs,
             layer: self.deposits_layer,
-        };
-        Ok((source, commodity))
+        }
     }
 }
 

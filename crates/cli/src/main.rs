@@ -10,6 +10,7 @@
 mod args;
 mod commands;
 mod ui;
+mod values;
 
 use std::process::ExitCode;
 
@@ -21,11 +22,7 @@ use commands::{Cli, Context, Outcome};
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(e) => return refused(e),
     };
     init_logging(&cli.global);
     // A panic prints as one line, `error: internal error: ... at file:line`, without the
@@ -55,6 +52,21 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code() as u8)
         }
         Err(_) => ExitCode::from(1),
+    }
+}
+
+/// A command line clap refused: clap's text and exit code 2 (0 for `--help` and `--version`),
+/// except a value one of our parsers ([`values`]) refused: one `error:` line naming the flag.
+fn refused(e: clap::Error) -> ExitCode {
+    match std::error::Error::source(&e).and_then(|s| s.downcast_ref::<Error>()) {
+        Some(ours) => {
+            eprintln!("error: {ours}");
+            ExitCode::from(ours.exit_code() as u8)
+        }
+        None => {
+            let _ = e.print();
+            ExitCode::from(if e.use_stderr() { 2 } else { 0 })
+        }
     }
 }
 

@@ -29,11 +29,10 @@ pub struct LogisticArgs {
 
 /// Fits the model and writes its coefficients.
 pub fn run(args: LogisticArgs, ctx: &Context) -> Result<Outcome, Error> {
-    let (deposits, commodity) = args.deposits.source()?;
     let request = LogisticRequest {
         evidence: &args.evidence,
-        deposits,
-        commodity,
+        commodity: args.deposits.commodity,
+        deposits: args.deposits.source(),
         background: args.background,
         seed: args.seed,
         out: &args.out,

@@ -9,6 +9,7 @@ use geoprospect::ops::membership::{run_membership, MembershipRequest};
 
 use super::{Context, Outcome};
 use crate::args::CogOutput;
+use crate::values;
 
 /// Membership functions.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -34,14 +35,14 @@ pub struct MembershipArgs {
     #[arg(long = "fn", value_enum)]
     pub function: MembershipFn,
     /// Value (or percentile such as p10) where a linear membership is 0.
-    #[arg(long, allow_hyphen_values = true)]
-    pub low: Option<String>,
+    #[arg(long, allow_hyphen_values = true, value_parser = values::threshold("low"))]
+    pub low: Option<Threshold>,
     /// Value (or percentile such as p98) where a linear membership is 1.
-    #[arg(long, allow_hyphen_values = true)]
-    pub high: Option<String>,
+    #[arg(long, allow_hyphen_values = true, value_parser = values::threshold("high"))]
+    pub high: Option<Threshold>,
     /// Midpoint: a value or a percentile such as p90.
-    #[arg(long, allow_hyphen_values = true)]
-    pub midpoint: Option<String>,
+    #[arg(long, allow_hyphen_values = true, value_parser = values::threshold("midpoint"))]
+    pub midpoint: Option<Threshold>,
     /// Spread of large, small (ArcGIS default 5) and gaussian (default 0.1).
     #[arg(long)]
     pub spread: Option<f64>,
@@ -74,12 +75,8 @@ fn spec(a: &MembershipArgs) -> Result<MembershipSpec, Error> {
         ))),
         None => Ok(()),
     };
-    let threshold = |flag: &str, v: &Option<String>| -> Result<Threshold, Error> {
-        let text = v
-            .as_ref()
-            .ok_or_else(|| Error::param(format!("--fn needs --{flag}")))?;
-        text.parse()
-            .map_err(|e: String| Error::param(format!("--{flag}: {e}")))
+    let threshold = |flag: &str, v: Option<Threshold>| {
+        v.ok_or_else(|| Error::param(format!("--fn needs --{flag}")))
     };
     let number =
         |flag: &str, v: Option<f64>| v.ok_or_else(|| Error::param(format!("--fn needs --{flag}")));
@@ -91,8 +88,8 @@ fn spec(a: &MembershipArgs) -> Result<MembershipSpec, Error> {
                 ("slope", a.slope.is_some()),
             ])?;
             MembershipSpec::Linear {
-                low: threshold("low", &a.low)?,
-                high: threshold("high", &a.high)?,
+                low: threshold("low", a.low)?,
+                high: threshold("high", a.high)?,
             }
         }
         F::Large | F::Small | F::Gaussian => {
@@ -101,7 +98,7 @@ fn spec(a: &MembershipArgs) -> Result<MembershipSpec, Error> {
                 ("high", a.high.is_some()),
                 ("slope", a.slope.is_some()),
             ])?;
-            let midpoint = threshold("midpoint", &a.midpoint)?;
+            let midpoint = threshold("midpoint", a.midpoint)?;
             match a.function {
                 F::Large => MembershipSpec::Large {
                     midpoint,
@@ -124,7 +121,7 @@ fn spec(a: &MembershipArgs) -> Result<MembershipSpec, Error> {
                 ("spread", a.spread.is_some()),
             ])?;
             MembershipSpec::Sigmoid {
-                midpoint: threshold("midpoint", &a.midpoint)?,
+                midpoint: threshold("midpoint", a.midpoint)?,
                 slope: number("slope", a.slope)?,
             }
         }

@@ -24,11 +24,10 @@ pub struct ValidateArgs {
 
 /// Validates the map.
 pub fn run(args: ValidateArgs, ctx: &Context) -> Result<Outcome, Error> {
-    let (deposits, commodity) = args.deposits.source()?;
     let request = ValidateRequest {
         score: &args.score,
-        deposits,
-        commodity,
+        commodity: args.deposits.commodity,
+        deposits: args.deposits.source(),
         out: args.out.as_deref(),
     };
     let report = run_validate(&request, &ctx.engine()?)?;

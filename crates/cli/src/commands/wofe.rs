@@ -3,11 +3,12 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use geoprospect::error::Error;
-use geoprospect::models::wofe::TableKind;
+use geoprospect::models::wofe::{Generalise, TableKind};
 use geoprospect::ops::wofe::{run_wofe, WofeRequest};
 
 use super::{Context, Outcome};
 use crate::args::Deposits;
+use crate::values;
 
 /// Cumulative weights tables.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -32,8 +33,8 @@ pub struct WofeArgs {
     #[arg(long, value_enum)]
     pub cumulative: Option<Cumulative>,
     /// Generalise a cumulative table to binary: max-contrast, max-studentized or cut=CLASS.
-    #[arg(long)]
-    pub generalise: Option<String>,
+    #[arg(long, value_parser = values::generalise)]
+    pub generalise: Option<Generalise>,
     /// Output CSV.
     #[arg(long, short)]
     pub out: PathBuf,
@@ -41,26 +42,17 @@ pub struct WofeArgs {
 
 /// Writes the weights table.
 pub fn run(args: WofeArgs, ctx: &Context) -> Result<Outcome, Error> {
-    let (deposits, commodity) = args.deposits.source()?;
-    let generalise = args
-        .generalise
-        .as_deref()
-        .map(|g| {
-            g.parse()
-                .map_err(|e| Error::param(format!("--generalise {e}")))
-        })
-        .transpose()?;
     let request = WofeRequest {
         evidence: &args.evidence,
-        deposits,
-        commodity,
+        commodity: args.deposits.commodity,
+        deposits: args.deposits.source(),
         unit_cell_km2: args.unit_cell_km2,
         kind: match args.cumulative {
             None => TableKind::Unique,
             Some(Cumulative::Ascending) => TableKind::Ascending,
             Some(Cumulative::Descending) => TableKind::Descending,
         },
-        generalise,
+        generalise: args.generalise,
         out: &args.out,
     };
     let summary = run_wofe(&request, &ctx.engine()?)?;
