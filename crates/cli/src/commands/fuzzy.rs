@@ -1,8 +1,9 @@
 //! `geoprospect fuzzy`: evidence layers through transform chains, then one fuzzy operator.
 use clap::{Args, ValueEnum};
 use geoprospect::error::Error;
+use geoprospect::evidence::chain::describe;
 use geoprospect::models::fuzzy::FuzzyOp;
-use geoprospect::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest};
+use geoprospect::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest, FuzzySummary};
 
 use super::{Context, Outcome};
 use crate::args::CogOutput;
@@ -65,7 +66,33 @@ pub fn run(args: FuzzyArgs, ctx: &Context) -> Result<Outcome, Error> {
         cog: args.output.cog.options(),
     };
     let summary = run_fuzzy(&request, &ctx.engine()?)?;
-    Ok(Outcome::Summary(format!("{summary}\n")))
+    Ok(Outcome::Summary(render(&summary)))
+}
+
+/// The output, the operator and the counts, then one line per layer with its resolved chain.
+pub fn render(s: &FuzzySummary) -> String {
+    let rounds = match s.rounds {
+        0 => String::new(),
+        1 => " (1 statistics round)".to_string(),
+        r => format!(" ({r} statistics rounds)"),
+    };
+    let mut text = format!(
+        "{}: fuzzy {} of {} layers, {} x {} cells, {} with data{rounds}\n",
+        s.out.display(),
+        s.op.name(),
+        s.layers.len(),
+        s.width,
+        s.height,
+        s.valid
+    );
+    for layer in &s.layers {
+        let steps = match layer.steps.as_slice() {
+            [] => "memberships as given".to_string(),
+            steps => describe(steps),
+        };
+        text.push_str(&format!("  {}: {steps}\n", layer.path.display()));
+    }
+    text
 }
 
 /// The fuzzy gamma operator of `--op gamma --gamma G`.

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geoprospect::error::Error;
-use geoprospect::ops::logistic::{run_logistic, LogisticRequest};
+use geoprospect::ops::logistic::{run_logistic, LogisticRequest, LogisticSummary};
 
 use super::{Context, Outcome};
 use crate::args::Deposits;
@@ -38,5 +38,31 @@ pub fn run(args: LogisticArgs, ctx: &Context) -> Result<Outcome, Error> {
         out: &args.out,
     };
     let summary = run_logistic(&request, &ctx.engine()?)?;
-    Ok(Outcome::Summary(format!("{summary}\n")))
+    Ok(Outcome::Summary(render(&summary)))
+}
+
+/// The sample, the fit and the corrected intercept, and what was left out.
+fn render(s: &LogisticSummary) -> String {
+    let mut text = format!(
+        "{}: {} terms from {} {} deposit(s) and {} background cell(s) (seed {}), \
+         log-likelihood {:.4}, {} iterations; intercept for the deposit density {:.3e}: {:.4}",
+        s.out.display(),
+        s.model.terms.len(),
+        s.deposits,
+        s.commodity,
+        s.background,
+        s.seed,
+        s.model.log_likelihood,
+        s.model.iterations,
+        s.deposit_density,
+        s.corrected_intercept
+    );
+    if s.on_nodata + s.outside > 0 {
+        text.push_str(&format!(
+            "; left out: {} deposit(s) outside the grid, {} on nodata",
+            s.outside, s.on_nodata
+        ));
+    }
+    text.push('\n');
+    text
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use geoprospect::error::Error;
 use geoprospect::evidence::membership::{MembershipSpec, Threshold};
-use geoprospect::ops::membership::{run_membership, MembershipRequest};
+use geoprospect::ops::membership::{run_membership, MembershipRequest, MembershipSummary};
 
 use super::{Context, Outcome};
 use crate::args::CogOutput;
@@ -62,7 +62,18 @@ pub fn run(args: MembershipArgs, ctx: &Context) -> Result<Outcome, Error> {
         cog: args.output.cog.options(),
     };
     let summary = run_membership(&request, &ctx.engine()?)?;
-    Ok(Outcome::Summary(format!("{summary}\n")))
+    Ok(Outcome::Summary(render(&summary)))
+}
+
+/// `out.tif: large midpoint=51.6 spread=5 (given: p90)`.
+fn render(s: &MembershipSummary) -> String {
+    let given: Vec<String> = s.given.iter().map(|t| t.to_string()).collect();
+    format!(
+        "{}: {} (given: {})\n",
+        s.out.display(),
+        s.membership.describe(),
+        given.join(", ")
+    )
 }
 
 /// The function the flags describe; an error names a flag that is missing or does not apply.

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use geoprospect::error::Error;
 use geoprospect::models::fuzzy::FuzzyOp;
-use geoprospect::ops::overlay::{run_overlay, Overlay, OverlayRequest};
+use geoprospect::ops::overlay::{run_overlay, Overlay, OverlayRequest, OverlaySummary};
 
-use super::fuzzy::gamma_op;
+use super::fuzzy::{self, gamma_op};
 use super::{Context, Outcome};
 use crate::args::CogOutput;
 
@@ -56,7 +56,26 @@ pub fn run(args: OverlayArgs, ctx: &Context) -> Result<Outcome, Error> {
         cog: args.output.cog.options(),
     };
     let summary = run_overlay(&request, &ctx.engine()?)?;
-    Ok(Outcome::Summary(format!("{summary}\n")))
+    Ok(Outcome::Summary(render(&summary)))
+}
+
+/// A fuzzy overlay as `geoprospect fuzzy` prints it; an index overlay with its weights.
+fn render(s: &OverlaySummary) -> String {
+    match s {
+        OverlaySummary::Fuzzy(f) => fuzzy::render(f),
+        OverlaySummary::Index(s) => {
+            let weights: Vec<String> = s.weights.iter().map(|w| w.to_string()).collect();
+            format!(
+                "{}: index overlay, weights {} of {} layers, {} x {} cells, {} with data\n",
+                s.out.display(),
+                weights.join(","),
+                s.layers,
+                s.width,
+                s.height,
+                s.valid
+            )
+        }
+    }
 }
 
 /// The combination `--op` names with its `--gamma` or `--weights`.

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geoprospect::error::Error;
-use geoprospect::ops::proximity::{run_proximity, ProximityRequest};
+use geoprospect::ops::proximity::{run_proximity, ProximityRequest, ProximitySummary};
 
 use super::{Context, Outcome};
 use crate::args::Cog;
@@ -44,5 +44,18 @@ pub fn run(args: ProximityArgs, ctx: &Context) -> Result<Outcome, Error> {
         cog: args.cog.options(),
     };
     let summary = run_proximity(&request, &ctx.engine()?)?;
-    Ok(Outcome::Summary(format!("{summary}\n")))
+    Ok(Outcome::Summary(render(&summary)))
+}
+
+/// `out.tif: distance to 6 feature(s) (518 segments) on 300 x 250 cells, max 13131.521`.
+fn render(s: &ProximitySummary) -> String {
+    format!(
+        "{}: distance to {} feature(s) ({} segments) on {} x {} cells, max {}\n",
+        s.out.display(),
+        s.features,
+        s.segments,
+        s.width,
+        s.height,
+        s.max
+    )
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use geoprospect::error::Error;
 use geoprospect::models::wofe::{Generalise, TableKind};
-use geoprospect::ops::wofe::{run_wofe, WofeRequest};
+use geoprospect::ops::wofe::{run_wofe, WofeRequest, WofeSummary};
 
 use super::{Context, Outcome};
 use crate::args::Deposits;
@@ -42,6 +42,17 @@ pub struct WofeArgs {
 
 /// Writes the weights table.
 pub fn run(args: WofeArgs, ctx: &Context) -> Result<Outcome, Error> {
+    if !(args.unit_cell_km2.is_finite() && args.unit_cell_km2 > 0.0) {
+        return Err(Error::param(format!(
+            "--unit-cell-km2 must be a positive area, got {}",
+            args.unit_cell_km2
+        )));
+    }
+    if args.generalise.is_some() && args.cumulative.is_none() {
+        return Err(Error::param(
+            "--generalise needs a cumulative table: add --cumulative ascending or descending",
+        ));
+    }
     let request = WofeRequest {
         evidence: &args.evidence,
         commodity: args.deposits.commodity,
@@ -56,5 +67,32 @@ pub fn run(args: WofeArgs, ctx: &Context) -> Result<Outcome, Error> {
         out: &args.out,
     };
     let summary = run_wofe(&request, &ctx.engine()?)?;
-    Ok(Outcome::Summary(format!("{summary}\n")))
+    Ok(Outcome::Summary(render(&summary)))
+}
+
+/// The table's size, the deposits and the prior, what was left out, the generalisation.
+fn render(s: &WofeSummary) -> String {
+    let mut text = format!(
+        "{}: {} rows; {} {} deposit(s) on {:.4} unit cells (prior probability {:.6})",
+        s.out.display(),
+        s.rows,
+        s.deposits,
+        s.commodity,
+        s.unit_cells,
+        s.prior_probability
+    );
+    if s.outside as u64 + s.on_nodata > 0 {
+        text.push_str(&format!(
+            "; left out: {} outside the grid, {} on nodata",
+            s.outside, s.on_nodata
+        ));
+    }
+    if let Some(g) = &s.generalised {
+        text.push_str(&format!(
+            "; generalised at class {}: W+ {:.4}, W- {:.4}, contrast {:.4}",
+            g.class, g.weights.w_plus, g.weights.w_minus, g.weights.contrast
+        ));
+    }
+    text.push('\n');
+    text
 }
