@@ -5,6 +5,7 @@ use geoprospect::commodity::Commodity;
 use geoprospect::error::Error;
 use geoprospect::evidence::membership::Threshold;
 use geoprospect::models::wofe::Generalise;
+use geoprospect::ops::fuzzy::ChainedLayer;
 
 /// `--commodity`: REE, Sn or Mo, in any case.
 pub fn commodity(text: &str) -> Result<Commodity, Error> {
@@ -26,6 +27,11 @@ pub fn threshold(
 pub fn generalise(text: &str) -> Result<Generalise, Error> {
     text.parse()
         .map_err(|e| Error::param(format!("--generalise {e}")))
+}
+
+/// `--layer PATH[:STEP,STEP,...]`: a layer of `geoprospect fuzzy` and its transform chain.
+pub fn chained_layer(text: &str) -> Result<ChainedLayer, Error> {
+    ChainedLayer::parse(text).map_err(|e| Error::param(format!("--layer {e}")))
 }
 
 #[cfg(test)]
@@ -52,5 +58,10 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("--generalise \"best\""));
+        assert_eq!(chained_layer("a.tif:log").unwrap().chain.len(), 1);
+        assert!(chained_layer("a.tif:log,cube")
+            .unwrap_err()
+            .to_string()
+            .starts_with("--layer a.tif:log,cube: "));
     }
 }

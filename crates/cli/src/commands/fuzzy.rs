@@ -7,6 +7,7 @@ use geoprospect::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest, FuzzySummar
 
 use super::{Context, Outcome};
 use crate::args::CogOutput;
+use crate::values;
 
 /// Fuzzy operators of `geoprospect fuzzy`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -29,8 +30,8 @@ pub struct FuzzyArgs {
     /// A layer and its transform chain: PATH:STEP,STEP,... with steps log, ln, robust-z,
     /// linear:LOW:HIGH, large:MID:SPREAD, small:MID:SPREAD, gaussian:MID:SPREAD,
     /// sigmoid:MID:SLOPE (thresholds may be percentiles, e.g. p90); repeat per layer.
-    #[arg(long = "layer", required = true)]
-    pub layers: Vec<String>,
+    #[arg(long = "layer", required = true, value_parser = values::chained_layer)]
+    pub layers: Vec<ChainedLayer>,
     /// The fuzzy operator.
     #[arg(long, value_enum)]
     pub op: FuzzyOpArg,
@@ -54,13 +55,8 @@ pub fn run(args: FuzzyArgs, ctx: &Context) -> Result<Outcome, Error> {
         O::Sum => FuzzyOp::Sum,
         O::Gamma => gamma_op(args.gamma)?,
     };
-    let layers = args
-        .layers
-        .iter()
-        .map(|l| ChainedLayer::parse(l))
-        .collect::<Result<Vec<_>, _>>()?;
     let request = FuzzyRequest {
-        layers: &layers,
+        layers: &args.layers,
         op,
         out: &args.output.out,
         cog: args.output.cog.options(),

@@ -63,7 +63,7 @@ impl ChainedLayer {
             });
         }
         let (path, chain) = arg.split_once(':').unwrap_or((arg, ""));
-        let chain = parse_chain(chain).map_err(|e| Error::param(format!("--layer {arg}: {e}")))?;
+        let chain = parse_chain(chain).map_err(|e| Error::param(format!("{arg}: {e}")))?;
         Ok(ChainedLayer {
             path: path.into(),
             chain,
@@ -673,7 +673,8 @@ fn check_unit_interval(path: &Path, values: &[f32], row0: usize, width: usize) -
             path,
             format!(
                 "value {} at row {}, column {} is outside [0, 1]: fuzzy operators combine \
-                 memberships (apply `geoprospect membership` first, or use --op index)",
+                 memberships (make it a membership layer first, or combine it by a weighted \
+                 index overlay)",
                 values[i],
                 row0 + i / width,
                 i % width
