@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geoprospect::error::Error;
-use geoprospect::pipeline::batch::{find_projects, run_batch};
+use geoprospect::pipeline::batch::{find_projects, run_batch, BatchSummary};
 use geoprospect::pipeline::RunOptions;
 
 use super::{Context, Outcome};
@@ -30,7 +30,7 @@ pub fn run(args: BatchArgs, ctx: &Context) -> Result<Outcome, Error> {
         cog: args.cog.options(),
     };
     let summary = run_batch(&projects, &args.out, &ctx.engine()?, &options)?;
-    let text = summary.render();
+    let text = render(&summary);
     Ok(match summary.failed() {
         0 => Outcome::Summary(text),
         n => Outcome::Failed(
@@ -45,4 +45,35 @@ pub fn run(args: BatchArgs, ctx: &Context) -> Result<Outcome, Error> {
             },
         ),
     })
+}
+
+/// An aligned table for the terminal: one row per survey, then the counts.
+fn render(summary: &BatchSummary) -> String {
+    let width = summary
+        .surveys
+        .iter()
+        .map(|s| s.name.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let mut out = format!(
+        "{:<width$}  {:<6}  {:>8}  result\n",
+        "survey", "status", "seconds"
+    );
+    for s in &summary.surveys {
+        let (status, text) = match &s.result {
+            Ok(t) => ("ok", t.clone()),
+            Err(e) => ("failed", e.to_string()),
+        };
+        out.push_str(&format!(
+            "{:<width$}  {status:<6}  {:>8.2}  {text}\n",
+            s.name, s.seconds
+        ));
+    }
+    out.push_str(&format!(
+        "{} surveys, {} failed\n",
+        summary.surveys.len(),
+        summary.failed()
+    ));
+    out
 }

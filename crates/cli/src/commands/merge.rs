@@ -21,5 +21,5 @@ pub struct MergeArgs {
 /// Merges the plan's tiles into the output folder.
 pub fn run(args: MergeArgs, ctx: &Context) -> Result<Outcome, Error> {
     let summary = merge(&args.plan, &args.out, &ctx.engine()?)?;
-    Ok(Outcome::Summary(summary.render(&args.out)))
+    Ok(Outcome::Summary(super::run::render(&summary, &args.out)))
 }
