@@ -269,8 +269,8 @@ fn element_label(col: &ElementColumn) -> String {
 
 /// The points' CRS when projected, else the UTM zone of their mean longitude/latitude.
 fn analysis_crs(points: &PointTable, points_crs: Option<&str>) -> Result<Crs> {
-    // OGR files without --points-crs carry their CRS; its label is an authority code when the
-    // file's CRS has one. A CRS that cannot be read back is treated as geographic (UTM).
+    // OGR files without a given points CRS carry their own; its label is an authority code when
+    // the file's CRS has one. A CRS that cannot be read back is treated as geographic (UTM).
     let text = points_crs.map_or_else(|| points.source_crs.clone(), str::to_string);
     if let Ok(crs) = Crs::parse(&text) {
         if !crs.is_geographic() {
