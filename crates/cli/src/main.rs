@@ -1,12 +1,9 @@
-//! `geoprospect`, the command line: the binary floor of the house (ARCHITECTURE.md, floor 7).
-//!
-//! It parses arguments into typed values, calls the library's `ops` and `pipeline`, renders
-//! their typed summaries as text and shows progress bars: the only code that prints. One file
-//! per command in `commands/` (its arguments, their translation into the library's request, the
-//! call, the rendering of the result); shared argument groups in `args.rs`, value parsers in
-//! `values.rs`, progress bars in `ui.rs`. Here: parse, logging, the panic hook, dispatch, print,
-//! and the exit code. An error is one `error: ...` line on stderr; the exit code is 2 for bad
-//! input or usage, 1 for an internal error (a bug), and for a batch the worst of its surveys'.
+//! `geoprospect`, the binary (floor 7 of ARCHITECTURE.md): it parses arguments into typed values,
+//! calls `ops` and `pipeline`, renders their typed summaries as text and shows progress bars; the
+//! only code that prints. `commands/` has one file per command, `args.rs` the shared argument
+//! groups, `values.rs` the value parsers, `ui.rs` the progress bars. Here: parse, logging, the
+//! panic hook, dispatch, print, exit code. An error is one `error: ...` line on stderr; the exit
+//! code is 2 for bad input or usage, 1 for an internal error (a bug), a batch's worst survey's.
 mod args;
 mod commands;
 mod ui;
@@ -74,17 +71,13 @@ fn refused(e: clap::Error) -> ExitCode {
 /// what `info` was asked to show.
 fn execute(cli: Cli) -> Result<(), Error> {
     let quiet = cli.global.quiet;
-    match commands::run(cli.command, &Context::new(&cli.global))? {
-        Outcome::Summary(text) if !quiet => stdout(&text),
-        Outcome::Summary(_) => Ok(()),
-        Outcome::Listing(text) => stdout(&text),
-        Outcome::Failed(text, e) => {
-            if !quiet {
-                stdout(&text)?;
-            }
-            Err(e)
-        }
-    }
+    let (text, failure) = match commands::run(cli.command, &Context::new(&cli.global))? {
+        Outcome::Listing(text) => (Some(text), None),
+        Outcome::Summary(text) => (Some(text).filter(|_| !quiet), None),
+        Outcome::Failed(text, e) => (Some(text).filter(|_| !quiet), Some(e)),
+    };
+    text.map_or(Ok(()), |t| stdout(&t))?;
+    failure.map_or(Ok(()), Err)
 }
 
 /// Writes what the user asked to see. A reader that went away (`| head`) ends the output
