@@ -46,7 +46,8 @@ pub struct AnomaliesArgs {
 pub fn run(args: AnomaliesArgs, ctx: &Context) -> Result<Outcome, Error> {
     let elements = elements(&args.elements)?;
     let columns = &args.points.columns;
-    if is_delimited_text(&args.samples) {
+    // A missing file is reported first (by the library), then the flags its columns need.
+    if is_delimited_text(&args.samples) && args.samples.exists() {
         if columns.x.is_none() || columns.y.is_none() {
             return Err(Error::param(
                 "--x and --y are required for delimited text: the coordinate columns",
