@@ -49,6 +49,7 @@ pub struct Columns {
 /// of the coordinates.
 #[derive(Debug, Args)]
 pub struct Points {
+    /// The coordinate columns (`--x`, `--y`).
     #[command(flatten)]
     pub columns: Columns,
     /// CRS of the point coordinates (default: the file's; the grid's for delimited text).
@@ -143,6 +144,7 @@ pub struct CogOutput {
     /// Output COG.
     #[arg(long, short)]
     pub out: PathBuf,
+    /// How the COGs are compressed (`--compress`).
     #[command(flatten)]
     pub cog: Cog,
 }

@@ -30,11 +30,13 @@ use crate::args::{help, Encoding, Points};
 pub struct AnomaliesArgs {
     /// Sample file: CSV/TSV/TXT with coordinate columns, or any OGR point file.
     pub samples: PathBuf,
+    /// The coordinates (`--x`, `--y`, `--points-crs`).
     #[command(flatten)]
     pub points: Points,
     /// Element symbols to keep, comma-separated (default: every element column).
     #[arg(long, value_delimiter = ',')]
     pub elements: Vec<String>,
+    /// The text encoding (`--encoding`).
     #[command(flatten)]
     pub encoding: Encoding,
     /// Output folder for thresholds.csv and samples.geojson (created if missing).

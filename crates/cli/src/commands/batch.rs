@@ -19,6 +19,7 @@ pub struct BatchArgs {
     /// Output folder: one subfolder per survey plus batch_summary.csv.
     #[arg(long, short)]
     pub out: PathBuf,
+    /// How the COGs are compressed (`--compress`).
     #[command(flatten)]
     pub cog: Cog,
 }

@@ -38,6 +38,7 @@ pub struct FuzzyArgs {
     /// Gamma of --op gamma, in [0, 1].
     #[arg(long)]
     pub gamma: Option<f64>,
+    /// The output COG and its compression (`--out`, `--compress`).
     #[command(flatten)]
     pub output: CogOutput,
 }

@@ -58,11 +58,13 @@ pub struct GridArgs {
     /// The field (column) to grid; values stay in its unit (Au_ppb grids ppb).
     #[arg(long)]
     pub field: String,
+    /// The coordinates (`--x`, `--y`, `--points-crs`).
     #[command(flatten)]
     pub coordinates: Points,
     /// OGR layer of the point file.
     #[arg(long)]
     pub layer: Option<String>,
+    /// The text encoding (`--encoding`).
     #[command(flatten)]
     pub encoding: Encoding,
     /// Grid CRS (EPSG code, WKT or PROJ string).
@@ -95,6 +97,7 @@ pub struct GridArgs {
     /// Interpolate log10 of the values and back-transform (values must be positive).
     #[arg(long)]
     pub log: bool,
+    /// The output COG and its compression (`--out`, `--compress`).
     #[command(flatten)]
     pub output: CogOutput,
 }

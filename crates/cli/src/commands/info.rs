@@ -29,8 +29,10 @@ use crate::args::{help, Columns, Encoding};
 pub struct InfoArgs {
     /// A raster, vector or delimited-text sample file.
     pub file: PathBuf,
+    /// The coordinate columns (`--x`, `--y`).
     #[command(flatten)]
     pub columns: Columns,
+    /// The text encoding (`--encoding`).
     #[command(flatten)]
     pub encoding: Encoding,
 }

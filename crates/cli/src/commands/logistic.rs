@@ -14,6 +14,7 @@ pub struct LogisticArgs {
     /// Evidence layers (predictors) on one analysis grid.
     #[arg(required = true)]
     pub evidence: Vec<PathBuf>,
+    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     #[command(flatten)]
     pub deposits: Deposits,
     /// Background cells sampled as negatives (default: 10 per deposit).

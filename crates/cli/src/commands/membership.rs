@@ -49,6 +49,7 @@ pub struct MembershipArgs {
     /// Slope of sigmoid (negative: decreasing).
     #[arg(long, allow_hyphen_values = true)]
     pub slope: Option<f64>,
+    /// The output COG and its compression (`--out`, `--compress`).
     #[command(flatten)]
     pub output: CogOutput,
 }

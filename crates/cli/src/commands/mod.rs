@@ -30,8 +30,10 @@ use crate::ui::Bars;
 #[derive(Debug, Parser)]
 #[command(name = "geoprospect", version, about, propagate_version = true)]
 pub struct Cli {
+    /// Options every command takes.
     #[command(flatten)]
     pub global: Global,
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -126,5 +128,17 @@ impl Context {
     /// The block engine with progress shown as the user asked.
     pub fn engine(&self) -> Result<Engine, Error> {
         Ok(Engine::new(self.threads)?.with_progress(Arc::new(Bars::new(self.quiet))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// clap's own checks of the definitions (every reworded flag exists, no two flags clash).
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -43,6 +43,7 @@ pub struct OverlayArgs {
     /// Weights of --op index, one per input, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub weights: Vec<f64>,
+    /// The output COG and its compression (`--out`, `--compress`).
     #[command(flatten)]
     pub output: CogOutput,
 }

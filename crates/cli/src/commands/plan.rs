@@ -22,6 +22,7 @@ pub struct PlanArgs {
     /// Plan folder, shared by every tile job (plan.json, then tiles/<k>/).
     #[arg(long, short)]
     pub out: PathBuf,
+    /// How the COGs are compressed (`--compress`).
     #[command(flatten)]
     pub cog: Cog,
 }

@@ -28,6 +28,7 @@ pub struct ProximityArgs {
     /// CRS of a vector file that has none.
     #[arg(long)]
     pub vector_crs: Option<String>,
+    /// How the COGs are compressed (`--compress`).
     #[command(flatten)]
     pub cog: Cog,
 }

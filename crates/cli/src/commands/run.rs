@@ -18,6 +18,7 @@ pub struct RunArgs {
     /// Output folder (created if missing).
     #[arg(long, short)]
     pub out: PathBuf,
+    /// How the COGs are compressed (`--compress`).
     #[command(flatten)]
     pub cog: Cog,
 }

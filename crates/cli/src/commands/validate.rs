@@ -17,6 +17,7 @@ use crate::args::Deposits;
 pub struct ValidateArgs {
     /// Score map (higher is more prospective) on a north-up grid.
     pub score: PathBuf,
+    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     #[command(flatten)]
     pub deposits: Deposits,
     /// Success-rate curve CSV; the P-A table and the figures go beside it

@@ -24,6 +24,7 @@ pub enum Cumulative {
 pub struct WofeArgs {
     /// Class layer (Int32, or Float32 with integral values) on an analysis grid.
     pub evidence: PathBuf,
+    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     #[command(flatten)]
     pub deposits: Deposits,
     /// Unit cell area in km².
