@@ -14,6 +14,7 @@ pub struct Bars {
 }
 
 impl Bars {
+    /// Bars hidden with `quiet`.
     pub fn new(quiet: bool) -> Bars {
         Bars {
             bar: Mutex::new(None),

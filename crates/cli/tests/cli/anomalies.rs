@@ -210,7 +210,7 @@ fn elements_filter_and_errors() {
     );
     fails(
         &with(&base, &["--elements", "W"]),
-        "samples.csv: --elements: no column for element W; element columns are Mo_ppm, La",
+        "samples.csv: no column for element W; element columns are Mo_ppm, La",
     );
     fails(
         &[

@@ -342,59 +342,96 @@ fn class_code(v: f64) -> i32 {
     }
 }
 
-/// A short description of a raster for `geoprospect info`.
-pub fn describe(path: &Path) -> Result<String> {
+/// How a file's CRS reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrsInfo {
+    /// A usable CRS, by its label (`EPSG:32648`, or its name).
+    Known(String),
+    /// The file has none.
+    Missing,
+    /// The file has one that GDAL or PROJ cannot use: why.
+    Unusable(String),
+}
+
+/// What a raster holds, as a geologist checks it before a run (`geoprospect info`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RasterInfo {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// GDAL driver (`GTiff`).
+    pub driver: String,
+    /// Width in cells.
+    pub width: usize,
+    /// Height in cells.
+    pub height: usize,
+    /// Its CRS.
+    pub crs: CrsInfo,
+    /// `[xmin, ymin, xmax, ymax]` (none without a geotransform).
+    pub extent: Option<[f64; 4]>,
+    /// Cell size `[x, y]`, both positive (none without a geotransform).
+    pub cell_size: Option<[f64; 2]>,
+    /// The bands, in order.
+    pub bands: Vec<BandInfo>,
+}
+
+/// One band of a raster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandInfo {
+    /// GDAL data type (`Float32`).
+    pub data_type: String,
+    /// The band's description (empty when it has none).
+    pub description: String,
+    /// Its nodata value.
+    pub nodata: Option<f64>,
+    /// Scale of its values (1 when none is set).
+    pub scale: f64,
+    /// Offset of its values (0 when none is set).
+    pub offset: f64,
+}
+
+/// What the raster at `path` holds, for `geoprospect info`.
+pub fn describe(path: &Path) -> Result<RasterInfo> {
     let ds = open_raster(path)?;
-    let (w, h) = ds.raster_size();
-    let mut out = format!(
-        "raster: {}\ndriver: {}\nsize: {w} x {h}, {} band(s)\n",
-        path.display(),
-        ds.driver().short_name(),
-        ds.raster_count()
-    );
-    match dataset_crs(&ds, path) {
-        Ok(Some(c)) => out.push_str(&format!("crs: {}\n", c.label())),
-        Ok(None) => out.push_str("crs: none (set `crs` in the project)\n"),
+    let (width, height) = ds.raster_size();
+    let crs = match dataset_crs(&ds, path) {
+        Ok(Some(c)) => CrsInfo::Known(c.label()),
+        Ok(None) => CrsInfo::Missing,
         // Describe the file anyway: this is what the user needs to see.
-        Err(Error::Input { message, .. }) => out.push_str(&format!("crs: unusable: {message}\n")),
+        Err(Error::Input { message, .. }) => CrsInfo::Unusable(message),
         Err(e) => return Err(e),
-    }
-    match ds.geo_transform() {
+    };
+    let (extent, cell_size) = match ds.geo_transform() {
         Ok(gt) => {
             let (x1, y1) = (
-                gt[0] + w as f64 * gt[1] + h as f64 * gt[2],
-                gt[3] + w as f64 * gt[4] + h as f64 * gt[5],
+                gt[0] + width as f64 * gt[1] + height as f64 * gt[2],
+                gt[3] + width as f64 * gt[4] + height as f64 * gt[5],
             );
-            out.push_str(&format!(
-                "extent: [{}, {}, {}, {}]\ncell size: {} x {}\n",
-                gt[0].min(x1),
-                gt[3].min(y1),
-                gt[0].max(x1),
-                gt[3].max(y1),
-                gt[1],
-                gt[5].abs()
-            ));
+            (
+                Some([gt[0].min(x1), gt[3].min(y1), gt[0].max(x1), gt[3].max(y1)]),
+                Some([gt[1], gt[5].abs()]),
+            )
         }
-        Err(_) => out.push_str("extent: none (no geotransform)\n"),
-    }
-    for (i, band) in ds.rasterbands().enumerate() {
+        Err(_) => (None, None),
+    };
+    let mut bands = Vec::new();
+    for band in ds.rasterbands() {
         let band = band.map_err(|e| Error::input(path, e.to_string()))?;
-        let desc = band.description().unwrap_or_default();
-        let nodata = band
-            .no_data_value()
-            .map_or("none".to_string(), |v| v.to_string());
-        out.push_str(&format!(
-            "band {}: {}{} nodata={nodata} scale={} offset={}\n",
-            i + 1,
-            band.band_type().name(),
-            if desc.is_empty() {
-                String::new()
-            } else {
-                format!(" \"{desc}\"")
-            },
-            band.scale().unwrap_or(1.0),
-            band.offset().unwrap_or(0.0)
-        ));
+        bands.push(BandInfo {
+            data_type: band.band_type().name(),
+            description: band.description().unwrap_or_default(),
+            nodata: band.no_data_value(),
+            scale: band.scale().unwrap_or(1.0),
+            offset: band.offset().unwrap_or(0.0),
+        });
     }
-    Ok(out)
+    Ok(RasterInfo {
+        path: path.to_path_buf(),
+        driver: ds.driver().short_name(),
+        width,
+        height,
+        crs,
+        extent,
+        cell_size,
+        bands,
+    })
 }

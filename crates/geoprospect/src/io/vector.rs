@@ -314,32 +314,70 @@ fn class_codes<'a>(values: impl Iterator<Item = Option<&'a str>>) -> (Vec<f64>, 
     (codes, names)
 }
 
-/// A short description of a vector file for `geoprospect info`.
-pub fn describe(path: &Path) -> Result<String> {
+/// What a vector file holds, as a geologist checks it before a run (`geoprospect info`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorInfo {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// GDAL driver (`GeoJSON`, `ESRI Shapefile`).
+    pub driver: String,
+    /// Its layers, in order.
+    pub layers: Vec<VectorLayerInfo>,
+}
+
+/// One layer of a vector file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorLayerInfo {
+    /// Layer name.
+    pub name: String,
+    /// Features.
+    pub features: u64,
+    /// Geometry type of its first geometry field, as GDAL names it (`Line String`).
+    pub geometry: String,
+    /// Its CRS.
+    pub crs: crate::io::raster::CrsInfo,
+    /// `[xmin, ymin, xmax, ymax]` (none when the layer is empty).
+    pub extent: Option<[f64; 4]>,
+    /// Attribute names, in order.
+    pub attributes: Vec<String>,
+}
+
+/// What the vector file at `path` holds, for `geoprospect info`.
+pub fn describe(path: &Path) -> Result<VectorInfo> {
     let ds = open_vector(path)?;
-    let mut out = format!(
-        "vector: {}\ndriver: {}\n",
-        path.display(),
-        ds.driver().short_name()
-    );
-    for layer in ds.layers() {
-        let crs = match layer.spatial_ref() {
-            Some(srs) => Crs::from_srs(srs).map(|c| c.label()).unwrap_or_else(|m| m),
-            None => "none".into(),
-        };
-        let extent = layer.get_extent().ok().map_or("empty".to_string(), |e| {
-            format!("[{}, {}, {}, {}]", e.MinX, e.MinY, e.MaxX, e.MaxY)
-        });
-        let fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
-        out.push_str(&format!(
-            "layer {:?}: {} feature(s), geometry {}, crs {crs}\n  extent: {extent}\n  attributes: {}\n",
-            layer.name(),
-            layer.feature_count(),
-            gdal::vector::geometry_type_to_name(layer.defn().geom_fields().next().map_or(0, |g| g.field_type())),
-            fields.join(", ")
-        ));
-    }
-    Ok(out)
+    let layers = ds
+        .layers()
+        .map(|layer| {
+            let crs = match layer.spatial_ref() {
+                Some(srs) => Crs::from_srs(srs)
+                    .map_or_else(crate::io::raster::CrsInfo::Unusable, |c| {
+                        crate::io::raster::CrsInfo::Known(c.label())
+                    }),
+                None => crate::io::raster::CrsInfo::Missing,
+            };
+            let geometry = layer
+                .defn()
+                .geom_fields()
+                .next()
+                .map_or(0, |g| g.field_type());
+            VectorLayerInfo {
+                name: layer.name(),
+                features: layer.feature_count(),
+                geometry: gdal::vector::geometry_type_to_name(geometry),
+                crs,
+                extent: layer
+                    .get_extent()
+                    .ok()
+                    .map(|e| [e.MinX, e.MinY, e.MaxX, e.MaxY]),
+                attributes: layer.defn().fields().map(|f| f.name()).collect(),
+            }
+        })
+        .collect();
+    Ok(VectorInfo {
+        path: path.to_path_buf(),
+        driver: ds.driver().short_name(),
+        layers,
+    })
 }
 
 #[cfg(test)]

@@ -6,15 +6,14 @@
 //!    (EPSG:326zz north of the equator, EPSG:327zz south; the Norway and Svalbard exceptions
 //!    are not applied).
 //! 2. The element columns are read by [`parse_table_assays`] in ppm (censored values become half
-//!    the detection limit, [`Substitution::default`]); `--elements` keeps the columns of the
-//!    given elements, in the order given (all element columns by default, in table order).
+//!    the detection limit, [`Substitution::default`]); a list of elements keeps the columns of
+//!    the given elements, in the order given (all element columns by default, in table order).
 //! 3. Per column: the distribution thresholds ([`thresholds`]); an IDW surface (power 2, the 12
 //!    nearest samples, no radius, linear values) on a grid over the samples' bounding box with
 //!    square cells sized so that the grid has about [`CA_GRID_CELLS`] cells; its C–A breakpoints
 //!    ([`ca_thresholds`]); the class of every sample ([`Classifier`]).
 //! 4. `thresholds.csv` and `samples.geojson` are written into a staging folder and moved into
 //!    the output folder together.
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -57,7 +56,7 @@ pub const ID_HEADERS: &[&str] = &[
     "시료번호",
 ];
 
-/// Everything `geoprospect anomalies` was asked to do (command-line values, unchecked).
+/// Everything `geoprospect anomalies` is asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct AnomalyRequest {
     /// Sample file: delimited text or any OGR point format.
@@ -119,12 +118,12 @@ pub fn run_anomalies(req: &AnomalyRequest, engine: &Engine) -> Result<AnomalyRep
     let delimited = is_delimited_text(path);
     if delimited && (req.x.is_none() || req.y.is_none()) {
         return Err(Error::param(
-            "--x and --y are required for delimited text: the coordinate columns",
+            "the coordinate columns of a delimited text file must be named (x and y)",
         ));
     }
     if delimited && req.points_crs.is_none() {
         return Err(Error::param(
-            "--points-crs is required for delimited text: the CRS of the coordinates, e.g. EPSG:4326",
+            "the CRS of the coordinates of a delimited text file must be given, e.g. EPSG:4326",
         ));
     }
     let wgs84 = Crs::parse("EPSG:4326").map_err(Error::Internal)?;
@@ -211,14 +210,13 @@ pub fn run_anomalies(req: &AnomalyRequest, engine: &Engine) -> Result<AnomalyRep
     })
 }
 
-/// The element symbols of `--elements`, in canonical case; an error names one that is not an
+/// The element symbols of the list, in canonical case; an error names one that is not an
 /// element.
 fn wanted_elements(list: &[String]) -> Result<Vec<&'static str>> {
     let mut out: Vec<&'static str> = Vec::new();
     for text in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        let el = element_ignore_case(text).ok_or_else(|| {
-            Error::param(format!("--elements: {text:?} is not an element symbol"))
-        })?;
+        let el = element_ignore_case(text)
+            .ok_or_else(|| Error::param(format!("{text:?} is not an element symbol")))?;
         if !out.contains(&el.symbol) {
             out.push(el.symbol);
         }
@@ -250,7 +248,7 @@ fn select_columns(
             return Err(Error::input(
                 path,
                 format!(
-                    "--elements: no column for element {el}; element columns are {}",
+                    "no column for element {el}; element columns are {}",
                     have.join(", ")
                 ),
             ));
@@ -271,8 +269,8 @@ fn element_label(col: &ElementColumn) -> String {
 
 /// The points' CRS when projected, else the UTM zone of their mean longitude/latitude.
 fn analysis_crs(points: &PointTable, points_crs: Option<&str>) -> Result<Crs> {
-    // OGR files without --points-crs carry their CRS; its label is an authority code when the
-    // file's CRS has one. A CRS that cannot be read back is treated as geographic (UTM).
+    // OGR files without a given points CRS carry their own; its label is an authority code when
+    // the file's CRS has one. A CRS that cannot be read back is treated as geographic (UTM).
     let text = points_crs.map_or_else(|| points.source_crs.clone(), str::to_string);
     if let Ok(crs) = Crs::parse(&text) {
         if !crs.is_geographic() {
@@ -433,105 +431,6 @@ fn write_samples_geojson(
     Ok(())
 }
 
-/// Four significant digits for the terminal table.
-fn short(v: f64) -> String {
-    if !v.is_finite() {
-        return "-".into();
-    }
-    if v == 0.0 {
-        return "0".into();
-    }
-    let digits = 3 - v.abs().log10().floor() as i32;
-    if digits <= 0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.*}", digits as usize)
-    }
-}
-
-impl AnomalyReport {
-    /// The thresholds table with aligned columns, then the C–A grid and the files written.
-    pub fn render(&self) -> String {
-        let header = [
-            "element",
-            "unit",
-            "n",
-            "n_censored",
-            "n_missing",
-            "median",
-            "median_2mad",
-            "tukey_upper",
-            "p95",
-            "ca_thresholds",
-        ];
-        let mut table: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
-        for r in &self.rows {
-            let t = &r.thresholds;
-            let ca: Vec<String> = r.ca.iter().map(|&v| short(v)).collect();
-            table.push(vec![
-                r.element.clone(),
-                "ppm".into(),
-                t.n.to_string(),
-                r.n_censored.to_string(),
-                r.n_missing.to_string(),
-                short(t.median),
-                short(t.median_2mad),
-                short(t.tukey_upper),
-                short(t.p95),
-                if ca.is_empty() {
-                    "-".into()
-                } else {
-                    ca.join(";")
-                },
-            ]);
-        }
-        let widths: Vec<usize> = (0..header.len())
-            .map(|c| {
-                table
-                    .iter()
-                    .map(|r| r[c].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let mut s = String::new();
-        for row in &table {
-            let mut line = String::new();
-            for (c, cell) in row.iter().enumerate() {
-                let pad = widths[c] - cell.chars().count();
-                // Text left-aligned, numbers right-aligned; the last column is not padded.
-                if c + 1 == row.len() {
-                    line.push_str(cell);
-                } else if c < 2 {
-                    line.push_str(cell);
-                    line.push_str(&" ".repeat(pad + 2));
-                } else {
-                    line.push_str(&" ".repeat(pad));
-                    line.push_str(cell);
-                    line.push_str("  ");
-                }
-            }
-            s.push_str(line.trim_end());
-            s.push('\n');
-        }
-        let g = &self.grid;
-        let _ = writeln!(
-            s,
-            "{} samples; C-A surfaces: {} on {} x {} cells of size {} in {}",
-            self.samples,
-            CA_METHOD,
-            g.width,
-            g.height,
-            short(g.res),
-            self.crs
-        );
-        for p in &self.outputs {
-            let _ = writeln!(s, "wrote {}", p.display());
-        }
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,7 +467,7 @@ mod tests {
             wanted_elements(&list(&["La", "REE"]))
                 .unwrap_err()
                 .to_string(),
-            "--elements: \"REE\" is not an element symbol"
+            "\"REE\" is not an element symbol"
         );
     }
 
@@ -578,13 +477,5 @@ mod tests {
         assert_eq!(id_column(&h(&["lon", "Sample_ID", "ID"])), Some(2));
         assert_eq!(id_column(&h(&["lon", "Sample No"])), Some(1));
         assert_eq!(id_column(&h(&["lon", "Mo"])), None);
-    }
-
-    #[test]
-    fn short_numbers() {
-        assert_eq!(short(12345.6), "12346");
-        assert_eq!(short(21.456), "21.46");
-        assert_eq!(short(0.012346), "0.01235");
-        assert_eq!(short(f64::NAN), "-");
     }
 }

@@ -63,12 +63,40 @@ impl ChainedLayer {
             });
         }
         let (path, chain) = arg.split_once(':').unwrap_or((arg, ""));
-        let chain = parse_chain(chain).map_err(|e| Error::param(format!("--layer {arg}: {e}")))?;
+        let chain = parse_chain(chain).map_err(|e| Error::param(format!("{arg}: {e}")))?;
         Ok(ChainedLayer {
             path: path.into(),
             chain,
         })
     }
+}
+
+/// A layer of a fuzzy overlay with its chain resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedLayer {
+    /// The raster.
+    pub path: PathBuf,
+    /// Its steps with their statistics resolved (empty: the layer holds memberships as given).
+    pub steps: Vec<Resolved>,
+}
+
+/// What `geoprospect fuzzy` wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuzzySummary {
+    /// The output COG.
+    pub out: PathBuf,
+    /// How the memberships were combined.
+    pub op: FuzzyOp,
+    /// The layers in order, with their resolved chains.
+    pub layers: Vec<ResolvedLayer>,
+    /// Grid width in cells.
+    pub width: usize,
+    /// Grid height in cells.
+    pub height: usize,
+    /// Cells with a value (every layer has data there).
+    pub valid: u64,
+    /// Rounds of two passes over the layers that the chains' statistics took (0: none).
+    pub rounds: usize,
 }
 
 /// What `geoprospect fuzzy` is asked to do.
@@ -416,13 +444,13 @@ fn combined_tiles(
     Ok(valid.into_inner())
 }
 
-/// `geoprospect fuzzy`: writes the combined memberships as a Float32 COG; returns a summary
-/// (one line per layer with its resolved chain).
-pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
+/// `geoprospect fuzzy`: writes the combined memberships as a Float32 COG; returns what it
+/// wrote (each layer with its resolved chain).
+pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<FuzzySummary> {
     let first = req
         .layers
         .first()
-        .ok_or_else(|| Error::param("fuzzy needs at least one --layer"))?;
+        .ok_or_else(|| Error::param("a fuzzy overlay needs at least one layer"))?;
     req.op.check()?;
     let (_, grid, _) = GridLayer::open_as_grid(&first.path)?;
     let mut sources = Vec::with_capacity(req.layers.len());
@@ -457,7 +485,7 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
     let n = req.layers.len();
     let mut resolved: Vec<Vec<Resolved>> = vec![Vec::new(); n];
     let mut stats: Vec<Vec<f64>> = vec![Vec::new(); n];
-    let mut rounds = 0;
+    let mut rounds = 0usize;
     loop {
         let mut needs: Vec<Option<Need>> = vec![None; n];
         for k in 0..n {
@@ -615,19 +643,23 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<String> {
     let (encoder, valid) = written?;
     encoder.finish().map_err(out_err)?;
     file.commit()?;
-    let rounds = match rounds {
-        0 => String::new(),
-        1 => " (1 statistics round)".to_string(),
-        r => format!(" ({r} statistics rounds)"),
-    };
-    Ok(format!(
-        "{}: fuzzy {} of {n} layers, {} x {} cells, {valid} with data{rounds}\n  {}",
-        req.out.display(),
-        req.op.name(),
-        grid.width,
-        grid.height,
-        names.join("\n  ")
-    ))
+    Ok(FuzzySummary {
+        out: req.out.to_path_buf(),
+        op: req.op,
+        layers: req
+            .layers
+            .iter()
+            .zip(resolved)
+            .map(|(l, steps)| ResolvedLayer {
+                path: l.path.clone(),
+                steps: steps.clone(),
+            })
+            .collect(),
+        width: grid.width,
+        height: grid.height,
+        valid,
+        rounds,
+    })
 }
 
 /// Errors on the first value outside [0, 1] (NaN is nodata and allowed).
@@ -641,7 +673,8 @@ fn check_unit_interval(path: &Path, values: &[f32], row0: usize, width: usize) -
             path,
             format!(
                 "value {} at row {}, column {} is outside [0, 1]: fuzzy operators combine \
-                 memberships (apply `geoprospect membership` first, or use --op index)",
+                 memberships (make it a membership layer first, or combine it by a weighted \
+                 index overlay)",
                 values[i],
                 row0 + i / width,
                 i % width

@@ -4,21 +4,16 @@
 //! coordinate columns, or any OGR point file) and moved into the grid's CRS. The field's cells
 //! are read with [`parse_assay`]: values stay in the field's own unit (no conversion to ppm, so
 //! `Au_ppb` grids ppb), values below detection become half the detection limit, over-range
-//! values their limit, and missing cells drop the point. The grid comes from `--crs`,
-//! `--extent` and `--resolution`, or from a reference raster (`--like`). Everything given on
-//! the command line is checked before any file is read.
-use std::fmt::Write;
+//! values their limit, and missing cells drop the point. The grid is a CRS, an extent and a
+//! cell size, or the grid of a reference raster ([`GridTarget`]). The method and the grid are
+//! checked before the points are read.
 use std::path::{Path, PathBuf};
 
 use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
 use crate::geochem::censored::{parse_assay, Assay, Substitution};
 use crate::geochem::columns::parse_header;
-use crate::geochem::gridding::variogram::sig;
-use crate::geochem::gridding::{
-    Gridder, Method, Samples, VariogramKind, VariogramModel, DEFAULT_IDW_NEIGHBORS,
-    DEFAULT_KRIGING_NEIGHBORS,
-};
+use crate::geochem::gridding::{FittedVariogram, Gridder, Method, Samples};
 use crate::grid::GridSpec;
 use crate::grid::MAX_CELLS;
 use crate::io::atomic::AtomicFile;
@@ -28,7 +23,24 @@ use crate::io::dataset::{dataset_crs, open_raster};
 use crate::io::points::{is_delimited_text, read_points, PointSource};
 use crate::table::TableOptions;
 
-/// Everything `geoprospect grid` was asked to do (command-line values, unchecked).
+/// The grid to interpolate onto.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GridTarget {
+    /// A grid in `crs` (EPSG code, WKT or PROJ string) over `extent` (`[xmin, ymin, xmax,
+    /// ymax]` in that CRS) with square cells of size `resolution`.
+    Spec {
+        /// The grid CRS.
+        crs: String,
+        /// `[xmin, ymin, xmax, ymax]` in the grid CRS.
+        extent: [f64; 4],
+        /// Cell size in grid CRS units.
+        resolution: f64,
+    },
+    /// The grid (CRS, extent and cell size) of a north-up reference raster with square cells.
+    Like(PathBuf),
+}
+
+/// Everything `geoprospect grid` is asked to do.
 #[derive(Debug, Clone)]
 pub struct GridRequest {
     /// Point file: delimited text or any OGR point format.
@@ -45,24 +57,10 @@ pub struct GridRequest {
     pub layer: Option<String>,
     /// Text encoding of delimited text.
     pub encoding: Option<String>,
-    /// Grid CRS.
-    pub crs: Option<String>,
-    /// Grid extent `xmin,ymin,xmax,ymax`.
-    pub extent: Option<String>,
-    /// Cell size.
-    pub resolution: Option<f64>,
-    /// Reference raster giving CRS, extent and cell size.
-    pub like: Option<PathBuf>,
-    /// `idw`, `nearest` or `kriging`.
-    pub method: String,
-    /// IDW power (default 2).
-    pub power: Option<f64>,
-    /// Neighbours (default 12 for IDW, 16 for kriging).
-    pub neighbors: Option<usize>,
-    /// Search radius in grid CRS units.
-    pub radius: Option<f64>,
-    /// Kriging variogram `KIND,NUGGET,PARTIAL_SILL,RANGE` (default: fitted).
-    pub variogram: Option<String>,
+    /// The grid.
+    pub grid: GridTarget,
+    /// The interpolation and its parameters.
+    pub method: Method,
     /// Interpolate log10 values.
     pub log: bool,
     /// Output COG.
@@ -71,23 +69,73 @@ pub struct GridRequest {
     pub cog: CogOptions,
 }
 
+/// What `geoprospect grid` wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridSummary {
+    /// The output COG.
+    pub out: PathBuf,
+    /// The field gridded.
+    pub field: String,
+    /// The field's unit read from its header (`unspecified` when the header names none).
+    pub unit: String,
+    /// The interpolation and its parameters.
+    pub method: Method,
+    /// Points with a value (the samples interpolated).
+    pub used: usize,
+    /// Points read.
+    pub points: usize,
+    /// Whether log10 values were interpolated (and the results back-transformed).
+    pub log: bool,
+    /// Values below detection, substituted by half the detection limit.
+    pub censored: usize,
+    /// Values above the upper limit, replaced by the limit.
+    pub above: usize,
+    /// Points at repeated coordinates merged into others by averaging.
+    pub merged: usize,
+    /// Grid width in cells.
+    pub width: usize,
+    /// Grid height in cells.
+    pub height: usize,
+    /// Cell size in grid CRS units.
+    pub resolution: f64,
+    /// Label of the grid CRS (`EPSG:32648`).
+    pub crs: String,
+    /// Counts and range of the written values.
+    pub stats: GridStats,
+    /// Kriging's variogram (fitted or given) with its fit to the experimental one.
+    pub variogram: Option<FittedVariogram>,
+}
+
+/// How values below detection were treated, for the layer's metadata and the summary: `none`,
+/// or `N values below detection substituted by half the limit`.
+pub fn censored_note(n: usize) -> String {
+    match n {
+        0 => "none".to_string(),
+        1 => "1 value below detection substituted by half the limit".to_string(),
+        n => format!("{n} values below detection substituted by half the limit"),
+    }
+}
+
 /// `geoprospect grid`: grids the request's field and writes the COG block by block on
-/// `engine` (whose progress reporter shows the gridding stage); returns a one-paragraph summary.
-pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<String> {
-    let method = parse_method(req)?;
-    let (crs, grid) = target_grid(req)?;
+/// `engine` (whose progress reporter shows the gridding stage); returns what it wrote.
+pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<GridSummary> {
+    let method = req.method;
+    method
+        .validate()
+        .map_err(|e| Error::param(format!("{} gridding: {e}", method.name())))?;
+    let (crs, grid) = target_grid(&req.grid)?;
     let delimited = is_delimited_text(&req.points);
     if delimited && (req.x.is_none() || req.y.is_none()) {
         return Err(Error::param(format!(
-            "{}: --x and --y must name the coordinate columns of a delimited text file",
+            "{}: the coordinate columns of a delimited text file must be named (x and y)",
             req.points.display()
         )));
     }
     let atomic = AtomicFile::new(&req.out)?;
 
-    let grid_crs_text = match (&req.crs, &req.like) {
-        (Some(text), _) => text.clone(),
-        _ => grid.crs_wkt.clone(),
+    let grid_crs_text = match &req.grid {
+        GridTarget::Spec { crs, .. } => crs.clone(),
+        GridTarget::Like(_) => grid.crs_wkt.clone(),
     };
     let points_crs = match (&req.points_crs, delimited) {
         (Some(text), _) => Some(text.as_str()),
@@ -128,15 +176,13 @@ pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<String> {
     let unit = parse_header(&req.field)
         .and_then(|(_, unit, _)| unit)
         .map_or("unspecified", |u| u.as_str());
-    let censored = match field.censored {
-        0 => "none".to_string(),
-        1 => "1 value below detection substituted by half the limit".to_string(),
-        n => format!("{n} values below detection substituted by half the limit"),
-    };
     let mut items = vec![
         ("GEOPROSPECT_FIELD".to_string(), req.field.clone()),
         ("GEOPROSPECT_UNIT".to_string(), unit.to_string()),
-        ("GEOPROSPECT_CENSORED".to_string(), censored.clone()),
+        (
+            "GEOPROSPECT_CENSORED".to_string(),
+            censored_note(field.censored),
+        ),
         ("GEOPROSPECT_METHOD".to_string(), method.to_string()),
         (
             "GEOPROSPECT_POINTS".to_string(),
@@ -175,63 +221,24 @@ pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<String> {
         || grid_to_cog(&gridder, &grid, engine, atomic.path(), &meta, &req.cog),
     )?;
     atomic.commit()?;
-
-    let shown_unit = if req.field.to_lowercase().contains(unit) {
-        String::new()
-    } else {
-        format!(" ({unit})")
-    };
-    let mut s = format!(
-        "{}: {}{shown_unit} by {method} from {used} of {rows} points",
-        req.out.display(),
-        req.field,
-    );
-    if req.log {
-        s.push_str(", interpolated as log10");
-    }
-    if field.censored > 0 {
-        let _ = write!(s, " ({censored})");
-    }
-    if gridder.merged_duplicates() > 0 {
-        let _ = write!(
-            s,
-            ", {} at repeated coordinates merged into others by averaging",
-            count(gridder.merged_duplicates(), "point", "points")
-        );
-    }
-    let _ = write!(
-        s,
-        ", onto {} x {} cells of size {} in {}",
-        grid.width,
-        grid.height,
-        grid.res,
-        crs.label()
-    );
-    if stats.nodata > 0 {
-        let _ = write!(
-            s,
-            "; {} cells have no sample within the radius (nodata)",
-            stats.nodata
-        );
-    }
-    if stats.nodata < stats.cells {
-        let _ = write!(s, "; values {} to {}", sig(stats.min), sig(stats.max));
-    }
-    if let Some(v) = gridder.variogram() {
-        let _ = write!(
-            s,
-            "; variogram {} {}: nugget {}, sill {}, range {}, weighted SSE {}; band 2 holds the \
-             kriging variance",
-            if v.fitted { "fitted" } else { "given" },
-            v.kind().as_str(),
-            sig(v.nugget()),
-            sig(v.sill()),
-            sig(v.range()),
-            sig(v.wsse)
-        );
-    }
-    s.push_str(".\n");
-    Ok(s)
+    Ok(GridSummary {
+        out: req.out.clone(),
+        field: req.field.clone(),
+        unit: unit.to_string(),
+        method,
+        used,
+        points: rows,
+        log: req.log,
+        censored: field.censored,
+        above: field.above,
+        merged: gridder.merged_duplicates(),
+        width: grid.width,
+        height: grid.height,
+        resolution: grid.res,
+        crs: crs.label(),
+        stats,
+        variogram: gridder.variogram().cloned(),
+    })
 }
 
 /// `n` and the noun, singular or plural.
@@ -239,132 +246,20 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The method and its parameters, checked.
-pub fn parse_method(req: &GridRequest) -> Result<Method> {
-    let name = req.method.trim().to_ascii_lowercase();
-    let only = |what: &str, given: bool, methods: &str| {
-        if given {
-            Err(Error::param(format!(
-                "--{what} applies to --method {methods}, not {name}"
-            )))
-        } else {
-            Ok(())
+/// The grid CRS and grid of the target.
+fn target_grid(target: &GridTarget) -> Result<(Crs, GridSpec)> {
+    match target {
+        GridTarget::Like(path) => like_grid(path),
+        GridTarget::Spec {
+            crs,
+            extent,
+            resolution,
+        } => {
+            let crs = Crs::parse(crs).map_err(|m| Error::param(format!("grid CRS: {m}")))?;
+            let grid = GridSpec::from_extent(crs.wkt()?, *extent, *resolution)?;
+            Ok((crs, grid))
         }
-    };
-    let method = match name.as_str() {
-        "idw" => {
-            only("variogram", req.variogram.is_some(), "kriging")?;
-            Method::Idw {
-                power: req.power.unwrap_or(2.0),
-                neighbors: req.neighbors.unwrap_or(DEFAULT_IDW_NEIGHBORS),
-                radius: req.radius,
-            }
-        }
-        "nearest" => {
-            only("power", req.power.is_some(), "idw")?;
-            only("neighbors", req.neighbors.is_some(), "idw or kriging")?;
-            only("variogram", req.variogram.is_some(), "kriging")?;
-            Method::Nearest { radius: req.radius }
-        }
-        "kriging" => {
-            only("power", req.power.is_some(), "idw")?;
-            Method::Kriging {
-                neighbors: req.neighbors.unwrap_or(DEFAULT_KRIGING_NEIGHBORS),
-                radius: req.radius,
-                model: req.variogram.as_deref().map(parse_variogram).transpose()?,
-            }
-        }
-        _ => {
-            return Err(Error::param(format!(
-                "unknown method {:?}: expected idw, nearest or kriging",
-                req.method
-            )))
-        }
-    };
-    method
-        .validate()
-        .map_err(|e| Error::param(format!("--method {name}: {e}")))?;
-    Ok(method)
-}
-
-/// Reads `KIND,NUGGET,PARTIAL_SILL,RANGE` (`spherical,0.1,1.2,3000`).
-pub fn parse_variogram(text: &str) -> Result<VariogramModel> {
-    let bad = || {
-        Error::param(format!(
-            "--variogram must be KIND,NUGGET,PARTIAL_SILL,RANGE with KIND spherical or \
-             exponential (e.g. spherical,0.1,1.2,3000), got {text:?}"
-        ))
-    };
-    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-    let [kind, nugget, psill, range] = parts.as_slice() else {
-        return Err(bad());
-    };
-    let kind = match kind.to_ascii_lowercase().as_str() {
-        "spherical" | "sph" => VariogramKind::Spherical,
-        "exponential" | "exp" => VariogramKind::Exponential,
-        _ => return Err(bad()),
-    };
-    let num = |t: &str| t.parse::<f64>().map_err(|_| bad());
-    let model = VariogramModel {
-        kind,
-        nugget: num(nugget)?,
-        partial_sill: num(psill)?,
-        range: num(range)?,
-    };
-    model
-        .validate()
-        .map_err(|m| Error::param(format!("--variogram {text:?}: {m}")))?;
-    Ok(model)
-}
-
-/// Reads `xmin,ymin,xmax,ymax`.
-pub fn parse_extent(text: &str) -> Result<[f64; 4]> {
-    let bad = || {
-        Error::param(format!(
-            "--extent must be four numbers xmin,ymin,xmax,ymax, got {text:?}"
-        ))
-    };
-    let v: Vec<f64> = text
-        .split(',')
-        .map(|t| t.trim().parse::<f64>())
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|_| bad())?;
-    match v.as_slice() {
-        &[a, b, c, d] if v.iter().all(|x| x.is_finite()) => Ok([a, b, c, d]),
-        _ => Err(bad()),
     }
-}
-
-/// The grid CRS and grid, from `--like` or from `--crs`, `--extent` and `--resolution`.
-fn target_grid(req: &GridRequest) -> Result<(Crs, GridSpec)> {
-    if let Some(like) = &req.like {
-        if req.crs.is_some() || req.extent.is_some() || req.resolution.is_some() {
-            return Err(Error::param(
-                "--like takes the CRS, extent and resolution from a raster: leave out --crs, \
-                 --extent and --resolution",
-            ));
-        }
-        return like_grid(like);
-    }
-    let missing: Vec<&str> = [
-        ("--crs", req.crs.is_none()),
-        ("--extent", req.extent.is_none()),
-        ("--resolution", req.resolution.is_none()),
-    ]
-    .iter()
-    .filter(|m| m.1)
-    .map(|m| m.0)
-    .collect();
-    let (Some(crs_text), Some(extent), Some(res)) = (&req.crs, &req.extent, req.resolution) else {
-        return Err(Error::param(format!(
-            "the grid needs {} (or --like REF.tif)",
-            missing.join(", ")
-        )));
-    };
-    let extent = parse_extent(extent)?;
-    let crs = Crs::parse(crs_text).map_err(|m| Error::param(format!("--crs: {m}")))?;
-    let grid = GridSpec::from_extent(crs.wkt()?, extent, res)?;
-    Ok((crs, grid))
 }
 
 fn like_grid(path: &Path) -> Result<(Crs, GridSpec)> {
@@ -378,7 +273,7 @@ fn like_grid(path: &Path) -> Result<(Crs, GridSpec)> {
     if gt[2] != 0.0 || gt[4] != 0.0 || !square {
         return Err(Error::input(
             path,
-            format!("--like needs a north-up raster with square cells, got geotransform {gt:?}"),
+            format!("a reference grid must be north-up with square cells, got geotransform {gt:?}"),
         ));
     }
     let (width, height) = ds.raster_size();
@@ -513,24 +408,21 @@ pub fn grid_to_cog(
 mod tests {
     use super::*;
 
-    fn request(method: &str) -> GridRequest {
+    fn request(method: Method) -> GridRequest {
         GridRequest {
             points: PathBuf::from("p.csv"),
             field: "Mo_ppm".into(),
-            x: Some("x".into()),
+            x: None,
             y: Some("y".into()),
             points_crs: None,
             layer: None,
             encoding: None,
-            crs: Some("EPSG:32648".into()),
-            extent: Some("0,0,100,100".into()),
-            resolution: Some(10.0),
-            like: None,
-            method: method.into(),
-            power: None,
-            neighbors: None,
-            radius: None,
-            variogram: None,
+            grid: GridTarget::Spec {
+                crs: "EPSG:32648".into(),
+                extent: [0.0, 0.0, 100.0, 100.0],
+                resolution: 10.0,
+            },
+            method,
             log: false,
             out: PathBuf::from("out.tif"),
             cog: CogOptions::default(),
@@ -538,77 +430,48 @@ mod tests {
     }
 
     #[test]
-    fn methods_and_defaults() {
+    fn method_grid_and_columns_are_checked_before_reading() {
+        let engine = Engine::new(1).unwrap();
+        let idw = |power| Method::Idw {
+            power,
+            neighbors: 12,
+            radius: None,
+        };
         assert_eq!(
-            parse_method(&request("IDW")).unwrap(),
-            Method::Idw {
-                power: 2.0,
-                neighbors: 12,
-                radius: None
-            }
+            run_grid(&request(idw(-1.0)), &engine)
+                .unwrap_err()
+                .to_string(),
+            "idw gridding: power must be a positive number, got -1"
         );
+        let mut r = request(idw(2.0));
+        r.grid = GridTarget::Spec {
+            crs: "EPSG:32648".into(),
+            extent: [0.0, 0.0, -1.0, 100.0],
+            resolution: 10.0,
+        };
+        assert!(run_grid(&r, &engine)
+            .unwrap_err()
+            .to_string()
+            .contains("empty or inverted"));
         assert_eq!(
-            parse_method(&request("kriging")).unwrap(),
-            Method::Kriging {
-                neighbors: 16,
-                radius: None,
-                model: None
-            }
+            run_grid(&request(idw(2.0)), &engine)
+                .unwrap_err()
+                .to_string(),
+            "p.csv: the coordinate columns of a delimited text file must be named (x and y)"
         );
-        let e = parse_method(&request("spline")).unwrap_err().to_string();
-        assert_eq!(
-            e,
-            "unknown method \"spline\": expected idw, nearest or kriging"
-        );
-        let mut r = request("idw");
-        r.power = Some(-1.0);
-        assert_eq!(
-            parse_method(&r).unwrap_err().to_string(),
-            "--method idw: power must be a positive number, got -1"
-        );
-        let mut r = request("nearest");
-        r.power = Some(2.0);
-        assert_eq!(
-            parse_method(&r).unwrap_err().to_string(),
-            "--power applies to --method idw, not nearest"
-        );
-        let mut r = request("kriging");
-        r.variogram = Some("exponential, 0.5, 2, 1500".into());
-        assert!(matches!(
-            parse_method(&r).unwrap(),
-            Method::Kriging { model: Some(m), .. } if m.range == 1500.0 && m.kind == VariogramKind::Exponential
-        ));
+        assert!(!Path::new("out.tif").exists());
     }
 
     #[test]
-    fn extents_and_variograms_are_checked() {
+    fn censored_notes() {
+        assert_eq!(censored_note(0), "none");
         assert_eq!(
-            parse_extent("600000, 4400000,640000,4430000").unwrap(),
-            [600000.0, 4400000.0, 640000.0, 4430000.0]
+            censored_note(1),
+            "1 value below detection substituted by half the limit"
         );
-        assert!(parse_extent("1,2,3").is_err());
-        assert!(parse_extent("1,2,3,x").is_err());
-        assert!(parse_variogram("gaussian,0,1,10").is_err());
-        assert!(parse_variogram("spherical,0,1,0")
-            .unwrap_err()
-            .to_string()
-            .contains("range must be a positive number"));
-    }
-
-    #[test]
-    fn grid_needs_all_three_or_like() {
-        let mut r = request("idw");
-        r.extent = None;
-        r.resolution = None;
         assert_eq!(
-            target_grid(&r).unwrap_err().to_string(),
-            "the grid needs --extent, --resolution (or --like REF.tif)"
+            censored_note(3),
+            "3 values below detection substituted by half the limit"
         );
-        let mut r = request("idw");
-        r.like = Some(PathBuf::from("ref.tif"));
-        assert!(target_grid(&r)
-            .unwrap_err()
-            .to_string()
-            .starts_with("--like takes"));
     }
 }

@@ -55,9 +55,34 @@ fn term_names(paths: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
+/// What `geoprospect logistic` fitted and wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogisticSummary {
+    /// The output CSV of coefficients.
+    pub out: PathBuf,
+    /// Commodity whose deposits were the positives.
+    pub commodity: Commodity,
+    /// Deposits used (on cells where every layer has data).
+    pub deposits: usize,
+    /// Background cells sampled as negatives.
+    pub background: usize,
+    /// Seed of the background sample.
+    pub seed: u64,
+    /// The model: terms (intercept first), coefficients, log-likelihood, iterations.
+    pub model: LogisticFit,
+    /// Population rate of deposit cells: deposits among them and every eligible cell.
+    pub deposit_density: f64,
+    /// The intercept corrected from the sample's rate to [`Self::deposit_density`].
+    pub corrected_intercept: f64,
+    /// Deposits of the commodity outside the grid (left out).
+    pub outside: usize,
+    /// Deposits on cells where a layer has no data (left out).
+    pub on_nodata: usize,
+}
+
 /// `geoprospect logistic`: fits deposits against evidence layers and writes the coefficients
-/// as CSV (`term, coefficient, std_error, z, p_value`); returns a summary.
-pub fn run_logistic(req: &LogisticRequest, engine: &Engine) -> Result<String> {
+/// as CSV (`term, coefficient, std_error, z, p_value`); returns what it fitted.
+pub fn run_logistic(req: &LogisticRequest, engine: &Engine) -> Result<LogisticSummary> {
     let first = req
         .evidence
         .first()
@@ -184,27 +209,18 @@ pub fn run_logistic(req: &LogisticRequest, engine: &Engine) -> Result<String> {
     file.commit()?;
     // Population rate of positive rows: deposit rows among them and every eligible cell.
     let rate = positives.len() as f64 / (total + positives.len() as u64) as f64;
-    let mut summary = format!(
-        "{}: {} terms from {} {} deposit(s) and {} background cell(s) (seed {}), \
-         log-likelihood {:.4}, {} iterations; intercept for the deposit density {:.3e}: {:.4}",
-        req.out.display(),
-        model.terms.len(),
-        positives.len(),
-        req.commodity,
-        negatives.len(),
-        req.seed,
-        model.log_likelihood,
-        model.iterations,
-        rate,
-        model.prior_corrected_intercept(rate)
-    );
-    if on_nodata + deposits.outside > 0 {
-        summary.push_str(&format!(
-            "; left out: {} deposit(s) outside the grid, {on_nodata} on nodata",
-            deposits.outside
-        ));
-    }
-    Ok(summary)
+    Ok(LogisticSummary {
+        out: req.out.to_path_buf(),
+        commodity: req.commodity,
+        deposits: positives.len(),
+        background: negatives.len(),
+        seed: req.seed,
+        corrected_intercept: model.prior_corrected_intercept(rate),
+        model,
+        deposit_density: rate,
+        outside: deposits.outside,
+        on_nodata,
+    })
 }
 
 /// Writes `term, coefficient, std_error, z, p_value`.

@@ -1,10 +1,10 @@
 //! `geoprospect membership`: a fuzzy membership function ([`crate::evidence::membership`]) applied
 //! to a layer, thresholds given as values or as exact percentiles of the layer.
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::engine::{Block, Engine};
 use crate::error::Result;
-use crate::evidence::membership::MembershipSpec;
+use crate::evidence::membership::{Membership, MembershipSpec, Threshold};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::layer::{aligned_blocks, GridLayer};
@@ -23,17 +23,24 @@ pub struct MembershipRequest<'a> {
     pub cog: CogOptions,
 }
 
-/// `geoprospect membership`: applies a membership function to a layer; returns a summary.
-pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<String> {
+/// What `geoprospect membership` wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipSummary {
+    /// The output COG.
+    pub out: PathBuf,
+    /// The function with its thresholds resolved to values of the layer.
+    pub membership: Membership,
+    /// The thresholds as given (values or percentiles), in order (`low, high` or `midpoint`).
+    pub given: Vec<Threshold>,
+}
+
+/// `geoprospect membership`: applies a membership function to a layer; returns what it wrote.
+pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<MembershipSummary> {
     let (layer, grid, _) = GridLayer::open_as_grid(req.input)?;
     let grid_blocks = aligned_blocks(&grid, layer.tile_rows());
     let m = resolve_on_layer(&req.spec, &layer, &grid_blocks, engine)?;
-    let given: Vec<String> = req
-        .spec
-        .thresholds()
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
+    let given = req.spec.thresholds();
+    let given_text: Vec<String> = given.iter().map(|t| t.to_string()).collect();
     let meta = LayerMeta {
         description: format!(
             "{} membership of {}",
@@ -43,7 +50,7 @@ pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<String
         inputs: vec![req.input.display().to_string()],
         items: vec![(
             "GEOPROSPECT_MEMBERSHIP".into(),
-            format!("{} (given: {})", m.describe(), given.join(", ")),
+            format!("{} (given: {})", m.describe(), given_text.join(", ")),
         )],
         category_names: Vec::new(),
     };
@@ -57,10 +64,9 @@ pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<String
         writer.write_blocks(engine, "membership", &grid_blocks, apply, |_, _| ())?;
         writer.finish(&req.cog, engine)
     })?;
-    Ok(format!(
-        "{}: {} (given: {})",
-        req.out.display(),
-        m.describe(),
-        given.join(", ")
-    ))
+    Ok(MembershipSummary {
+        out: req.out.to_path_buf(),
+        membership: m,
+        given,
+    })
 }

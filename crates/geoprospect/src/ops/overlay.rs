@@ -8,7 +8,7 @@ use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::layer::{aligned_blocks, GridLayer};
 use crate::models::fuzzy::{check_weights, index_overlay, FuzzyOp};
-use crate::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest};
+use crate::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest, FuzzySummary};
 
 /// How `geoprospect overlay` combines its inputs.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,13 +32,40 @@ pub struct OverlayRequest<'a> {
     pub cog: CogOptions,
 }
 
-/// `geoprospect overlay`: combines layers on one grid into a Float32 COG; returns a summary.
+/// What `geoprospect overlay` wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OverlaySummary {
+    /// A fuzzy operator, by the streaming path of `geoprospect fuzzy`.
+    Fuzzy(FuzzySummary),
+    /// The weighted index overlay.
+    Index(IndexSummary),
+}
+
+/// What a weighted index overlay wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexSummary {
+    /// The output COG.
+    pub out: PathBuf,
+    /// The weights, one per input in order.
+    pub weights: Vec<f64>,
+    /// Input layers.
+    pub layers: usize,
+    /// Grid width in cells.
+    pub width: usize,
+    /// Grid height in cells.
+    pub height: usize,
+    /// Cells with a value (every input has data there).
+    pub valid: u64,
+}
+
+/// `geoprospect overlay`: combines layers on one grid into a Float32 COG; returns what it
+/// wrote.
 ///
 /// Fuzzy operators go through [`run_fuzzy`] (layers without transform steps), which refuses
 /// values outside [0, 1], naming the file and cell; the index overlay is computed here, on
 /// blocks of whole tile rows of the inputs read in parallel (each worker opens its own dataset
 /// handles) and combined without per-cell allocation.
-pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
+pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<OverlaySummary> {
     let first = req
         .inputs
         .first()
@@ -56,15 +83,13 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
                     chain: Vec::new(),
                 })
                 .collect();
-            return run_fuzzy(
-                &FuzzyRequest {
-                    layers: &layers,
-                    op: *op,
-                    out: req.out,
-                    cog: req.cog,
-                },
-                engine,
-            );
+            let request = FuzzyRequest {
+                layers: &layers,
+                op: *op,
+                out: req.out,
+                cog: req.cog,
+            };
+            return run_fuzzy(&request, engine).map(OverlaySummary::Fuzzy);
         }
         Overlay::Index(w) => w,
     };
@@ -86,7 +111,7 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
     let meta = LayerMeta {
         description: how.clone(),
         inputs: req.inputs.iter().map(|p| p.display().to_string()).collect(),
-        items: vec![("GEOPROSPECT_OVERLAY".into(), how.clone())],
+        items: vec![("GEOPROSPECT_OVERLAY".into(), how)],
         category_names: Vec::new(),
     };
     let tile_rows = layers.iter().map(|l| l.tile_rows()).max().unwrap_or(1);
@@ -109,11 +134,12 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<String> {
         })?;
         writer.finish(&req.cog, engine)
     })?;
-    Ok(format!(
-        "{}: {how} of {} layers, {} x {} cells, {valid} with data",
-        req.out.display(),
-        layers.len(),
-        grid.width,
-        grid.height
-    ))
+    Ok(OverlaySummary::Index(IndexSummary {
+        out: req.out.to_path_buf(),
+        weights: weights.clone(),
+        layers: layers.len(),
+        width: grid.width,
+        height: grid.height,
+        valid,
+    }))
 }

@@ -1,7 +1,7 @@
 //! `geoprospect proximity`: the distance from each cell centre to the nearest feature of a vector
 //! file ([`crate::evidence::proximity`]: exact distances to the true geometry), written block by
 //! block as a Float32 COG.
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::engine::{blocks, Block, Engine};
 use crate::error::{Error, Result};
@@ -55,9 +55,26 @@ pub struct ProximityRequest<'a> {
     pub cog: CogOptions,
 }
 
+/// What `geoprospect proximity` wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProximitySummary {
+    /// The output COG.
+    pub out: PathBuf,
+    /// Features with a geometry the distances are to.
+    pub features: usize,
+    /// Segments of their outlines (points count as one each).
+    pub segments: usize,
+    /// Grid width in cells.
+    pub width: usize,
+    /// Grid height in cells.
+    pub height: usize,
+    /// The largest distance, in the grid's CRS units.
+    pub max: f32,
+}
+
 /// `geoprospect proximity`: distance to the nearest feature on the grid of `like`, written as
-/// a Float32 COG; returns a one-line summary.
-pub fn run_proximity(req: &ProximityRequest, engine: &Engine) -> Result<String> {
+/// a Float32 COG; returns what it wrote.
+pub fn run_proximity(req: &ProximityRequest, engine: &Engine) -> Result<ProximitySummary> {
     let (grid, crs) = crate::io::layer::grid_of(req.like)?;
     if crs.is_geographic() {
         return Err(Error::input(
@@ -115,12 +132,12 @@ pub fn run_proximity(req: &ProximityRequest, engine: &Engine) -> Result<String> 
     let max = AtomicFile::write(req.out, |tmp| {
         write_distance(&features, &grid, engine, "proximity", tmp, &meta, &req.cog)
     })?;
-    Ok(format!(
-        "{}: distance to {} feature(s) ({} segments) on {} x {} cells, max {max}",
-        req.out.display(),
-        features.features(),
-        features.segments(),
-        grid.width,
-        grid.height
-    ))
+    Ok(ProximitySummary {
+        out: req.out.to_path_buf(),
+        features: features.features(),
+        segments: features.segments(),
+        width: grid.width,
+        height: grid.height,
+        max,
+    })
 }

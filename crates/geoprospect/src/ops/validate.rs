@@ -9,7 +9,7 @@
 //! the deposits captured in the highest-scoring 5, 10 and 20 % of the area, and the
 //! prediction-area plot with its intersection.
 //!
-//! With `--out curve.csv` three CSV files are written, each atomically:
+//! Given a curve file `curve.csv`, three CSV files are written, each atomically:
 //! - `curve.csv`: `area_fraction,deposit_fraction,score_threshold`, from `0,0,` (no cell yet)
 //!   through one row per distinct deposit score, highest first, to `1,1` (the threshold is
 //!   empty for the start and for a closing row below the lowest deposit score);
@@ -18,7 +18,6 @@
 //! - `curve_summary.csv`: `metric,value` rows `deposits`, `auc`, `capture_5`, `capture_10`,
 //!   `capture_20`, `pa_threshold`, `pa_prediction_rate`, `deposits_outside_grid`,
 //!   `deposits_on_nodata`, `scored_cells`.
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::commodity::Commodity;
@@ -31,8 +30,8 @@ use crate::io::layer::GridLayer;
 use crate::ops::deposits::GridDeposits;
 use crate::project::DepositSource;
 use crate::validate::{
-    curve_rows, describe, pa_rows, summary_rows, validate, write_curve_csv, write_pa_csv,
-    AreaCounts, CurveRow, PaRow, Validation,
+    curve_rows, pa_rows, summary_rows, validate, write_curve_csv, write_pa_csv, AreaCounts,
+    CurveRow, PaRow, Validation,
 };
 
 /// What `geoprospect validate` is asked to do.
@@ -180,47 +179,4 @@ fn write_files(r: &ValidateReport, out: &Path) -> Result<Vec<PathBuf>> {
         Ok(())
     })?;
     Ok(vec![out.to_path_buf(), pa_path, summary_path])
-}
-
-impl ValidateReport {
-    /// The printed summary: the figures, the curve and the P-A table.
-    pub fn render(&self) -> String {
-        let v = &self.validation;
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "{} deposits: {} on scored cells ({} outside the grid, {} on nodata), {} scored cells",
-            self.commodity, v.occurrences, self.outside, self.on_nodata, self.scored_cells
-        );
-        let _ = writeln!(s, "{}", describe(v));
-        let _ = writeln!(
-            s,
-            "\nsuccess-rate curve\n{:>13}  {:>16}  {:>15}",
-            "area_fraction", "deposit_fraction", "score_threshold"
-        );
-        for r in &self.curve {
-            let t = r.threshold.map_or("-".to_string(), |t| format!("{t:.6}"));
-            let _ = writeln!(
-                s,
-                "{:>13.4}  {:>16.4}  {:>15}",
-                r.area_fraction, r.deposit_fraction, t
-            );
-        }
-        let _ = writeln!(
-            s,
-            "\nprediction-area plot\n{:>15}  {:>15}  {:>13}  {:>18}",
-            "score_threshold", "prediction_rate", "area_fraction", "normalized_density"
-        );
-        for r in &self.pa {
-            let _ = writeln!(
-                s,
-                "{:>15.6}  {:>15.4}  {:>13.4}  {:>18.3}",
-                r.threshold, r.prediction_rate, r.area_fraction, r.normalized_density
-            );
-        }
-        for p in &self.outputs {
-            let _ = writeln!(s, "wrote {}", p.display());
-        }
-        s
-    }
 }

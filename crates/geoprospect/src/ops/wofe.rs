@@ -1,6 +1,6 @@
 //! `geoprospect wofe`: the weights table of one class layer against known deposits, as CSV.
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::commodity::Commodity;
 use crate::engine::Engine;
@@ -48,17 +48,41 @@ pub fn cell_m2(grid: &GridSpec, crs: &Crs, path: &Path) -> Result<f64> {
     Ok((grid.res * crs.metres_per_unit()).powi(2))
 }
 
-/// `geoprospect wofe`: the weights table of one evidence layer as CSV; returns a summary.
-pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<String> {
+/// What `geoprospect wofe` wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WofeSummary {
+    /// The output CSV.
+    pub out: PathBuf,
+    /// Rows of the weights table.
+    pub rows: usize,
+    /// Commodity whose deposits trained the weights.
+    pub commodity: Commodity,
+    /// Deposits on cells with data.
+    pub deposits: u64,
+    /// Area with data, in unit cells.
+    pub unit_cells: f64,
+    /// Prior probability: deposits per unit cell.
+    pub prior_probability: f64,
+    /// Deposits of the commodity outside the grid (left out).
+    pub outside: usize,
+    /// Deposits on nodata cells (left out).
+    pub on_nodata: u64,
+    /// The binary pattern a generalised cumulative table gives.
+    pub generalised: Option<Generalised>,
+}
+
+/// `geoprospect wofe`: the weights table of one evidence layer as CSV; returns what it wrote.
+pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<WofeSummary> {
     if !(req.unit_cell_km2.is_finite() && req.unit_cell_km2 > 0.0) {
         return Err(Error::param(format!(
-            "--unit-cell-km2 must be a positive area, got {}",
+            "unit cell area must be positive, got {} km²",
             req.unit_cell_km2
         )));
     }
     if req.generalise.is_some() && req.kind == TableKind::Unique {
         return Err(Error::param(
-            "--generalise needs a cumulative table: add --cumulative ascending or descending",
+            "only a cumulative table (ascending or descending) can be generalised, not one \
+             row per class",
         ));
     }
     let (layer, grid, crs) = GridLayer::open_as_grid(req.evidence)?;
@@ -97,28 +121,17 @@ pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<String> {
     file.commit()?;
     let n = counts.deposits();
     let area = units.unit_cells(counts.cells());
-    let mut summary = format!(
-        "{}: {} rows; {n} {} deposit(s) on {:.4} unit cells (prior probability {:.6})",
-        req.out.display(),
-        rows.len(),
-        req.commodity,
-        area,
-        n as f64 / area
-    );
-    let left = deposits.outside as u64 + counts.deposits_on_nodata;
-    if left > 0 {
-        summary.push_str(&format!(
-            "; left out: {} outside the grid, {} on nodata",
-            deposits.outside, counts.deposits_on_nodata
-        ));
-    }
-    if let Some(g) = &generalised {
-        summary.push_str(&format!(
-            "; generalised at class {}: W+ {:.4}, W- {:.4}, contrast {:.4}",
-            g.class, g.weights.w_plus, g.weights.w_minus, g.weights.contrast
-        ));
-    }
-    Ok(summary)
+    Ok(WofeSummary {
+        out: req.out.to_path_buf(),
+        rows: rows.len(),
+        commodity: req.commodity,
+        deposits: n,
+        unit_cells: area,
+        prior_probability: n as f64 / area,
+        outside: deposits.outside,
+        on_nodata: counts.deposits_on_nodata,
+        generalised,
+    })
 }
 
 /// Column names of the weights CSV.

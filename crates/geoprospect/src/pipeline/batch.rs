@@ -150,37 +150,6 @@ impl BatchSummary {
             .unwrap_or(0)
     }
 
-    /// An aligned table for the terminal.
-    pub fn render(&self) -> String {
-        let width = self
-            .surveys
-            .iter()
-            .map(|s| s.name.len())
-            .max()
-            .unwrap_or(6)
-            .max(6);
-        let mut out = format!(
-            "{:<width$}  {:<6}  {:>8}  result\n",
-            "survey", "status", "seconds"
-        );
-        for s in &self.surveys {
-            let (status, text) = match &s.result {
-                Ok(t) => ("ok", t.clone()),
-                Err(e) => ("failed", e.to_string()),
-            };
-            out.push_str(&format!(
-                "{:<width$}  {status:<6}  {:>8.2}  {text}\n",
-                s.name, s.seconds
-            ));
-        }
-        out.push_str(&format!(
-            "{} surveys, {} failed\n",
-            self.surveys.len(),
-            self.failed()
-        ));
-        out
-    }
-
     fn write_csv(&self, path: &Path) -> Result<()> {
         let file = AtomicFile::new(path)?;
         let err = |e: csv::Error| Error::output(path, format!("cannot write: {e}"));

@@ -355,25 +355,6 @@ pub fn load_plan(plan_dir: &Path) -> Result<(TilePlan, Project)> {
     Ok((plan, project))
 }
 
-/// The tile to run: `--tile`, else `$SLURM_ARRAY_TASK_ID`, else `$JOB_COMPLETION_INDEX`
-/// (Kubernetes indexed jobs).
-pub fn tile_from_env(given: Option<usize>) -> Result<usize> {
-    if let Some(k) = given {
-        return Ok(k);
-    }
-    for var in ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"] {
-        if let Ok(v) = std::env::var(var) {
-            return v
-                .trim()
-                .parse()
-                .map_err(|_| Error::param(format!("${var} is {v:?}, not a tile number")));
-        }
-    }
-    Err(Error::param(
-        "no tile given: pass --tile K, or run as a Slurm array task or Kubernetes indexed job",
-    ))
-}
-
 fn options_of(plan: &TilePlan) -> RunOptions {
     let compression = match plan.compression.as_str() {
         "zstd" => Compression::Zstd,

@@ -1,0 +1,82 @@
+//! `geoprospect run`: a project from its inputs to prospectivity maps; prints the run's summary.
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use geoprospect::error::Error;
+use geoprospect::pipeline::{self, RunOptions, RunSummary};
+use geoprospect::project::Project;
+
+use super::{Context, Outcome};
+use crate::args::{help, Cog};
+
+/// `geoprospect run`.
+#[derive(Debug, Args)]
+#[command(mut_arg("compress", help("Compression of the output COGs")))]
+pub struct RunArgs {
+    /// The project file (TOML).
+    pub project: PathBuf,
+    /// Output folder (created if missing).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// How the COGs are compressed (`--compress`).
+    #[command(flatten)]
+    pub cog: Cog,
+}
+
+/// Runs the project into the output folder.
+pub fn run(args: RunArgs, ctx: &Context) -> Result<Outcome, Error> {
+    let project = Project::load(&args.project)?;
+    let options = RunOptions {
+        cog: args.cog.options(),
+    };
+    let summary = pipeline::run(&project, &args.out, &ctx.engine()?, &options)?;
+    Ok(Outcome::Summary(render(&summary, &args.out)))
+}
+
+/// The summary printed after a run (and a merge): the grid, each layer, each sample set, the
+/// maps with their validation, the products, the outputs.
+pub fn render(summary: &RunSummary, out: &Path) -> String {
+    let g = &summary.grid;
+    let [xmin, ymin, xmax, ymax] = g.extent();
+    let mut s = format!(
+        "analysis grid: {} x {} cells of {} in {}, extent [{xmin}, {ymin}, {xmax}, {ymax}]\n",
+        g.width, g.height, g.res, summary.crs
+    );
+    for line in summary
+        .layers
+        .iter()
+        .chain(&summary.samples)
+        .chain(&summary.geochem)
+    {
+        s.push_str(&format!("  {line}\n"));
+    }
+    s.push_str(&format!("  occurrences: {}\n", summary.occurrences));
+    for c in &summary.commodities {
+        let used: Vec<&str> = c.summary.used.iter().map(|(n, _)| n.as_str()).collect();
+        s.push_str(&format!(
+            "  {}: {} from {}",
+            c.commodity,
+            c.path.display(),
+            used.join(", ")
+        ));
+        match &c.validation {
+            Some(v) => s.push_str(&format!(
+                "; AUC {:.3} on {} occurrences, {:.0} % of them in the top 10 % of the area\n",
+                v.auc,
+                v.occurrences,
+                100.0 * v.capture[1].1
+            )),
+            None => s.push_str("; no occurrences to validate against\n"),
+        }
+    }
+    for line in summary.products.lines() {
+        s.push_str(&format!("  {line}\n"));
+    }
+    s.push_str(&format!(
+        "wrote {} files to {} in {:.1} s\n",
+        summary.outputs.len(),
+        out.display(),
+        summary.seconds
+    ));
+    s
+}
