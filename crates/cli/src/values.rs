@@ -68,7 +68,7 @@ pub fn threshold(
 ) -> impl Fn(&str) -> Result<Threshold, Error> + Clone + Send + Sync + 'static {
     move |text| {
         text.parse()
-            .map_err(|e: String| Error::param(format!("--{flag}: {e}")))
+            .map_err(|e: Error| Error::param(format!("--{flag}: {e}")))
     }
 }
 

@@ -88,7 +88,7 @@ pub fn parse_chain(text: &str) -> Result<Vec<Step>> {
             }
             Ok(())
         };
-        let threshold = |s: &str| s.parse::<Threshold>().map_err(|e| bad(&e));
+        let threshold = |s: &str| s.parse::<Threshold>().map_err(|e| bad(&e.to_string()));
         let number = |s: &str| {
             s.parse::<f64>()
                 .ok()

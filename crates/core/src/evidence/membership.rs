@@ -42,31 +42,31 @@ pub enum Threshold {
 }
 
 impl FromStr for Threshold {
-    type Err = String;
+    type Err = Error;
 
     /// `12.5` is a value, `p90` or `P98.5` a percentile.
     ///
     /// ```
     /// use geoprospect_core::evidence::membership::Threshold;
-    /// assert_eq!("p90".parse::<Threshold>(), Ok(Threshold::Percentile(90.0)));
-    /// assert_eq!("-3.5".parse::<Threshold>(), Ok(Threshold::Value(-3.5)));
+    /// assert_eq!("p90".parse::<Threshold>().unwrap(), Threshold::Percentile(90.0));
+    /// assert_eq!("-3.5".parse::<Threshold>().unwrap(), Threshold::Value(-3.5));
     /// assert!("p120".parse::<Threshold>().is_err());
     /// ```
-    fn from_str(s: &str) -> std::result::Result<Threshold, String> {
+    fn from_str(s: &str) -> Result<Threshold> {
         let t = s.trim();
         if let Some(p) = t.strip_prefix(['p', 'P']) {
             return match p.parse::<f64>() {
                 Ok(v) if (0.0..=100.0).contains(&v) => Ok(Threshold::Percentile(v)),
-                _ => Err(format!(
+                _ => Err(Error::param(format!(
                     "{s:?} is not a percentile: write p0 .. p100, e.g. p90"
-                )),
+                ))),
             };
         }
         match t.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(Threshold::Value(v)),
-            _ => Err(format!(
+            _ => Err(Error::param(format!(
                 "{s:?} is neither a number nor a percentile such as p90"
-            )),
+            ))),
         }
     }
 }

@@ -386,7 +386,7 @@ fn encode_scratch(
     options: &CogOptions,
     engine: &Engine,
 ) -> Result<()> {
-    let err = |e: String| Error::output(target, format!("cannot write COG: {e}"));
+    let err = |e: std::io::Error| Error::output(target, format!("cannot write COG: {e}"));
     let info = read_tiff(scratch).map_err(err)?;
     let (w, h) = (info.size.0 as usize, info.size.1 as usize);
     let expected_sample = if pixel == PixelType::Float32 { 3 } else { 2 };
@@ -412,7 +412,7 @@ fn encode_scratch(
         engine.pool(),
     )
     .map_err(err)?;
-    let file = std::fs::File::open(scratch).map_err(|e| err(e.to_string()))?;
+    let file = std::fs::File::open(scratch).map_err(err)?;
     let tiles_x = w.div_ceil(TILE);
     let mut rows = vec![0u32; TILE * w];
     let mut tile = vec![0u8; TILE * TILE * 4];
@@ -428,8 +428,7 @@ fn encode_scratch(
                 }
                 continue;
             }
-            file.read_exact_at(&mut tile, offset)
-                .map_err(|e| err(e.to_string()))?;
+            file.read_exact_at(&mut tile, offset).map_err(err)?;
             for r in 0..n {
                 for (c, v) in rows[r * w + c0..r * w + c0 + cw].iter_mut().enumerate() {
                     let i = (r * TILE + c) * 4;

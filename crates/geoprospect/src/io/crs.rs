@@ -27,13 +27,13 @@ impl Clone for Crs {
 
 impl Crs {
     /// Parses a user-supplied CRS definition.
-    pub fn parse(definition: &str) -> std::result::Result<Crs, String> {
+    pub fn parse(definition: &str) -> Result<Crs> {
         let text = definition.trim();
         if text.is_empty() {
-            return Err("empty CRS".into());
+            return Err(Error::param("empty CRS"));
         }
         let srs = SpatialRef::from_definition(text)
-            .map_err(|_| format!("unknown CRS {text:?}: PROJ cannot build it"))?;
+            .map_err(|_| Error::param(format!("unknown CRS {text:?}: PROJ cannot build it")))?;
         let crs = Crs {
             srs,
             source: text.to_string(),
@@ -44,8 +44,10 @@ impl Crs {
     }
 
     /// Wraps a CRS read from a file.
-    pub fn from_srs(srs: SpatialRef) -> std::result::Result<Crs, String> {
-        let source = srs.to_wkt().map_err(|e| format!("unusable CRS: {e}"))?;
+    pub fn from_srs(srs: SpatialRef) -> Result<Crs> {
+        let source = srs
+            .to_wkt()
+            .map_err(|e| Error::param(format!("unusable CRS: {e}")))?;
         let crs = Crs { srs, source };
         crs.projjson()?;
         Ok(crs)
@@ -112,11 +114,11 @@ impl Crs {
         }
     }
 
-    fn projjson(&self) -> std::result::Result<String, String> {
+    fn projjson(&self) -> Result<String> {
         let json = self
             .srs
             .to_projjson()
-            .map_err(|_| format!("CRS {:?} cannot be used by PROJ", self.source))?;
+            .map_err(|_| Error::param(format!("CRS {:?} cannot be used by PROJ", self.source)))?;
         // PROJ writes PROJJSON for any CRS it can parse, even one whose projection method it
         // does not implement (a WKT with `PROJECTION["Some_Unknown_Method"]`); such a CRS only
         // fails when points are transformed, and GDAL's warper then skips every block and leaves
@@ -126,10 +128,10 @@ impl Crs {
                 Ok(Some(m)) => format!(" {m:?}"),
                 _ => String::new(),
             };
-            return Err(format!(
+            return Err(Error::param(format!(
                 "CRS {:?} cannot be used by PROJ: PROJ does not implement its projection method{method}",
                 short(&self.source),
-            ));
+            )));
         }
         Ok(json)
     }
@@ -153,22 +155,22 @@ impl Transformer {
     /// A transformation from `crs` to WGS 84 longitude/latitude (EPSG:4326, longitude first),
     /// for RFC 7946 outputs.
     pub fn to_wgs84(crs: &Crs) -> Result<Transformer> {
-        let wgs84 = Crs::parse("EPSG:4326").map_err(Error::Internal)?;
+        let wgs84 = Crs::parse("EPSG:4326").map_err(|e| Error::Internal(e.to_string()))?;
         Transformer::new(crs, &wgs84).map_err(Error::param)
     }
 
     /// A transformation from `from` to `to`; the identity when they are the same CRS.
-    pub fn new(from: &Crs, to: &Crs) -> std::result::Result<Transformer, String> {
+    pub fn new(from: &Crs, to: &Crs) -> Result<Transformer> {
         if from.same_as(to) {
             return Ok(Transformer { proj: None });
         }
         let (a, b) = (from.projjson()?, to.projjson()?);
         let proj = proj::Proj::new_known_crs(&a, &b, None).map_err(|e| {
-            format!(
+            Error::param(format!(
                 "PROJ has no transformation from {} to {}: {e}",
                 from.label(),
                 to.label()
-            )
+            ))
         })?;
         Ok(Transformer { proj: Some(proj) })
     }

@@ -161,7 +161,7 @@ impl GridLayer {
     /// The layer of an open dataset, checked against `grid`; the handle is kept for reading.
     fn of_dataset(ds: Dataset, path: &Path, grid: &GridSpec) -> Result<GridLayer> {
         let (own, crs) = grid_of_dataset(&ds, path)?;
-        let grid_crs = Crs::parse(&grid.crs_wkt).map_err(Error::Internal)?;
+        let grid_crs = Crs::parse(&grid.crs_wkt).map_err(|e| Error::Internal(e.to_string()))?;
         let window = grid.file_rows();
         if (own.width, own.height) != (grid.width, window.rows) {
             return Err(Error::input(

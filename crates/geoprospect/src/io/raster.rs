@@ -185,7 +185,7 @@ fn read_block(
             path,
         );
     }
-    let crs = Crs::parse(&plan.crs_wkt).map_err(Error::Internal)?;
+    let crs = Crs::parse(&plan.crs_wkt).map_err(|e| Error::Internal(e.to_string()))?;
     let selected =
         select_band(&ds, src, &crs, plan.convert.nodata).map_err(|m| Error::input(path, m))?;
     let warped = warp_mem(&selected, &warp_args(&bg, plan.resampling, src.kind)).map_err(|m| {

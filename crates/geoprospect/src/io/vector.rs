@@ -349,10 +349,10 @@ pub fn describe(path: &Path) -> Result<VectorInfo> {
         .layers()
         .map(|layer| {
             let crs = match layer.spatial_ref() {
-                Some(srs) => Crs::from_srs(srs)
-                    .map_or_else(crate::io::raster::CrsInfo::Unusable, |c| {
-                        crate::io::raster::CrsInfo::Known(c.label())
-                    }),
+                Some(srs) => Crs::from_srs(srs).map_or_else(
+                    |e| crate::io::raster::CrsInfo::Unusable(e.to_string()),
+                    |c| crate::io::raster::CrsInfo::Known(c.label()),
+                ),
                 None => crate::io::raster::CrsInfo::Missing,
             };
             let geometry = layer

@@ -126,7 +126,7 @@ pub fn run_anomalies(req: &AnomalyRequest, engine: &Engine) -> Result<AnomalyRep
             "the CRS of the coordinates of a delimited text file must be given, e.g. EPSG:4326",
         ));
     }
-    let wgs84 = Crs::parse("EPSG:4326").map_err(Error::Internal)?;
+    let wgs84 = Crs::parse("EPSG:4326").map_err(|e| Error::Internal(e.to_string()))?;
     let source = PointSource {
         x: req.x.as_deref(),
         y: req.y.as_deref(),
@@ -281,7 +281,7 @@ fn analysis_crs(points: &PointTable, points_crs: Option<&str>) -> Result<Crs> {
     let lon = points.xy.iter().map(|p| p.0).sum::<f64>() / n;
     let lat = points.xy.iter().map(|p| p.1).sum::<f64>() / n;
     let code = utm_epsg(lon, lat);
-    Crs::parse(&format!("EPSG:{code}")).map_err(Error::Internal)
+    Crs::parse(&format!("EPSG:{code}")).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// The EPSG code of the WGS 84 UTM zone holding `(lon, lat)`: 326zz north, 327zz south.

@@ -371,7 +371,7 @@ fn combined_tiles(
     resolved: &[Vec<Resolved>],
     block: &Block,
     data: &[Option<Vec<f32>>],
-    out_err: impl Fn(String) -> Error,
+    out_err: impl Fn(std::io::Error) -> Error,
 ) -> Result<u64> {
     let w = sources[0].width;
     let rows: Vec<&[f32]> = sources
@@ -554,7 +554,7 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<FuzzySummary> {
         .unwrap_or(Path::new("."));
     let tags = layer_tags(&grid, PixelType::Float32, &meta, dir)?;
     let (sample, nodata, codec) = encoder_settings(PixelType::Float32, req.cog.compression);
-    let out_err = |e: String| Error::output(req.out, format!("cannot write COG: {e}"));
+    let out_err = |e: std::io::Error| Error::output(req.out, format!("cannot write COG: {e}"));
     let mut encoder = CogEncoder::create(
         file.path(),
         grid.width,

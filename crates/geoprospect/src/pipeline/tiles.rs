@@ -315,7 +315,7 @@ fn local_plan_dir(plan_dir: &Path) -> Result<()> {
     if crate::io::vsi::is_virtual(plan_dir) {
         return Err(Error::param(format!(
             "{}: the plan folder must be a shared POSIX folder (NFS, Lustre, a ReadWriteMany \
-             volume), not object storage; inputs and the merge's --out may be",
+             volume), not object storage; inputs and the merge's output folder may be",
             plan_dir.display()
         )));
     }

@@ -353,20 +353,18 @@ pub enum Generalise {
 }
 
 impl std::str::FromStr for Generalise {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Generalise, String> {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Generalise> {
         match s.trim() {
             "max-contrast" => Ok(Generalise::MaxContrast),
             "max-studentized" => Ok(Generalise::MaxStudentized),
             other => match other.strip_prefix("cut=") {
-                Some(v) => v
-                    .trim()
-                    .parse()
-                    .map(Generalise::Cut)
-                    .map_err(|_| format!("cut={v}: the cut must be an integer class code")),
-                None => Err(format!(
+                Some(v) => v.trim().parse().map(Generalise::Cut).map_err(|_| {
+                    Error::param(format!("cut={v}: the cut must be an integer class code"))
+                }),
+                None => Err(Error::param(format!(
                     "{other:?}: use max-contrast, max-studentized or cut=CLASS"
-                )),
+                ))),
             },
         }
     }
@@ -597,7 +595,7 @@ pub(crate) mod tests {
         assert_eq!(lw.weight(1).w, g.weights.w_plus);
         assert_eq!(lw.weight(3).w, g.weights.w_minus);
         assert_eq!(lw.weight(CLASS_NODATA), Weight::default());
-        assert_eq!("cut=3".parse::<Generalise>(), Ok(Generalise::Cut(3)));
+        assert_eq!("cut=3".parse::<Generalise>().unwrap(), Generalise::Cut(3));
         assert!("cut=x".parse::<Generalise>().is_err());
     }
 

@@ -58,7 +58,7 @@ impl<'a> CogEncoder<'a> {
         codec: Codec,
         tags: Vec<Tag>,
         pool: &'a rayon::ThreadPool,
-    ) -> std::result::Result<CogEncoder<'a>, String> {
+    ) -> std::io::Result<CogEncoder<'a>> {
         let mut levels = vec![Level::new(0, width, height)];
         let (mut w, mut h) = (width, height);
         while w > TILE || h > TILE {
@@ -70,7 +70,7 @@ impl<'a> CogEncoder<'a> {
                 .collect();
             levels.push(Level::new(below + 1, w, h));
         }
-        let file = File::create(path).map_err(|e| e.to_string())?;
+        let file = File::create(path)?;
         let offsets = if codec == Codec::None {
             let tile = (TILE * TILE * 4) as u64;
             let sizes: Vec<Vec<u64>> = levels.iter().map(|l| vec![tile; l.tiles()]).collect();
@@ -88,8 +88,12 @@ impl<'a> CogEncoder<'a> {
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            let f = tempfile::tempfile_in(dir)
-                .map_err(|e| format!("cannot create a spill file in {}: {e}", dir.display()))?;
+            let f = tempfile::tempfile_in(dir).map_err(|e| {
+                std::io::Error::other(format!(
+                    "cannot create a spill file in {}: {e}",
+                    dir.display()
+                ))
+            })?;
             Some((f, AtomicU64::new(0)))
         };
         Ok(CogEncoder {
@@ -117,17 +121,17 @@ impl<'a> CogEncoder<'a> {
     }
 
     /// Appends full-width rows (as bit patterns: `f32::to_bits` or `i32 as u32`).
-    pub fn push_rows(&mut self, rows: &[u32]) -> std::result::Result<(), String> {
+    pub fn push_rows(&mut self, rows: &[u32]) -> std::io::Result<()> {
         self.flush_made()?;
         let w = self.levels[0].width;
         if rows.len() % w.max(1) != 0
             || self.levels[0].rows_in + rows.len() / w > self.levels[0].height
         {
-            return Err(format!(
+            return Err(std::io::Error::other(format!(
                 "{} values do not make rows of {w} within {} rows",
                 rows.len(),
                 self.levels[0].height
-            ));
+            )));
         }
         let settings = &self.settings;
         let levels = &mut self.levels;
@@ -135,7 +139,7 @@ impl<'a> CogEncoder<'a> {
     }
 
     /// Appends full-width rows of a Float32 layer.
-    pub fn push_f32_rows(&mut self, rows: &[f32]) -> std::result::Result<(), String> {
+    pub fn push_f32_rows(&mut self, rows: &[f32]) -> std::io::Result<()> {
         // Safety: f32 and u32 have the same size and alignment, and every bit pattern is valid.
         let bits = unsafe { std::slice::from_raw_parts(rows.as_ptr().cast::<u32>(), rows.len()) };
         self.push_rows(bits)
@@ -154,16 +158,16 @@ impl<'a> CogEncoder<'a> {
     /// `push_rows` of the same rows. (Where the image has an odd width or height, a 2 x 2
     /// overview window may straddle two tiles: the rows are then assembled from the tiles and
     /// pushed as rows.)
-    pub fn push_tiles<F>(&mut self, rows: usize, fill: F) -> std::result::Result<(), String>
+    pub fn push_tiles<F>(&mut self, rows: usize, fill: F) -> std::io::Result<()>
     where
-        F: Fn(usize, usize, Range<usize>, &mut [u32]) -> std::result::Result<(), String> + Sync,
+        F: Fn(usize, usize, Range<usize>, &mut [u32]) -> std::io::Result<()> + Sync,
     {
         let (w, h) = (self.levels[0].width, self.levels[0].height);
         let got = self.levels[0].rows_in;
         if rows == 0 || rows > TILE || got + rows > h || (rows < TILE && got + rows != h) {
-            return Err(format!(
+            return Err(std::io::Error::other(format!(
                 "{rows} rows at row {got} of {h} are not a tile row of whole tiles"
-            ));
+            )));
         }
         let tiles_x = w.div_ceil(TILE);
         let nodata = self.settings.nodata;
@@ -178,7 +182,7 @@ impl<'a> CogEncoder<'a> {
                         fill(tx * TILE, TILE.min(w - tx * TILE), 0..rows, cells)?;
                         Ok(tile)
                     })
-                    .collect::<std::result::Result<Vec<_>, String>>()
+                    .collect::<std::io::Result<Vec<_>>>()
             })?;
             let mut block = Vec::with_capacity(rows * w);
             for r in 0..rows {
@@ -211,7 +215,7 @@ impl<'a> CogEncoder<'a> {
         let half = overviews.then(|| HalfRows::new(&mut self.made[self.made_rows * hw..], hw));
         let (made, fed) = self.pool.install(|| {
             rayon::join(
-                || -> Vec<std::result::Result<Encoded, String>> {
+                || -> Vec<std::io::Result<Encoded>> {
                     (0..tiles_x)
                         .into_par_iter()
                         .map(|tx| {
@@ -239,9 +243,9 @@ impl<'a> CogEncoder<'a> {
     }
 
     /// [`CogEncoder::push_tiles`] of a Float32 layer.
-    pub fn push_f32_tiles<F>(&mut self, rows: usize, fill: F) -> std::result::Result<(), String>
+    pub fn push_f32_tiles<F>(&mut self, rows: usize, fill: F) -> std::io::Result<()>
     where
-        F: Fn(usize, usize, Range<usize>, &mut [f32]) -> std::result::Result<(), String> + Sync,
+        F: Fn(usize, usize, Range<usize>, &mut [f32]) -> std::io::Result<()> + Sync,
     {
         self.push_tiles(rows, |c0, cw, band, cells| {
             // Safety: as in `push_f32_rows`.
@@ -253,7 +257,7 @@ impl<'a> CogEncoder<'a> {
     }
 
     /// Passes the first-overview rows made by [`CogEncoder::push_tiles`] to the levels below.
-    fn flush_made(&mut self) -> std::result::Result<(), String> {
+    fn flush_made(&mut self) -> std::io::Result<()> {
         if self.made_rows == 0 {
             return Ok(());
         }
@@ -267,21 +271,24 @@ impl<'a> CogEncoder<'a> {
     }
 
     /// Flushes the last rows and writes the rest of the file.
-    pub fn finish(mut self) -> std::result::Result<(), String> {
+    pub fn finish(mut self) -> std::io::Result<()> {
         self.flush_made()?;
         let got = self.levels[0].rows_in;
         if got != self.levels[0].height {
-            return Err(format!("{got} rows written of {}", self.levels[0].height));
+            return Err(std::io::Error::other(format!(
+                "{got} rows written of {}",
+                self.levels[0].height
+            )));
         }
         let settings = &self.settings;
         let levels = &mut self.levels;
-        self.pool.install(|| -> std::result::Result<(), String> {
+        self.pool.install(|| -> std::io::Result<()> {
             for level in levels.iter_mut() {
                 if level.rows_in != level.height {
-                    return Err(format!(
+                    return Err(std::io::Error::other(format!(
                         "overview of {} x {} cells got {} rows",
                         level.width, level.height, level.rows_in
-                    ));
+                    )));
                 }
                 let pending = std::mem::take(&mut level.pending);
                 if !pending.is_empty() {
@@ -301,16 +308,16 @@ impl<'a> CogEncoder<'a> {
         );
         if let Some(planned) = &settings.offsets {
             if planned != &layout.offsets {
-                return Err("uncompressed tiles moved in the layout".into());
+                return Err(std::io::Error::other(
+                    "uncompressed tiles moved in the layout",
+                ));
             }
         }
-        layout
-            .write(
-                &settings.file,
-                &self.levels,
-                settings.spill().map(|(f, _)| f),
-            )
-            .map_err(|e| e.to_string())
+        layout.write(
+            &settings.file,
+            &self.levels,
+            settings.spill().map(|(f, _)| f),
+        )
     }
 }
 
@@ -326,9 +333,9 @@ fn tile_and_half<F>(
     half: Option<&HalfRows>,
     settings: &Settings,
     at: Option<(&File, u64)>,
-) -> std::result::Result<Encoded, String>
+) -> std::io::Result<Encoded>
 where
-    F: Fn(usize, usize, Range<usize>, &mut [u32]) -> std::result::Result<(), String>,
+    F: Fn(usize, usize, Range<usize>, &mut [u32]) -> std::io::Result<()>,
 {
     let cw = TILE.min(w - c0);
     SCRATCH.with(|cell| {

@@ -13,7 +13,7 @@ pub(super) fn write_in_place(
     file: &File,
     at: u64,
     data: &[&[u8]],
-) -> std::result::Result<u64, String> {
+) -> std::io::Result<u64> {
     let len: usize = data.iter().map(|d| d.len()).sum();
     let leader = (len as u32).to_le_bytes();
     let last = data
@@ -28,7 +28,7 @@ pub(super) fn write_in_place(
     parts.extend_from_slice(data);
     parts.push(trailer);
     let _alone = writing.lock();
-    write_parts_at(file, &parts, at - 4).map_err(|e| e.to_string())?;
+    write_parts_at(file, &parts, at - 4)?;
     Ok(len as u64)
 }
 
@@ -36,9 +36,10 @@ pub(super) fn write_in_place(
 /// (`fallocate`): a full disk shows at once instead of after part of the file, and the
 /// tiles' writes find their blocks allocated. Filesystems without `fallocate` allocate as
 /// the tiles arrive.
-pub(super) fn reserve(file: &File, len: u64) -> std::result::Result<(), String> {
+pub(super) fn reserve(file: &File, len: u64) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
-    let len = libc::off_t::try_from(len).map_err(|_| "the file would be too large".to_string())?;
+    let len = libc::off_t::try_from(len)
+        .map_err(|_| std::io::Error::other("the file would be too large"))?;
     // Safety: a plain system call on an open descriptor.
     if unsafe { libc::fallocate(file.as_raw_fd(), 0, 0, len) } == 0 {
         return Ok(());
@@ -46,7 +47,9 @@ pub(super) fn reserve(file: &File, len: u64) -> std::result::Result<(), String> 
     let e = std::io::Error::last_os_error();
     match e.raw_os_error() {
         Some(libc::EOPNOTSUPP) | Some(libc::ENOSYS) => Ok(()),
-        _ => Err(format!("cannot allocate {len} bytes for the layer: {e}")),
+        _ => Err(std::io::Error::other(format!(
+            "cannot allocate {len} bytes for the layer: {e}"
+        ))),
     }
 }
 

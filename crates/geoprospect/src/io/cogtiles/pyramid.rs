@@ -14,7 +14,7 @@ pub(super) fn feed(
     i: usize,
     rows: &[u32],
     settings: &Settings,
-) -> std::result::Result<(), String> {
+) -> std::io::Result<()> {
     let w = levels[i].width;
     let n = rows.len() / w;
     let first = levels[i].rows_in;

@@ -61,29 +61,28 @@ impl Tag {
 }
 
 /// Reads the first IFD of a little-endian TIFF or BigTIFF. Errors say what is unsupported.
-pub fn read_tiff(path: &Path) -> std::result::Result<TiffInfo, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let head = read_at(&file, 0, 16).map_err(|e| e.to_string())?;
+pub fn read_tiff(path: &Path) -> std::io::Result<TiffInfo> {
+    let file = File::open(path)?;
+    let head = read_at(&file, 0, 16)?;
     if &head[..2] != b"II" {
-        return Err("not a little-endian TIFF".into());
+        return Err(std::io::Error::other("not a little-endian TIFF"));
     }
     let big = match le_u(&head[2..4]) {
         42 => false,
         43 => true,
-        v => return Err(format!("TIFF version {v}")),
+        v => return Err(std::io::Error::other(format!("TIFF version {v}"))),
     };
     let ifd = if big {
         le_u(&head[8..16])
     } else {
         le_u(&head[4..8])
     };
-    let io = |e: std::io::Error| e.to_string();
     let (count_len, entry_len, inline) = if big { (8, 20, 8) } else { (2, 12, 4) };
-    let n = le_u(&read_at(&file, ifd, count_len).map_err(io)?);
+    let n = le_u(&read_at(&file, ifd, count_len)?);
     if n > 4096 {
-        return Err(format!("IFD of {n} entries"));
+        return Err(std::io::Error::other(format!("IFD of {n} entries")));
     }
-    let entries = read_at(&file, ifd + count_len, n * entry_len).map_err(io)?;
+    let entries = read_at(&file, ifd + count_len, n * entry_len)?;
     let mut tags = Vec::with_capacity(n as usize);
     for e in entries.chunks(entry_len as usize) {
         let code = le_u(&e[0..2]) as u16;
@@ -99,11 +98,11 @@ pub fn read_tiff(path: &Path) -> std::result::Result<TiffInfo, String> {
         let len = count
             .checked_mul(size)
             .filter(|l| *l < 1 << 32)
-            .ok_or("tag too large")?;
+            .ok_or_else(|| std::io::Error::other("tag too large"))?;
         let data = if len <= inline {
             value[..len as usize].to_vec()
         } else {
-            read_at(&file, le_u(value), len).map_err(io)?
+            read_at(&file, le_u(value), len)?
         };
         tags.push(Tag {
             code,
@@ -131,10 +130,12 @@ pub fn read_tiff(path: &Path) -> std::result::Result<TiffInfo, String> {
         (get(273), get(279))
     };
     let (Some(offsets), Some(counts)) = (offsets, counts) else {
-        return Err("no block offsets".into());
+        return Err(std::io::Error::other("no block offsets"));
     };
     if offsets.len() != counts.len() {
-        return Err("block offsets and sizes differ in number".into());
+        return Err(std::io::Error::other(
+            "block offsets and sizes differ in number",
+        ));
     }
     Ok(TiffInfo {
         size,

@@ -57,7 +57,7 @@ pub(super) fn encode_tile_row(
     level: &mut Level,
     parts: [&[u32]; 2],
     settings: &Settings,
-) -> std::result::Result<(), String> {
+) -> std::io::Result<()> {
     let w = level.width;
     let split = parts[0].len() / w;
     let n = split + parts[1].len() / w;
@@ -70,7 +70,7 @@ pub(super) fn encode_tile_row(
     let direct = settings
         .direct()
         .map(|(file, o)| (file, &o[level.index][first..]));
-    let encoded: Vec<std::result::Result<Encoded, String>> = (0..tiles_x)
+    let encoded: Vec<std::io::Result<Encoded>> = (0..tiles_x)
         .into_par_iter()
         .map(|tx| {
             let c0 = tx * TILE;
@@ -109,7 +109,7 @@ pub(super) fn emit_tile(
     out: &mut Vec<u8>,
     settings: &Settings,
     at: Option<(&File, u64)>,
-) -> std::result::Result<Encoded, String> {
+) -> std::io::Result<Encoded> {
     let data: &[u8] = if settings.codec == Codec::None {
         u32_bytes(tile)
     } else {
@@ -129,15 +129,15 @@ pub(super) fn emit_tile(
 /// their bytes went in the spill file (uncompressed tiles are already in place).
 pub(super) fn record(
     level: &mut Level,
-    encoded: Vec<std::result::Result<Encoded, String>>,
+    encoded: Vec<std::io::Result<Encoded>>,
     settings: &Settings,
-) -> std::result::Result<(), String> {
+) -> std::io::Result<()> {
     for e in encoded {
         let (size, data) = e?;
         level.sizes.push(size);
         if let Some((file, end)) = settings.spill() {
             let at = end.fetch_add(data.len() as u64, Ordering::Relaxed);
-            file.write_all_at(&data, at).map_err(|e| e.to_string())?;
+            file.write_all_at(&data, at)?;
             level.spilled.push((at, data.len()));
         }
     }
