@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geoprospect::error::Error;
-use geoprospect::pipeline::tiles::merge;
+use geoprospect::pipeline::cluster::merge;
 
 use super::{Context, Outcome};
 

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geoprospect::error::Error;
-use geoprospect::pipeline::tiles::{plan_tiles, TilePlan, PLAN_FILE};
+use geoprospect::pipeline::cluster::{plan_tiles, ClusterPlan, PLAN_FILE};
 use geoprospect::pipeline::RunOptions;
 use geoprospect::project::Project;
 
@@ -38,7 +38,7 @@ pub fn run(args: PlanArgs, ctx: &Context) -> Result<Outcome, Error> {
 }
 
 /// The tiles, and what to run next.
-fn render(plan: &TilePlan, args: &PlanArgs) -> String {
+fn render(plan: &ClusterPlan, args: &PlanArgs) -> String {
     let mut text = format!(
         "plan {} of {}: {} tiles of blocks of {} rows\n",
         plan.id,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geoprospect::error::Error;
-use geoprospect::pipeline::tiles::{run_tile, TileOutcome};
+use geoprospect::pipeline::cluster::{run_tile, TileOutcome};
 
 use super::{Context, Outcome};
 

@@ -4,7 +4,7 @@ use std::path::Path;
 use geo::{line_string, polygon, LineString, Polygon};
 use geoprospect::grid::GridSpec;
 use geoprospect::report::html::{
-    write_report, CommodityReport, CrossValidation, InputFile, ReportInput, Table, TargetRow,
+    write_report, CommodityReport, CrossValidationRow, InputFile, ReportInput, Table, TargetRow,
     ThresholdRow,
 };
 use geoprospect::report::map::{ramp_colour, render_map, MapInput, MAP_WIDTH, NODATA_COLOUR};
@@ -274,7 +274,7 @@ fn report_is_self_contained_and_escapes_names() {
                 occurrences: 5,
                 capture: vec![(0.05, 0.4), (0.1, 0.6), (0.2, 0.8)],
                 pa_intersection: Some((0.55, 0.7)),
-                crossval: Some(CrossValidation {
+                crossval: Some(CrossValidationRow {
                     method: "leave-one-out".into(),
                     auc: 0.8,
                     note: String::new(),

@@ -30,7 +30,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-pub use crate::evidence::quantiles::{percentiles, QuantilePass1, QuantilePass2, QuantilePlan};
+pub use crate::evidence::quantiles::{percentiles, QuantileBins, QuantilePass1, QuantilePass2};
 
 /// A threshold: a value in the layer's units, or a percentile of the layer.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -75,7 +75,7 @@ impl QuantilePass1 {
     }
 
     /// What pass 2 must count to give the percentiles `ps` (each in [0, 100]).
-    pub fn plan(&self, ps: &[f64]) -> Result<QuantilePlan> {
+    pub fn plan(&self, ps: &[f64]) -> Result<QuantileBins> {
         if self.n == 0 {
             return Err(Error::param(
                 "the layer has no valid cells to take percentiles of",
@@ -113,7 +113,7 @@ impl QuantilePass1 {
         }
         let mut bins: Vec<u16> = located.iter().map(|l| l.1).collect();
         bins.dedup();
-        Ok(QuantilePlan {
+        Ok(QuantileBins {
             lerps,
             located,
             bins,
@@ -123,7 +123,7 @@ impl QuantilePass1 {
 
 /// Which top-16-bit bins pass 2 refines, and how to read the percentiles from it.
 #[derive(Debug, Clone)]
-pub struct QuantilePlan {
+pub struct QuantileBins {
     /// Per percentile: lower rank, upper rank, interpolation fraction.
     lerps: Vec<(u64, u64, f64)>,
     /// Per needed rank: rank, its bin, its rank within the bin.
@@ -138,7 +138,7 @@ pub struct QuantilePass2 {
     counts: Vec<Vec<u64>>,
 }
 
-impl QuantilePlan {
+impl QuantileBins {
     /// An empty pass-2 histogram for this plan.
     pub fn pass2(&self) -> QuantilePass2 {
         QuantilePass2 {
@@ -161,7 +161,7 @@ impl QuantilePlan {
     }
 
     /// The closed value intervals that pass 2 counts (values outside them are ignored by
-    /// [`QuantilePlan::add`], so a caller may skip computing them).
+    /// [`QuantileBins::add`], so a caller may skip computing them).
     pub fn ranges(&self) -> Vec<(f32, f32)> {
         self.bins
             .iter()
@@ -179,7 +179,7 @@ impl QuantilePlan {
 
     /// The percentiles of `f(values)` from the counts of `values`, for a non-decreasing `f`:
     /// the order statistics are mapped before the interpolation, so the result is what
-    /// [`QuantilePlan::finish`] gives on the mapped values (whose order is the same) without
+    /// [`QuantileBins::finish`] gives on the mapped values (whose order is the same) without
     /// computing `f` on every value.
     ///
     /// ```

@@ -28,7 +28,7 @@ use crate::evidence::chain::{
     abs_deviation, apply, apply_one, describe, domain, monotone, next_need, parse_chain, preimage,
     resolve, Need, Resolved, Step,
 };
-use crate::evidence::quantiles::{QuantilePass1, QuantilePass2, QuantilePlan};
+use crate::evidence::quantiles::{QuantileBins, QuantilePass1, QuantilePass2};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{encoder_settings, layer_tags, CogOptions, LayerMeta, PixelType};
 use crate::io::cogtiles::{CogEncoder, TILE};
@@ -170,7 +170,7 @@ impl Buffers {
 
 /// Values of one layer after its resolved steps and, for a MAD, the deviations. Percentiles
 /// after non-decreasing steps (a logarithm, say) are counted on the input values themselves
-/// (masked to the steps' domain) and mapped afterwards: see [`QuantilePlan::finish_mapped`].
+/// (masked to the steps' domain) and mapped afterwards: see [`QuantileBins::finish_mapped`].
 fn prepared(
     source: &Source,
     steps: &[Resolved],
@@ -248,7 +248,7 @@ fn gather(
                 Ok(a)
             })
     })?;
-    let mut plans: Vec<Option<QuantilePlan>> = Vec::with_capacity(n);
+    let mut plans: Vec<Option<QuantileBins>> = Vec::with_capacity(n);
     for k in 0..n {
         plans.push(match (&needs[k], &pass1[k]) {
             (Some(need), Some(h)) => {

@@ -12,6 +12,7 @@
 //! 5. [`outputs`]: target zones, samples as GeoJSON and a cross-validation per commodity
 //!    ([`crossval`]), then `manifest.json` over every staged file.
 pub mod batch;
+pub mod cluster;
 pub mod crossval;
 pub mod geochem;
 pub mod ingest;
@@ -19,7 +20,6 @@ pub mod outputs;
 pub mod points;
 pub mod prospectivity;
 pub mod report;
-pub mod tiles;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

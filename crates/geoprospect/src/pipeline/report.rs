@@ -7,7 +7,7 @@ use crate::ops::score::model_description;
 use crate::project::Project;
 use crate::report::curve::{render_curves, NamedCurve};
 use crate::report::html::{
-    write_report, CommodityReport, CrossValidation as CvRow, InputFile, ReportInput, TargetRow,
+    write_report, CommodityReport, CrossValidationRow, InputFile, ReportInput, TargetRow,
     ThresholdRow,
 };
 use crate::report::manifest::project_inputs;
@@ -87,7 +87,7 @@ pub fn write_report_stage(
             .iter()
             .find(|cv| cv.commodity == c.commodity)
             .and_then(|cv| {
-                cv.model_auc.map(|auc| CvRow {
+                cv.model_auc.map(|auc| CrossValidationRow {
                     method: format!("{}; knowledge-driven model, nothing refitted", cv.scheme),
                     auc,
                     note: cv.describe(),

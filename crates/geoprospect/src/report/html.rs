@@ -65,7 +65,7 @@ pub struct CommodityReport {
     /// P-A intersection: `(score threshold, occurrence share = 1 - area share)`.
     pub pa_intersection: Option<(f64, f64)>,
     /// Cross-validated figure, when computed.
-    pub crossval: Option<CrossValidation>,
+    pub crossval: Option<CrossValidationRow>,
     /// The model in one or two sentences (method, combination, parameters).
     pub model: String,
     /// Evidence used: `(name, how it is scored)`.
@@ -80,7 +80,7 @@ pub struct CommodityReport {
 
 /// A cross-validated success rate.
 #[derive(Debug, Clone, Default)]
-pub struct CrossValidation {
+pub struct CrossValidationRow {
     /// How, e.g. `leave-one-out over 12 occurrences` or `5-fold`.
     pub method: String,
     /// AUC on held-out occurrences.

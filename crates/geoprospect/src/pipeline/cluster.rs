@@ -87,7 +87,7 @@ impl GridRecord {
 
 /// What every tile job and the merge read: written by `geoprospect plan`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TilePlan {
+pub struct ClusterPlan {
     /// Layout version.
     pub format: u32,
     /// Identifies this plan: tiles record it, merge checks it.
@@ -178,7 +178,7 @@ pub fn plan_tiles(
     plan_dir: &Path,
     engine: &Engine,
     options: &RunOptions,
-) -> Result<TilePlan> {
+) -> Result<ClusterPlan> {
     local_plan_dir(plan_dir)?;
     let p = plan(project)?;
     let rows = block_rows(p.grid.width, BLOCK_CELLS);
@@ -251,7 +251,7 @@ pub fn plan_tiles(
     };
     let _ = std::fs::remove_dir_all(&scratch);
     let tiles = split_rows(p.grid.height, unit, tiles);
-    let mut plan = TilePlan {
+    let mut plan = ClusterPlan {
         format: FORMAT,
         id: String::new(),
         project: project_file,
@@ -298,7 +298,7 @@ fn needed_layers(project: &Project) -> Needed {
 }
 
 /// A hash of everything a tile's result depends on in the plan.
-fn plan_id(plan: &TilePlan) -> Result<String> {
+fn plan_id(plan: &ClusterPlan) -> Result<String> {
     let text = serde_json::to_string(plan).map_err(|e| Error::Internal(e.to_string()))?;
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(text.as_bytes());
@@ -324,7 +324,7 @@ fn local_plan_dir(plan_dir: &Path) -> Result<()> {
 
 /// Reads `plan_dir/plan.json` and the project it names, checking that the project file has
 /// not changed since the plan.
-pub fn load_plan(plan_dir: &Path) -> Result<(TilePlan, Project)> {
+pub fn load_plan(plan_dir: &Path) -> Result<(ClusterPlan, Project)> {
     local_plan_dir(plan_dir)?;
     let file = plan_dir.join(PLAN_FILE);
     let text = std::fs::read_to_string(&file).map_err(|e| {
@@ -333,7 +333,7 @@ pub fn load_plan(plan_dir: &Path) -> Result<(TilePlan, Project)> {
             format!("cannot read the plan ({e}): run `geoprospect plan` first"),
         )
     })?;
-    let plan: TilePlan = serde_json::from_str(&text)
+    let plan: ClusterPlan = serde_json::from_str(&text)
         .map_err(|e| Error::input(&file, format!("not a geoprospect plan: {e}")))?;
     if plan.format != FORMAT {
         return Err(Error::input(
@@ -355,7 +355,7 @@ pub fn load_plan(plan_dir: &Path) -> Result<(TilePlan, Project)> {
     Ok((plan, project))
 }
 
-fn options_of(plan: &TilePlan) -> RunOptions {
+fn options_of(plan: &ClusterPlan) -> RunOptions {
     let compression = match plan.compression.as_str() {
         "zstd" => Compression::Zstd,
         "none" => Compression::None,
@@ -367,7 +367,7 @@ fn options_of(plan: &TilePlan) -> RunOptions {
 }
 
 /// The checked analysis plan of a tiled project: the grid must be the plan's.
-fn checked_plan(tp: &TilePlan, project: &Project) -> Result<super::Plan> {
+fn checked_plan(tp: &ClusterPlan, project: &Project) -> Result<super::Plan> {
     let p = plan(project)?;
     if GridRecord::of(&p.grid) != tp.grid {
         return Err(Error::input(
