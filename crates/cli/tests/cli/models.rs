@@ -498,3 +498,30 @@ fn wofe_is_identical_for_any_thread_count() {
     assert_eq!(a, std::fs::read_to_string(ws.path("w2.csv")).unwrap());
     assert_eq!(a.lines().count(), 11);
 }
+
+/// Regression: class scores naming a class the layer does not have (`granit` for `granite`)
+/// used to score 0 silently; the run now warns, naming the misspelt key and the layer's classes.
+#[test]
+fn misspelt_class_scores_are_a_warning_naming_the_classes() {
+    let ws = Workspace::new();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/korea");
+    let mut project = std::fs::read_to_string(samples.join("project.toml")).unwrap();
+    for f in std::fs::read_dir(&samples).unwrap().flatten() {
+        std::fs::copy(f.path(), ws.path(&f.file_name().to_string_lossy())).unwrap();
+    }
+    project.push_str(
+        "\n[models.mo]\ncombine = \"or\"\n\
+         [[models.mo.evidence]]\nname = \"Mo\"\nelement = \"Mo\"\n\
+         membership = { fn = \"large\", midpoint = \"p90\", spread = 5.0 }\n\
+         [[models.mo.evidence]]\nname = \"host_rock\"\nclasses = \"geology\"\n\
+         scores = { limestone = 0.9, granit = 0.6 }\n",
+    );
+    let (_, stderr) = crate::fixtures::project_ok(&ws, &project);
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("host_rock"))
+        .unwrap_or_else(|| panic!("no warning about host_rock: {stderr}"));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(warning.contains("no class named granit"), "{warning}");
+    assert!(warning.contains("granite, limestone"), "{warning}");
+}
