@@ -63,7 +63,7 @@ fn render(summary: &BatchSummary) -> String {
     );
     for s in &summary.surveys {
         let (status, text) = match &s.result {
-            Ok(t) => ("ok", t.clone()),
+            Ok(t) => ("ok", t.to_string()),
             Err(e) => ("failed", e.to_string()),
         };
         out.push_str(&format!(

@@ -3,7 +3,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use geoprospect::error::Error;
-use geoprospect::pipeline::{self, RunOptions, RunSummary};
+use geoprospect::grid::RasterKind;
+use geoprospect::pipeline::{self, LayerReport, RunOptions, RunSummary};
 use geoprospect::project::Project;
 
 use super::{Context, Outcome};
@@ -42,13 +43,18 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
         "analysis grid: {} x {} cells of {} in {}, extent [{xmin}, {ymin}, {xmax}, {ymax}]\n",
         g.width, g.height, g.res, summary.crs
     );
-    for line in summary
-        .layers
-        .iter()
-        .chain(&summary.samples)
-        .chain(&summary.geochem)
-    {
-        s.push_str(&format!("  {line}\n"));
+    for layer in &summary.layers {
+        s.push_str(&format!("  {}\n", layer_line(layer)));
+    }
+    for set in &summary.samples {
+        s.push_str(&format!(
+            "  {}: {} samples ({} outside the grid), {} element columns, encoding {}, \
+             coordinates from {}\n",
+            set.name, set.samples, set.outside, set.elements, set.encoding, set.source_crs
+        ));
+    }
+    for g in &summary.geochem {
+        s.push_str(&format!("  {}: gridded from {}\n", g.label, g.source));
     }
     s.push_str(&format!("  occurrences: {}\n", summary.occurrences));
     for c in &summary.commodities {
@@ -79,4 +85,50 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
         summary.seconds
     ));
     s
+}
+
+/// One ingested layer: what it is, how it reached the grid, how much of the grid it covers.
+fn layer_line(layer: &LayerReport) -> String {
+    match layer {
+        LayerReport::Raster {
+            name,
+            kind,
+            passthrough,
+            source_crs,
+            resampling,
+            valid_cells,
+        } => {
+            let how = if *passthrough {
+                "already on the grid: copied unchanged".to_string()
+            } else {
+                format!(
+                    "warped from {source_crs} ({})",
+                    format!("{resampling:?}").to_lowercase()
+                )
+            };
+            let kind = match kind {
+                RasterKind::Continuous => "continuous",
+                RasterKind::Categorical => "categorical",
+            };
+            format!("{name}: raster, {kind}, {how}, {valid_cells} cells with data")
+        }
+        LayerReport::Vector {
+            name,
+            role,
+            features,
+            source_crs,
+            classes,
+            covered_cells,
+        } => {
+            let what = match classes {
+                None => "presence".to_string(),
+                Some(n) => format!("{n} classes"),
+            };
+            format!(
+                "{name}: vector ({}), {features} features from {source_crs}, {what}, \
+                 {covered_cells} cells covered",
+                role.as_str()
+            )
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! `geoprospect batch`: many surveys in one go, sharing the engine's worker threads.
 //!
 //! Each survey runs into its own output folder `OUT/<survey>/`; a failing survey is recorded
-//! and the others go on. The summary (status, timings, what was produced) is printed and
+//! and the others go on. The summary (status, timings, what was produced) is returned and
 //! written to `OUT/batch_summary.csv`.
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -72,8 +72,34 @@ pub struct SurveyOutcome {
     pub out: PathBuf,
     /// Wall-clock seconds.
     pub seconds: f64,
-    /// `Ok` with a short description of what was produced, or the error.
-    pub result: std::result::Result<String, Error>,
+    /// `Ok` with what was produced, or the error.
+    pub result: std::result::Result<SurveyCounts, Error>,
+}
+
+/// What one survey of a batch produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SurveyCounts {
+    /// Grid columns.
+    pub width: usize,
+    /// Grid rows.
+    pub height: usize,
+    /// Input layers ingested.
+    pub layers: usize,
+    /// Sample sets read.
+    pub sample_sets: usize,
+    /// Occurrences read.
+    pub occurrences: usize,
+}
+
+impl std::fmt::Display for SurveyCounts {
+    /// `300x250 cells, 4 layers, 1 sample sets, 13 occurrences`, as `batch_summary.csv` has it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}x{} cells, {} layers, {} sample sets, {} occurrences",
+            self.width, self.height, self.layers, self.sample_sets, self.occurrences
+        )
+    }
 }
 
 /// The outcome of a batch, in input order.
@@ -108,15 +134,12 @@ pub fn run_batch(
         tracing::info!("survey {name}: {}", project.display());
         let result = Project::load(project)
             .and_then(|p| run(&p, &dir, engine, options))
-            .map(|s| {
-                format!(
-                    "{}x{} cells, {} layers, {} sample sets, {} occurrences",
-                    s.grid.width,
-                    s.grid.height,
-                    s.layers.len(),
-                    s.samples.len(),
-                    s.occurrences
-                )
+            .map(|s| SurveyCounts {
+                width: s.grid.width,
+                height: s.grid.height,
+                layers: s.layers.len(),
+                sample_sets: s.samples.len(),
+                occurrences: s.occurrences,
             });
         if let Err(e) = &result {
             tracing::warn!("survey {name} failed: {e}");
@@ -158,7 +181,7 @@ impl BatchSummary {
             .map_err(err)?;
         for s in &self.surveys {
             let (status, text) = match &s.result {
-                Ok(t) => ("ok", t.clone()),
+                Ok(t) => ("ok", t.to_string()),
                 Err(e) => ("failed", e.to_string()),
             };
             w.write_record([

@@ -41,7 +41,7 @@ use super::prospectivity::{
     input_of, needs_percentiles, plan_percentiles, CommodityResult, Input, Layers, PlanPercentiles,
     VectorCache,
 };
-use super::{compute, finish, plan, Computed, Globals, Lap, RunOptions, RunSummary};
+use super::{compute, finish, plan, Computed, Globals, Lap, LayerReport, RunOptions, RunSummary};
 
 /// Version of the plan file layout.
 const FORMAT: u32 = 1;
@@ -116,7 +116,7 @@ pub struct ClusterPlan {
 struct TileRecord {
     plan_id: String,
     tile: Tile,
-    layers: Vec<String>,
+    layers: Vec<LayerReport>,
     elements: Vec<ElementRecord>,
     commodities: Vec<CommodityRecord>,
     seconds: f64,

@@ -3,7 +3,9 @@ use std::path::Path;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::grid::RasterKind;
+use serde::{Deserialize, Serialize};
+
+use crate::grid::{RasterKind, Resampling};
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::raster::{ingest_raster, RasterInput};
 use crate::io::vector::{burn_layer, Burn};
@@ -37,7 +39,7 @@ impl LayerTask<'_> {
     }
 
     /// Ingests the layer to `target` (a vector's features read through `vectors`, which keeps
-    /// them for the rest of the run); returns a one-line summary.
+    /// them for the rest of the run); returns what was done.
     pub(super) fn ingest(
         &self,
         plan: &Plan,
@@ -45,7 +47,7 @@ impl LayerTask<'_> {
         target: &Path,
         cog: &CogOptions,
         vectors: &mut VectorCache,
-    ) -> Result<String> {
+    ) -> Result<LayerReport> {
         let (grid, crs) = (&plan.grid, &plan.crs);
         match self {
             LayerTask::Raster(r) => {
@@ -59,23 +61,14 @@ impl LayerTask<'_> {
                     kind: r.kind,
                 };
                 let rep = ingest_raster(&input, grid, crs, engine, target, cog)?;
-                let how = if rep.passthrough {
-                    "already on the grid: copied unchanged".to_string()
-                } else {
-                    format!(
-                        "warped from {} ({})",
-                        rep.source_crs,
-                        format!("{:?}", rep.resampling).to_lowercase()
-                    )
-                };
-                let kind = match r.kind {
-                    RasterKind::Continuous => "continuous",
-                    RasterKind::Categorical => "categorical",
-                };
-                Ok(format!(
-                    "{}: raster, {kind}, {how}, {} cells with data",
-                    r.name, rep.valid_cells
-                ))
+                Ok(LayerReport::Raster {
+                    name: r.name.clone(),
+                    kind: r.kind,
+                    passthrough: rep.passthrough,
+                    source_crs: rep.source_crs,
+                    resampling: rep.resampling,
+                    valid_cells: rep.valid_cells,
+                })
             }
             LayerTask::Vector(v) => {
                 let data = vectors.get(v, crs)?;
@@ -94,20 +87,59 @@ impl LayerTask<'_> {
                     category_names: Vec::new(),
                 };
                 let rep = burn_layer(data, &burn, grid, engine, meta, target, cog)?;
-                let what = if rep.classes.is_empty() {
-                    "presence".to_string()
-                } else {
-                    format!("{} classes", rep.classes.len() - 1)
-                };
-                Ok(format!(
-                    "{}: vector ({}), {} features from {}, {what}, {} cells covered",
-                    v.name,
-                    v.role.as_str(),
-                    data.geometries.len(),
-                    data.source_crs,
-                    rep.covered_cells
-                ))
+                Ok(LayerReport::Vector {
+                    name: v.name.clone(),
+                    role: v.role,
+                    features: data.geometries.len(),
+                    source_crs: data.source_crs.clone(),
+                    classes: (!rep.classes.is_empty()).then(|| rep.classes.len() - 1),
+                    covered_cells: rep.covered_cells,
+                })
             }
+        }
+    }
+}
+
+/// What ingest did with one input layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LayerReport {
+    /// A raster warped (or copied) onto the grid.
+    Raster {
+        /// Layer name.
+        name: String,
+        /// Continuous or categorical.
+        kind: RasterKind,
+        /// Already on the grid: copied without resampling.
+        passthrough: bool,
+        /// Label of the source CRS.
+        source_crs: String,
+        /// Resampling used when warped.
+        resampling: Resampling,
+        /// Cells with data on the grid.
+        valid_cells: u64,
+    },
+    /// A vector burnt onto the grid.
+    Vector {
+        /// Layer name.
+        name: String,
+        /// Geological role.
+        role: VectorRole,
+        /// Features read.
+        features: usize,
+        /// Label of the source CRS.
+        source_crs: String,
+        /// Classes burnt (`None`: presence only).
+        classes: Option<usize>,
+        /// Cells covered by a feature.
+        covered_cells: u64,
+    },
+}
+
+impl LayerReport {
+    /// The layer's name.
+    pub fn name(&self) -> &str {
+        match self {
+            LayerReport::Raster { name, .. } | LayerReport::Vector { name, .. } => name,
         }
     }
 }

@@ -37,6 +37,7 @@ use crate::ops::samples::{read_samples, SampleSet};
 use crate::project::Project;
 
 use ingest::layer_tasks;
+pub use ingest::LayerReport;
 use points::{write_occurrences_csv, write_samples_csv};
 use prospectivity::{
     score_commodities, validate_commodities, CommodityResult, Layers, VectorCache,
@@ -56,14 +57,14 @@ pub struct RunSummary {
     pub grid: GridSpec,
     /// Label of the analysis CRS.
     pub crs: String,
-    /// One line per ingested layer.
-    pub layers: Vec<String>,
-    /// One line per sample set.
-    pub samples: Vec<String>,
+    /// What ingest did with each input layer.
+    pub layers: Vec<LayerReport>,
+    /// Each sample set as read.
+    pub samples: Vec<SampleReport>,
     /// Occurrences read.
     pub occurrences: usize,
-    /// One line per element grid.
-    pub geochem: Vec<String>,
+    /// Each element grid and where it comes from.
+    pub geochem: Vec<GridReport>,
     /// The prospectivity maps.
     pub commodities: Vec<CommodityResult>,
     /// Files written, in their final place.
@@ -74,6 +75,32 @@ pub struct RunSummary {
     pub products: outputs::Products,
     /// `(stage, seconds)` in run order.
     pub timings: Vec<(String, f64)>,
+}
+
+/// A sample set as a run read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleReport {
+    /// The set's name.
+    pub name: String,
+    /// Samples read.
+    pub samples: usize,
+    /// Samples outside the grid.
+    pub outside: usize,
+    /// Element columns.
+    pub elements: usize,
+    /// Text encoding of the file.
+    pub encoding: String,
+    /// Label of the coordinates' CRS.
+    pub source_crs: String,
+}
+
+/// An element grid of a run: its label and the column (or expression) it was gridded from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridReport {
+    /// The grid's label (element, `TREO`, derived variable).
+    pub label: String,
+    /// `set: column`, or the expression of a derived variable.
+    pub source: String,
 }
 
 /// Everything read and checked before writing: the plan of a run.
@@ -194,8 +221,8 @@ impl Default for Lap {
 
 /// The layers a run computes on its grid (or the grid's window, for a tile).
 pub struct Computed {
-    /// One line per ingested layer.
-    pub layers: Vec<String>,
+    /// What ingest did with each input layer.
+    pub layers: Vec<LayerReport>,
     /// Element grids.
     pub elements: Vec<geochem::ElementGrid>,
     /// Score maps, not yet validated.
@@ -234,7 +261,7 @@ pub fn compute(
             blocks(&plan.grid).len() as u64,
             || task.ingest(plan, engine, &target, cog, &mut vectors),
         )?;
-        tracing::info!("{line}");
+        tracing::info!("layer {} ingested", line.name());
         layers.push(line);
         ingested.insert(task.name().to_string(), target);
     }
@@ -293,22 +320,26 @@ pub fn finish(
         mut commodities,
         faults,
     } = computed;
-    let mut sample_lines = Vec::new();
+    let mut sample_reports = Vec::new();
     for set in &plan.samples {
         write_samples_csv(
             set,
             &plan.grid,
             &staging.path(&format!("points/{}.csv", set.name))?,
         )?;
-        sample_lines.push(format!(
-            "{}: {} samples ({} outside the grid), {} element columns, encoding {}, coordinates from {}",
-            set.name,
-            set.points.xy.len(),
-            set.points.xy.iter().filter(|&&(x, y)| plan.grid.cell_of(x, y).is_none()).count(),
-            set.elements.len(),
-            set.points.table.encoding,
-            set.points.source_crs
-        ));
+        sample_reports.push(SampleReport {
+            name: set.name.clone(),
+            samples: set.points.xy.len(),
+            outside: set
+                .points
+                .xy
+                .iter()
+                .filter(|&&(x, y)| plan.grid.cell_of(x, y).is_none())
+                .count(),
+            elements: set.elements.len(),
+            encoding: set.points.table.encoding.to_string(),
+            source_crs: set.points.source_crs.clone(),
+        });
     }
     if !plan.occurrences.is_empty() {
         write_occurrences_csv(
@@ -319,9 +350,12 @@ pub fn finish(
     }
     validate_commodities(&mut commodities, plan, engine)?;
     lap.mark("points and validation");
-    let geochem_lines = elements
+    let geochem = elements
         .iter()
-        .map(|g| format!("{}: gridded from {}", g.label, g.source))
+        .map(|g| GridReport {
+            label: g.label.clone(),
+            source: g.source.clone(),
+        })
         .collect();
     let products =
         outputs::write_outputs(project, plan, &commodities, &elements, &staging, engine)?;
@@ -353,9 +387,9 @@ pub fn finish(
         crs: plan.crs.label(),
         grid: plan.grid.clone(),
         layers,
-        samples: sample_lines,
+        samples: sample_reports,
         occurrences: plan.occurrences.len(),
-        geochem: geochem_lines,
+        geochem,
         commodities,
         outputs,
         seconds: start.elapsed().as_secs_f64(),
