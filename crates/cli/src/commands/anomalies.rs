@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 
 use geoprospect::geochem::elements::element_ignore_case;
 use geoprospect::io::points::is_delimited_text;
-use geoprospect::ops::anomalies::{run_anomalies, AnomalyReport, AnomalyRequest, CA_METHOD};
+use geoprospect::ops::anomalies::{
+    run_anomalies, AnomalyReport, AnomalyRequest, CA_METHOD, THRESHOLD_COLUMNS,
+};
 
 use super::{Context, Outcome};
 use crate::args::{help, Encoding, Points};
@@ -109,19 +111,8 @@ fn short(v: f64) -> String {
 
 /// The thresholds table with aligned columns, then the C–A grid and the files written.
 fn render(report: &AnomalyReport) -> String {
-    let header = [
-        "element",
-        "unit",
-        "n",
-        "n_censored",
-        "n_missing",
-        "median",
-        "median_2mad",
-        "tukey_upper",
-        "p95",
-        "ca_thresholds",
-    ];
-    let mut table: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    let mut table: Vec<Vec<String>> =
+        vec![THRESHOLD_COLUMNS.iter().map(|s| s.to_string()).collect()];
     for r in &report.rows {
         let t = &r.thresholds;
         let ca: Vec<String> = r.ca.iter().map(|&v| short(v)).collect();
@@ -142,7 +133,7 @@ fn render(report: &AnomalyReport) -> String {
             },
         ]);
     }
-    let widths: Vec<usize> = (0..header.len())
+    let widths: Vec<usize> = (0..THRESHOLD_COLUMNS.len())
         .map(|c| {
             table
                 .iter()

@@ -350,22 +350,24 @@ fn csv_number(v: f64) -> String {
     }
 }
 
+/// The columns of `thresholds.csv` (and of the table `geoprospect anomalies` prints).
+pub const THRESHOLD_COLUMNS: [&str; 10] = [
+    "element",
+    "unit",
+    "n",
+    "n_censored",
+    "n_missing",
+    "median",
+    "median_2mad",
+    "tukey_upper",
+    "p95",
+    "ca_thresholds",
+];
+
 fn write_thresholds_csv(rows: &[ElementRow], path: &Path) -> Result<()> {
     let err = |e: csv::Error| Error::output(path, format!("cannot write: {e}"));
     let mut w = csv::Writer::from_path(path).map_err(err)?;
-    w.write_record([
-        "element",
-        "unit",
-        "n",
-        "n_censored",
-        "n_missing",
-        "median",
-        "median_2mad",
-        "tukey_upper",
-        "p95",
-        "ca_thresholds",
-    ])
-    .map_err(err)?;
+    w.write_record(THRESHOLD_COLUMNS).map_err(err)?;
     for r in rows {
         let t = &r.thresholds;
         let ca: Vec<String> = r.ca.iter().map(|&v| csv_number(v)).collect();
