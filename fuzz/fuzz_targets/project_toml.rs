@@ -20,6 +20,6 @@ fuzz_target!(|text: &str| {
                 assert!(p.model(c).is_ok(), "{c}: {:?}", p.model(c).err());
             }
         }
-        Err(message) => assert!(!message.contains('\n'), "{message}"),
+        Err(e) => assert!(!e.to_string().contains('\n'), "{e}"),
     }
 });
