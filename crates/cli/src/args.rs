@@ -1,6 +1,6 @@
 //! Argument groups that several commands share, each flattened into them once
 //! (`#[command(flatten)]`): the global options, the coordinates of a point file, the text
-//! encoding of delimited text, a deposit file, and the COG output.
+//! encoding of delimited text, a deposit file, the study area and the COG output.
 //!
 //! A command whose wording of a shared flag differs (anomalies requires `--points-crs` where grid
 //! defaults it) rewords that flag's help with [`help`]; names, types and defaults stay the
@@ -9,8 +9,9 @@ use std::path::PathBuf;
 
 use clap::{Arg, Args, ValueEnum};
 use geoprospect::commodity::Commodity;
+use geoprospect::io::area::AreaFile;
 use geoprospect::io::cog::{CogOptions, Compression};
-use geoprospect::project::DepositSource;
+use geoprospect::project::{AreaSource, DepositSource};
 
 use crate::values;
 
@@ -103,6 +104,46 @@ impl Deposits {
             crs: self.deposits_crs,
             layer: self.deposits_layer,
         }
+    }
+}
+
+/// The study area of a command that computes statistics over a grid.
+#[derive(Debug, Args)]
+pub struct Area {
+    /// Study-area polygons (any OGR vector format): cells whose centre lies outside are
+    /// nodata and count in no statistic (default: the whole grid).
+    #[arg(long)]
+    pub area: Option<PathBuf>,
+    /// OGR SQL filter on the area's features, e.g. "name = 'bordersKola'".
+    #[arg(long, requires = "area")]
+    pub area_where: Option<String>,
+    /// OGR layer of the area file.
+    #[arg(long, requires = "area")]
+    pub area_layer: Option<String>,
+    /// CRS of an area file without one.
+    #[arg(long, requires = "area")]
+    pub area_crs: Option<String>,
+}
+
+impl Area {
+    /// The area as a project's `[area]` would name it.
+    pub fn source(&self) -> Option<AreaSource> {
+        self.area.clone().map(|path| AreaSource {
+            path,
+            layer: self.area_layer.clone(),
+            filter: self.area_where.clone(),
+            crs: self.area_crs.clone(),
+        })
+    }
+
+    /// The area file, when one is given.
+    pub fn file(&self) -> Option<AreaFile<'_>> {
+        self.area.as_deref().map(|path| AreaFile {
+            path,
+            layer: self.area_layer.as_deref(),
+            filter: self.area_where.as_deref(),
+            crs: self.area_crs.as_deref(),
+        })
     }
 }
 

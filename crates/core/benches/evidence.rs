@@ -20,6 +20,7 @@ fn grid(size: usize, res: f64) -> GridSpec {
         width: size,
         height: size,
         window: None,
+        area: None,
     }
 }
 

@@ -30,6 +30,7 @@ fn grid(cells: usize) -> GridSpec {
         width: cells,
         height: cells,
         window: None,
+        area: None,
     }
 }
 

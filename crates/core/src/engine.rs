@@ -39,6 +39,7 @@ impl Block {
             width: grid.width,
             height: self.rows,
             window: None,
+            area: None,
         }
     }
 }
@@ -199,6 +200,7 @@ mod tests {
             width: w,
             height: h,
             window: None,
+            area: None,
         }
     }
 
@@ -223,6 +225,7 @@ mod tests {
             width: 4,
             height: 50,
             window: None,
+            area: None,
         };
         let b = Block {
             index: 1,

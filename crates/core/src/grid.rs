@@ -2,6 +2,9 @@
 //!
 //! Cell `(row, col)` covers `[x0 + col·res, x0 + (col+1)·res] x [y0 - (row+1)·res, y0 - row·res]`
 //! with `(x0, y0)` the top-left corner `(xmin, ymax)`; values belong to cell centres.
+use std::sync::Arc;
+
+use crate::area::AreaMask;
 use crate::error::{Error, Result};
 
 /// Largest analysis grid accepted, in cells (a 100 000 x 100 000 grid is national scale at 30 m;
@@ -56,6 +59,9 @@ pub struct GridSpec {
     /// computed value stay those of the whole grid; only the files written and read hold the
     /// window's rows.
     pub window: Option<RowWindow>,
+    /// The cells of the study area (`None`: every cell). Cells outside are nodata in every
+    /// layer read or written on the grid.
+    pub area: Option<Arc<AreaMask>>,
 }
 
 /// A band of whole rows of a grid: rows `row0 .. row0 + rows`.
@@ -110,6 +116,7 @@ impl GridSpec {
             width: w as usize,
             height: h as usize,
             window: None,
+            area: None,
         })
     }
 
@@ -149,6 +156,34 @@ impl GridSpec {
             }),
             ..self.clone()
         }
+    }
+
+    /// The same grid restricted to the cells of `area`.
+    pub fn with_area(&self, area: AreaMask) -> GridSpec {
+        GridSpec {
+            area: Some(Arc::new(area)),
+            ..self.clone()
+        }
+    }
+
+    /// Sets the cells outside the study area of full-width rows from grid row `row0` to
+    /// `nodata` (nothing without an area).
+    pub fn mask_rows<T: Copy>(&self, row0: usize, data: &mut [T], nodata: T) {
+        if let Some(area) = &self.area {
+            area.apply(row0, data, nodata);
+        }
+    }
+
+    /// Whether cell `(row, col)` is in the study area (every cell is, without one).
+    pub fn in_area(&self, row: usize, col: usize) -> bool {
+        self.area.as_ref().map_or(true, |a| a.contains(row, col))
+    }
+
+    /// Cells of the study area (every cell, without one).
+    pub fn area_cells(&self) -> u64 {
+        self.area
+            .as_ref()
+            .map_or(self.cells() as u64, |a| a.cells())
     }
 
     /// The rows files hold: the window, or every row.

@@ -4,7 +4,7 @@
 //! vector file, so each kernel can be tested on a grid written inside the test. It holds, from
 //! the bottom up:
 //!
-//! - **ground**: the analysis grid and its blocks ([`grid`]), the error type ([`error`]), the
+//! - **ground**: the analysis grid and its blocks ([`grid`]), study areas on it ([`area`]), the error type ([`error`]), the
 //!   commodities ([`commodity`]), progress reporting without printing ([`progress`]), the one
 //!   seeded generator ([`rng`]), delimited-text tables as labs deliver them ([`table`]);
 //! - **kernels**, pure functions over slices and parameter structs: assays, units, censored
@@ -20,6 +20,7 @@
 //! Kernels import ground types only; the configuration imports kernels' parameter types; the
 //! engine imports ground. The `geoprospect` crate adds the file formats (GDAL, PROJ), the
 //! commands, the reports and the pipeline on top, and re-exports these modules.
+pub mod area;
 pub mod commodity;
 pub mod engine;
 pub mod error;

@@ -30,6 +30,10 @@
 //! [deposits]
 //! path = "occurrences.geojson"
 //! commodity = "commodity"
+//!
+//! [area]                         # optional study area; default: the grid's extent
+//! path = "licence.gpkg"
+//! where = "block = 'KB-3'"
 //! ```
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -61,6 +65,8 @@ pub struct Project {
     pub vectors: Vec<VectorSource>,
     /// Known occurrences.
     pub deposits: Option<DepositSource>,
+    /// The study area (`[area]`): without one, the grid's extent.
+    pub area: Option<AreaSource>,
     /// How sample points become element grids.
     #[serde(default)]
     pub geochem: GeochemSettings,
@@ -319,6 +325,22 @@ pub struct VectorSource {
     pub filter: Option<String>,
 }
 
+/// The `[area]` table: the polygons of the study area. Cells whose centre lies outside them
+/// are nodata in every layer and count in no statistic.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaSource {
+    /// Polygons in any OGR vector format.
+    pub path: PathBuf,
+    /// OGR layer name, for multi-layer files.
+    pub layer: Option<String>,
+    /// OGR SQL attribute filter, e.g. `name = 'bordersKola'`.
+    #[serde(rename = "where")]
+    pub filter: Option<String>,
+    /// CRS for files whose header carries none.
+    pub crs: Option<String>,
+}
+
 /// The `[deposits]` table: known occurrences.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -406,9 +428,9 @@ impl Project {
                     e[0], e[1], e[2], e[3]
                 )));
             }
-        } else if self.samples.is_empty() {
+        } else if self.samples.is_empty() && self.area.is_none() {
             return Err(Error::param(
-                "project.extent is missing and there are no [[samples]] to derive it from",
+                "project.extent is missing and there is no [area] or [[samples]] to derive it from",
             ));
         }
         if let Some(m) = s.margin {
@@ -503,6 +525,9 @@ impl Project {
         self.vectors.iter_mut().for_each(|v| join(&mut v.path));
         if let Some(d) = &mut self.deposits {
             join(&mut d.path);
+        }
+        if let Some(a) = &mut self.area {
+            join(&mut a.path);
         }
     }
 }

@@ -512,6 +512,7 @@ mod tests {
             width: w,
             height: 20,
             window: None,
+            area: None,
         };
         // Centres (0.5, -10.5), (1.5, -10.5), (1.5, -11.5).
         let (cx, cy) = z.centroid(&g);
@@ -534,6 +535,7 @@ mod tests {
             width: 360,
             height: 180,
             window: None,
+            area: None,
         };
         let a = CellArea::new(&g, true, 1.0);
         let total: f64 = (0..180).map(|r| 360.0 * a.at_row(r)).sum();

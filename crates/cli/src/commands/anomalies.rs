@@ -13,7 +13,7 @@ use geoprospect::ops::anomalies::{
 };
 
 use super::{Context, Outcome};
-use crate::args::{help, Encoding, Points};
+use crate::args::{help, Area, Encoding, Points};
 
 /// `geoprospect anomalies`.
 #[derive(Debug, Args)]
@@ -33,6 +33,9 @@ pub struct AnomaliesArgs {
     /// Sample file: CSV/TSV/TXT with coordinate columns, or any OGR point file.
     pub samples: PathBuf,
     /// The coordinates (`--x`, `--y`, `--points-crs`).
+    /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
+    #[command(flatten)]
+    pub area: Area,
     #[command(flatten)]
     pub points: Points,
     /// Element symbols to keep, comma-separated (default: every element column).
@@ -72,6 +75,7 @@ pub fn run(args: AnomaliesArgs, ctx: &Context) -> Result<Outcome, Error> {
         elements,
         encoding: args.encoding.encoding,
         out_dir: args.out_dir,
+        area: args.area.source(),
     };
     let report = run_anomalies(&request, &ctx.engine()?)?;
     Ok(Outcome::Summary(render(&report)))

@@ -6,7 +6,7 @@ use geoprospect::models::fuzzy::FuzzyOp;
 use geoprospect::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest, FuzzySummary};
 
 use super::{Context, Outcome};
-use crate::args::CogOutput;
+use crate::args::{Area, CogOutput};
 use crate::values;
 
 /// Fuzzy operators of `geoprospect fuzzy`.
@@ -39,6 +39,9 @@ pub struct FuzzyArgs {
     #[arg(long)]
     pub gamma: Option<f64>,
     /// The output COG and its compression (`--out`, `--compress`).
+    /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
+    #[command(flatten)]
+    pub area: Area,
     #[command(flatten)]
     pub output: CogOutput,
 }
@@ -60,6 +63,7 @@ pub fn run(args: FuzzyArgs, ctx: &Context) -> Result<Outcome, Error> {
         layers: &args.layers,
         op,
         out: &args.output.out,
+        area: args.area.file(),
         cog: args.output.cog.options(),
     };
     let summary = run_fuzzy(&request, &ctx.engine()?)?;

@@ -13,7 +13,7 @@ use geoprospect::io::points::is_delimited_text;
 use geoprospect::ops::grid::{censored_note, run_grid, GridRequest, GridSummary, GridTarget};
 
 use super::{Context, Outcome};
-use crate::args::{CogOutput, Encoding, Points};
+use crate::args::{Area, CogOutput, Encoding, Points};
 use crate::values;
 
 /// The interpolation `--method` names.
@@ -59,6 +59,9 @@ pub struct GridArgs {
     #[arg(long)]
     pub field: String,
     /// The coordinates (`--x`, `--y`, `--points-crs`).
+    /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
+    #[command(flatten)]
+    pub area: Area,
     #[command(flatten)]
     pub coordinates: Points,
     /// OGR layer of the point file.
@@ -125,6 +128,7 @@ pub fn run(args: GridArgs, ctx: &Context) -> Result<Outcome, Error> {
         grid,
         method,
         log: args.log,
+        area: args.area.source(),
         out: args.output.out,
         cog: args.output.cog.options(),
     };

@@ -6,7 +6,7 @@ use geoprospect::error::Error;
 use geoprospect::ops::logistic::{run_logistic, LogisticRequest, LogisticSummary};
 
 use super::{Context, Outcome};
-use crate::args::Deposits;
+use crate::args::{Area, Deposits};
 
 /// `geoprospect logistic`.
 #[derive(Debug, Args)]
@@ -15,6 +15,9 @@ pub struct LogisticArgs {
     #[arg(required = true)]
     pub evidence: Vec<PathBuf>,
     /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
+    /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
+    #[command(flatten)]
+    pub area: Area,
     #[command(flatten)]
     pub deposits: Deposits,
     /// Background cells sampled as negatives (default: 10 per deposit).
@@ -37,6 +40,7 @@ pub fn run(args: LogisticArgs, ctx: &Context) -> Result<Outcome, Error> {
         background: args.background,
         seed: args.seed,
         out: &args.out,
+        area: args.area.file(),
     };
     let summary = run_logistic(&request, &ctx.engine()?)?;
     Ok(Outcome::Summary(render(&summary)))

@@ -8,7 +8,7 @@ use geoprospect::evidence::membership::{MembershipSpec, Threshold};
 use geoprospect::ops::membership::{run_membership, MembershipRequest, MembershipSummary};
 
 use super::{Context, Outcome};
-use crate::args::CogOutput;
+use crate::args::{Area, CogOutput};
 use crate::values;
 
 /// Membership functions.
@@ -50,6 +50,9 @@ pub struct MembershipArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub slope: Option<f64>,
     /// The output COG and its compression (`--out`, `--compress`).
+    /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
+    #[command(flatten)]
+    pub area: Area,
     #[command(flatten)]
     pub output: CogOutput,
 }
@@ -59,6 +62,7 @@ pub fn run(args: MembershipArgs, ctx: &Context) -> Result<Outcome, Error> {
     let request = MembershipRequest {
         input: &args.input,
         out: &args.output.out,
+        area: args.area.file(),
         spec: spec(&args)?,
         cog: args.output.cog.options(),
     };

@@ -9,7 +9,7 @@ use geoprospect::ops::overlay::{run_overlay, Overlay, OverlayRequest, OverlaySum
 
 use super::fuzzy::{self, gamma_op};
 use super::{Context, Outcome};
-use crate::args::CogOutput;
+use crate::args::{Area, CogOutput};
 
 /// Overlay operators.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -44,6 +44,9 @@ pub struct OverlayArgs {
     #[arg(long, value_delimiter = ',')]
     pub weights: Vec<f64>,
     /// The output COG and its compression (`--out`, `--compress`).
+    /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
+    #[command(flatten)]
+    pub area: Area,
     #[command(flatten)]
     pub output: CogOutput,
 }
@@ -53,6 +56,7 @@ pub fn run(args: OverlayArgs, ctx: &Context) -> Result<Outcome, Error> {
     let request = OverlayRequest {
         inputs: &args.inputs,
         out: &args.output.out,
+        area: args.area.file(),
         overlay: overlay(&args)?,
         cog: args.output.cog.options(),
     };

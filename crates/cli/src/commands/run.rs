@@ -43,14 +43,32 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
         "analysis grid: {} x {} cells of {} in {}, extent [{xmin}, {ymin}, {xmax}, {ymax}]\n",
         g.width, g.height, g.res, summary.crs
     );
+    if let Some(area) = &g.area {
+        s.push_str(&format!(
+            "  study area: {} of the {} cells ({:.1} %)\n",
+            area.cells(),
+            g.cells(),
+            100.0 * area.cells() as f64 / g.cells() as f64
+        ));
+    }
     for layer in &summary.layers {
         s.push_str(&format!("  {}\n", layer_line(layer)));
     }
     for set in &summary.samples {
         s.push_str(&format!(
-            "  {}: {} samples ({} outside the grid), {} element columns, encoding {}, \
+            "  {}: {} samples ({} outside the {}), {} element columns, encoding {}, \
              coordinates from {}\n",
-            set.name, set.samples, set.outside, set.elements, set.encoding, set.source_crs
+            set.name,
+            set.samples,
+            set.outside,
+            if g.area.is_some() {
+                "study area"
+            } else {
+                "grid"
+            },
+            set.elements,
+            set.encoding,
+            set.source_crs
         ));
     }
     for g in &summary.geochem {

@@ -10,7 +10,7 @@ use geoprospect::ops::validate::{run_validate, ValidateReport, ValidateRequest};
 use geoprospect::validate::describe;
 
 use super::{Context, Outcome};
-use crate::args::Deposits;
+use crate::args::{Area, Deposits};
 
 /// `geoprospect validate`.
 #[derive(Debug, Args)]
@@ -18,6 +18,9 @@ pub struct ValidateArgs {
     /// Score map (higher is more prospective) on a north-up grid.
     pub score: PathBuf,
     /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
+    /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
+    #[command(flatten)]
+    pub area: Area,
     #[command(flatten)]
     pub deposits: Deposits,
     /// Success-rate curve CSV; the P-A table and the figures go beside it
@@ -33,6 +36,7 @@ pub fn run(args: ValidateArgs, ctx: &Context) -> Result<Outcome, Error> {
         commodity: args.deposits.commodity,
         deposits: args.deposits.source(),
         out: args.out.as_deref(),
+        area: args.area.file(),
     };
     let report = run_validate(&request, &ctx.engine()?)?;
     Ok(Outcome::Summary(format!(

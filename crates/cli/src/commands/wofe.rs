@@ -7,7 +7,7 @@ use geoprospect::models::wofe::{Generalise, TableKind};
 use geoprospect::ops::wofe::{run_wofe, WofeRequest, WofeSummary};
 
 use super::{Context, Outcome};
-use crate::args::Deposits;
+use crate::args::{Area, Deposits};
 use crate::values;
 
 /// Cumulative weights tables.
@@ -25,6 +25,9 @@ pub struct WofeArgs {
     /// Class layer (Int32, or Float32 with integral values) on an analysis grid.
     pub evidence: PathBuf,
     /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
+    /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
+    #[command(flatten)]
+    pub area: Area,
     #[command(flatten)]
     pub deposits: Deposits,
     /// Unit cell area in km².
@@ -66,6 +69,7 @@ pub fn run(args: WofeArgs, ctx: &Context) -> Result<Outcome, Error> {
         },
         generalise: args.generalise,
         out: &args.out,
+        area: args.area.file(),
     };
     let summary = run_wofe(&request, &ctx.engine()?)?;
     Ok(Outcome::Summary(render(&summary)))

@@ -464,6 +464,7 @@ mod tests {
             width: w,
             height: h,
             window: None,
+            area: None,
         }
     }
 
@@ -595,6 +596,7 @@ mod tests {
             width: 14,
             height: 14,
             window: None,
+            area: None,
         };
         let mut out = vec![0f32; g.cells()];
         f.distance_block(

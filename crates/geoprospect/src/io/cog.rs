@@ -21,6 +21,24 @@ use crate::io::cogtiles::{codec_available, read_tiff, Codec, CogEncoder, Sample,
 /// Float layers use NaN inside the program; written files declare it as nodata.
 pub const FLOAT_NODATA: f64 = f64::NAN;
 
+/// A cell type layers are written in, with its nodata value.
+pub trait CellValue: GdalType + Copy + Send {
+    /// The value written for nodata (and outside the study area).
+    const NODATA: Self;
+}
+
+impl CellValue for f32 {
+    const NODATA: f32 = f32::NAN;
+}
+
+impl CellValue for f64 {
+    const NODATA: f64 = f64::NAN;
+}
+
+impl CellValue for i32 {
+    const NODATA: i32 = CLASS_NODATA;
+}
+
 /// Compression of COG outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Compression {
@@ -74,7 +92,7 @@ impl Default for CogOptions {
 }
 
 /// Writes a layer on a grid (one band, or several of the same pixel type), strip by strip,
-/// then converts it to a COG.
+/// then converts it to a COG. Cells outside the grid's study area are written as nodata.
 pub struct CogWriter {
     dataset: Option<Dataset>,
     scratch: PathBuf,
@@ -85,6 +103,7 @@ pub struct CogWriter {
     row0: usize,
     height: usize,
     bands: usize,
+    area: Option<std::sync::Arc<crate::area::AreaMask>>,
 }
 
 impl CogWriter {
@@ -192,6 +211,7 @@ impl CogWriter {
             row0: grid.file_rows().row0,
             height: grid.file_rows().rows,
             bands,
+            area: grid.area.clone(),
         })
     }
 
@@ -202,12 +222,13 @@ impl CogWriter {
 
     /// Writes full-width rows of band 1 starting at grid row `row0`; `data.len()` must be a
     /// multiple of the width.
-    pub fn write_rows<T: GdalType + Copy>(&mut self, row0: usize, data: Vec<T>) -> Result<()> {
+    pub fn write_rows<T: CellValue>(&mut self, row0: usize, data: Vec<T>) -> Result<()> {
         self.write_band_rows(1, row0, data)
     }
 
     /// Computes `blocks` of band 1 in parallel on `engine`, as one stage `stage` of its
-    /// progress, and writes each in block order after `observe` has seen it.
+    /// progress, and writes each in block order after `observe` has seen it (with the cells
+    /// outside the study area already nodata).
     pub fn write_blocks<T, C, O>(
         &mut self,
         engine: &Engine,
@@ -217,11 +238,19 @@ impl CogWriter {
         mut observe: O,
     ) -> Result<()>
     where
-        T: GdalType + Copy + Send,
+        T: CellValue,
         C: Fn(&Block) -> Result<Vec<T>> + Sync,
         O: FnMut(&Block, &[T]),
     {
-        engine.stage(stage, blocks, compute, |block, rows| {
+        let area = self.area.clone();
+        let masked = |block: &Block| {
+            let mut rows = compute(block)?;
+            if let Some(a) = &area {
+                a.apply(block.row0, &mut rows, T::NODATA);
+            }
+            Ok(rows)
+        };
+        engine.stage(stage, blocks, masked, |block, rows| {
             observe(block, &rows);
             self.write_rows(block.row0, rows)
         })
@@ -233,11 +262,11 @@ impl CogWriter {
     }
 
     /// Writes full-width rows of band `band` (from 1) starting at `row0`.
-    pub fn write_band_rows<T: GdalType + Copy>(
+    pub fn write_band_rows<T: CellValue>(
         &mut self,
         band: usize,
         row0: usize,
-        data: Vec<T>,
+        mut data: Vec<T>,
     ) -> Result<()> {
         if band == 0 || band > self.bands {
             return Err(Error::Internal(format!(
@@ -257,6 +286,9 @@ impl CogWriter {
                 self.height,
                 self.row0
             )));
+        }
+        if let Some(a) = &self.area {
+            a.apply(row0, &mut data, T::NODATA);
         }
         let row0 = row0 - self.row0;
         let dataset = self
@@ -459,6 +491,7 @@ pub fn layer_tags(
         height: 1,
         y0: grid.file_geo_transform()[3],
         window: None,
+        area: None,
         ..grid.clone()
     };
     let mut w = CogWriter::create(&one, &tmp.path().join("tags.tif"), pixel, meta)?;

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use gdal::raster::GdalDataType;
 use gdal::{Dataset, Metadata};
 
+use crate::area::AreaMask;
 use crate::engine::{blocks_of, Block, BLOCK_CELLS};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
@@ -57,6 +58,7 @@ fn grid_of_dataset(ds: &Dataset, path: &Path) -> Result<(GridSpec, Crs)> {
             width,
             height,
             window: None,
+            area: None,
         },
         crs,
     ))
@@ -103,6 +105,8 @@ pub struct GridLayer {
     description: String,
     category_names: Vec<String>,
     handles: HandlePool,
+    /// The grid's study area: cells outside read as nodata.
+    area: Option<Arc<AreaMask>>,
 }
 
 /// Open read-only handles on one file, shared by the clones of a [`GridLayer`] and closed when
@@ -223,7 +227,14 @@ impl GridLayer {
             description,
             category_names: names,
             handles: HandlePool(Arc::new(Mutex::new(vec![ds]))),
+            area: grid.area.clone(),
         })
+    }
+
+    /// The layer read within `grid`'s study area (the same cells: see [`GridLayer::open`]).
+    pub fn within(mut self, grid: &GridSpec) -> GridLayer {
+        self.area = grid.area.clone();
+        self
     }
 
     /// The file.
@@ -289,9 +300,17 @@ impl GridLayer {
         })
     }
 
-    /// Physical values of `rows` full-width rows from `row0`: nodata is NaN, then
-    /// `value · scale + offset`.
+    /// Physical values of `rows` full-width rows from `row0`: nodata (and cells outside the
+    /// study area) is NaN, then `value · scale + offset`.
     pub fn read_rows(&self, row0: usize, rows: usize) -> Result<Vec<f32>> {
+        let mut data = self.read_values(row0, rows)?;
+        if let Some(a) = &self.area {
+            a.apply(row0, &mut data, f32::NAN);
+        }
+        Ok(data)
+    }
+
+    fn read_values(&self, row0: usize, rows: usize) -> Result<Vec<f32>> {
         let plain = self.scale == 1.0 && self.offset == 0.0;
         if !self.integer && plain {
             // Float bands: read f32 directly (no f64 detour), then mask nodata in place.
@@ -320,10 +339,14 @@ impl GridLayer {
         self.read_rows(block.row0, block.rows)
     }
 
-    /// Integer class codes of `rows` rows from `row0`; nodata (and NaN) is [`CLASS_NODATA`].
-    /// Float bands must hold integral values: anything else is an error naming the cell.
+    /// Integer class codes of `rows` rows from `row0`; nodata (and NaN, and cells outside the
+    /// study area) is [`CLASS_NODATA`]. Float bands must hold integral values: anything else is
+    /// an error naming the cell.
     pub fn read_classes(&self, row0: usize, rows: usize) -> Result<Vec<i32>> {
-        let raw = self.read_typed::<f64>(row0, rows)?;
+        let mut raw = self.read_typed::<f64>(row0, rows)?;
+        if let Some(a) = &self.area {
+            a.apply(row0, &mut raw, f64::NAN);
+        }
         let mut out = Vec::with_capacity(raw.len());
         for (i, v) in raw.into_iter().enumerate() {
             let code = match self.physical(v) {
@@ -462,6 +485,7 @@ mod tests {
             width: 5000,
             height: 5000,
             window: None,
+            area: None,
         };
         let b = aligned_blocks(&g, 512);
         assert!(b.iter().all(|b| b.row0 % 512 == 0));

@@ -1,6 +1,8 @@
 //! The only code that touches GDAL, PROJ, libc and memory maps (floor 3): datasets, layers,
 //! warping, burning, polygonizing, file lists, COG reading and writing. It imports ground types
 //! and the kernels' plain data types, never the configuration.
+/// Study-area polygons read into the analysis CRS and put on a grid.
+pub mod area;
 /// Outputs written under temporary names and moved into place; the run folder lock.
 pub mod atomic;
 /// Layers written strip by strip and finished as Cloud-Optimized GeoTIFFs.

@@ -177,6 +177,7 @@ mod tests {
             width: 12,
             height: 10,
             window: None,
+            area: None,
         };
         // An L shape (label 1) and a square with a hole (label 2).
         let mut labels = vec![0; 12 * 10];

@@ -27,10 +27,12 @@ use crate::geochem::columns::ColumnOptions;
 use crate::geochem::elements::element_ignore_case;
 use crate::geochem::gridding::{Gridder, Method, Samples};
 use crate::grid::GridSpec;
+use crate::io::area::{on_grid, read_area, AreaFile};
 use crate::io::atomic::Staging;
 use crate::io::crs::{Crs, Transformer};
 use crate::io::geojson::{number, FeatureCollectionWriter, Geometry};
 use crate::io::points::{is_delimited_text, read_points, PointSource, PointTable};
+use crate::project::AreaSource;
 use crate::table::TableOptions;
 
 /// Cells of the automatic C–A grid (about; the last row and column may add a few).
@@ -73,6 +75,9 @@ pub struct AnomalyRequest {
     pub encoding: Option<String>,
     /// Output folder.
     pub out_dir: PathBuf,
+    /// Study area: samples outside it count in no threshold and get no class, and the C–A
+    /// surfaces cover only its cells.
+    pub area: Option<AreaSource>,
 }
 
 /// The thresholds of one element column.
@@ -166,13 +171,34 @@ pub fn run_anomalies(req: &AnomalyRequest, engine: &Engine) -> Result<AnomalyRep
         xy.push(p);
     }
     let grid = ca_grid(&xy, analysis.wkt()?)?;
+    let (grid, inside) = match &req.area {
+        Some(a) => {
+            let file = AreaFile::from(a);
+            let area = read_area(&file, &analysis)?;
+            let inside: Vec<bool> = xy.iter().map(|&(x, y)| area.contains(x, y)).collect();
+            if !inside.contains(&true) {
+                return Err(Error::input(
+                    &a.path,
+                    format!(
+                        "none of the {} samples lies inside the study area",
+                        xy.len()
+                    ),
+                ));
+            }
+            (on_grid(&area, &grid, &a.path)?, inside)
+        }
+        None => (grid, vec![true; xy.len()]),
+    };
 
     let sub = Substitution::default();
     let (rows, classes) = engine.staged("anomalies: C-A surfaces", columns.len() as u64, || {
         let mut rows = Vec::with_capacity(columns.len());
         let mut classes: Vec<Vec<Option<AnomalyClass>>> = Vec::with_capacity(columns.len());
         for col in &columns {
-            let values = col.substituted(&sub);
+            let mut values = col.substituted(&sub);
+            for (v, _) in values.iter_mut().zip(&inside).filter(|(_, &i)| !i) {
+                *v = f64::NAN;
+            }
             let t = thresholds(&values);
             let ca = ca_surface(&xy, &values, &grid, engine)
                 .map_err(|m| Error::input(path, format!("column {:?}: {m}", col.spec.column)))?;
@@ -335,7 +361,9 @@ fn ca_surface(
     // `rows` on the whole grid: each cell is the same bits whatever the split into blocks.
     let parts = engine
         .map_blocks(&blocks(grid), |b| {
-            Ok(gridder.rows(grid, b.row0, b.rows).values)
+            let mut values = gridder.rows(grid, b.row0, b.rows).values;
+            grid.mask_rows(b.row0, &mut values, f32::NAN);
+            Ok(values)
         })
         .map_err(|e| e.to_string())?;
     Ok(ca_thresholds(&parts.concat()))

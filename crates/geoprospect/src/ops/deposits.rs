@@ -77,14 +77,15 @@ pub fn read_deposits(src: &DepositSource, analysis: &Crs) -> Result<Vec<Occurren
 pub struct GridDeposits {
     /// `(row, col)` of each deposit inside the grid, sorted.
     pub cells: Vec<(usize, usize)>,
-    /// Deposits of the commodity outside the grid.
+    /// Deposits of the commodity outside the grid (or its study area).
     pub outside: usize,
     /// Deposits in the file (all commodities).
     pub in_file: usize,
 }
 
 impl GridDeposits {
-    /// Reads the deposits file, keeps those naming `commodity` and locates them on `grid`.
+    /// Reads the deposits file, keeps those naming `commodity` and locates them on `grid`
+    /// (a deposit on a cell outside the grid's study area is outside).
     pub fn read(
         src: &DepositSource,
         commodity: Commodity,
@@ -98,8 +99,8 @@ impl GridDeposits {
         };
         for d in all.iter().filter(|d| d.commodities.contains(&commodity)) {
             match grid.cell_of(d.x, d.y) {
-                Some(rc) => out.cells.push(rc),
-                None => out.outside += 1,
+                Some((r, c)) if grid.in_area(r, c) => out.cells.push((r, c)),
+                _ => out.outside += 1,
             }
         }
         out.cells.sort_unstable();
@@ -107,7 +108,7 @@ impl GridDeposits {
             return Err(Error::input(
                 &src.path,
                 format!(
-                    "no {commodity} deposit lies on the grid ({} of {} deposits name {commodity}, \
+                    "no {commodity} deposit lies on the grid or its study area ({} of {} deposits name {commodity}, \
                      attribute {:?})",
                     out.outside, out.in_file, src.commodity
                 ),

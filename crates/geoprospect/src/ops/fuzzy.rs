@@ -29,6 +29,7 @@ use crate::evidence::chain::{
     resolve, Need, Resolved, Step,
 };
 use crate::evidence::quantiles::{QuantileBins, QuantilePass1, QuantilePass2};
+use crate::io::area::{restrict, AreaFile};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{encoder_settings, layer_tags, CogOptions, LayerMeta, PixelType};
 use crate::io::cogtiles::{CogEncoder, TILE};
@@ -108,6 +109,8 @@ pub struct FuzzyRequest<'a> {
     pub op: FuzzyOp,
     /// Output COG.
     pub out: &'a Path,
+    /// Study area: cells outside it are nodata and count in no statistic.
+    pub area: Option<AreaFile<'a>>,
     /// COG settings.
     pub cog: CogOptions,
 }
@@ -452,11 +455,13 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<FuzzySummary> {
         .first()
         .ok_or_else(|| Error::param("a fuzzy overlay needs at least one layer"))?;
     req.op.check()?;
-    let (_, grid, _) = GridLayer::open_as_grid(&first.path)?;
+    let (_, grid, crs) = GridLayer::open_as_grid(&first.path)?;
+    let grid = restrict(grid, &crs, req.area.as_ref())?;
     let mut sources = Vec::with_capacity(req.layers.len());
     for l in req.layers {
         let layer = GridLayer::open(&l.path, &grid)?;
-        let (raw, tiles) = if layer.is_integer() {
+        // Reads in place skip the study area's mask: GDAL's reads apply it.
+        let (raw, tiles) = if layer.is_integer() || grid.area.is_some() {
             (None, None)
         } else {
             match RawStrips::open(&l.path)? {

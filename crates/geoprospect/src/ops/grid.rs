@@ -16,11 +16,13 @@ use crate::geochem::columns::parse_header;
 use crate::geochem::gridding::{FittedVariogram, Gridder, Method, Samples};
 use crate::grid::GridSpec;
 use crate::grid::MAX_CELLS;
+use crate::io::area::{restrict, AreaFile};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::crs::Crs;
 use crate::io::dataset::{dataset_crs, open_raster};
 use crate::io::points::{is_delimited_text, read_points, PointSource};
+use crate::project::AreaSource;
 use crate::table::TableOptions;
 
 /// The grid to interpolate onto.
@@ -63,6 +65,8 @@ pub struct GridRequest {
     pub method: Method,
     /// Interpolate log10 values.
     pub log: bool,
+    /// Study area: cells outside it are nodata.
+    pub area: Option<AreaSource>,
     /// Output COG.
     pub out: PathBuf,
     /// COG settings.
@@ -124,6 +128,7 @@ pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<GridSummary> {
         .validate()
         .map_err(|e| Error::param(format!("{} gridding: {e}", method.name())))?;
     let (crs, grid) = target_grid(&req.grid)?;
+    let grid = restrict(grid, &crs, req.area.as_ref().map(AreaFile::from).as_ref())?;
     let delimited = is_delimited_text(&req.points);
     if delimited && (req.x.is_none() || req.y.is_none()) {
         return Err(Error::param(format!(
@@ -291,6 +296,7 @@ fn like_grid(path: &Path) -> Result<(Crs, GridSpec)> {
         width,
         height,
         window: None,
+        area: None,
     };
     Ok((crs, grid))
 }
@@ -384,7 +390,11 @@ pub fn grid_to_cog(
     engine.for_each_block(
         &blocks(grid),
         |b| Ok(gridder.rows(grid, b.row0, b.rows)),
-        |b, out| {
+        |b, mut out| {
+            grid.mask_rows(b.row0, &mut out.values, f32::NAN);
+            if let Some(var) = &mut out.variance {
+                grid.mask_rows(b.row0, var, f32::NAN);
+            }
             for &v in &out.values {
                 if v.is_nan() {
                     stats.nodata += 1;
@@ -424,6 +434,7 @@ mod tests {
             },
             method,
             log: false,
+            area: None,
             out: PathBuf::from("out.tif"),
             cog: CogOptions::default(),
         }

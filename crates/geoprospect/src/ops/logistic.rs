@@ -8,6 +8,7 @@ use ndarray::Array2;
 use crate::commodity::Commodity;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::io::area::{restrict, AreaFile};
 use crate::io::atomic::AtomicFile;
 use crate::io::layer::{aligned_blocks, GridLayer};
 use crate::models::logistic::{fit, sample_ranks, LogisticFit};
@@ -29,6 +30,8 @@ pub struct LogisticRequest<'a> {
     pub seed: u64,
     /// Output CSV of coefficients.
     pub out: &'a Path,
+    /// Study area: cells outside it are nodata and count in no statistic.
+    pub area: Option<AreaFile<'a>>,
 }
 
 /// Term names from file stems (paths when two stems are equal).
@@ -88,6 +91,7 @@ pub fn run_logistic(req: &LogisticRequest, engine: &Engine) -> Result<LogisticSu
         .first()
         .ok_or_else(|| Error::param("logistic regression needs at least one evidence layer"))?;
     let (_, grid, crs) = GridLayer::open_as_grid(first)?;
+    let grid = restrict(grid, &crs, req.area.as_ref())?;
     let layers = req
         .evidence
         .iter()

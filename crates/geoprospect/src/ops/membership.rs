@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::engine::{Block, Engine};
 use crate::error::Result;
 use crate::evidence::membership::{Membership, MembershipSpec, Threshold};
+use crate::io::area::{restrict, AreaFile};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::layer::{aligned_blocks, GridLayer};
@@ -19,6 +20,8 @@ pub struct MembershipRequest<'a> {
     pub out: &'a Path,
     /// The function.
     pub spec: MembershipSpec,
+    /// Study area: cells outside it are nodata and count in no statistic.
+    pub area: Option<AreaFile<'a>>,
     /// COG settings.
     pub cog: CogOptions,
 }
@@ -36,7 +39,9 @@ pub struct MembershipSummary {
 
 /// `geoprospect membership`: applies a membership function to a layer; returns what it wrote.
 pub fn run_membership(req: &MembershipRequest, engine: &Engine) -> Result<MembershipSummary> {
-    let (layer, grid, _) = GridLayer::open_as_grid(req.input)?;
+    let (layer, grid, crs) = GridLayer::open_as_grid(req.input)?;
+    let grid = restrict(grid, &crs, req.area.as_ref())?;
+    let layer = layer.within(&grid);
     let grid_blocks = aligned_blocks(&grid, layer.tile_rows());
     let m = resolve_on_layer(&req.spec, &layer, &grid_blocks, engine)?;
     let given = req.spec.thresholds();

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::{Block, Engine};
 use crate::error::{Error, Result};
+use crate::io::area::{restrict, AreaFile};
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::layer::{aligned_blocks, GridLayer};
@@ -28,6 +29,8 @@ pub struct OverlayRequest<'a> {
     pub out: &'a Path,
     /// The combination.
     pub overlay: Overlay,
+    /// Study area: cells outside it are nodata and count in no statistic.
+    pub area: Option<AreaFile<'a>>,
     /// COG settings.
     pub cog: CogOptions,
 }
@@ -87,6 +90,7 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<OverlaySumma
                 layers: &layers,
                 op: *op,
                 out: req.out,
+                area: req.area,
                 cog: req.cog,
             };
             return run_fuzzy(&request, engine).map(OverlaySummary::Fuzzy);
@@ -94,7 +98,8 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<OverlaySumma
         Overlay::Index(w) => w,
     };
     check_weights(weights, req.inputs.len())?;
-    let (_, grid, _) = GridLayer::open_as_grid(first)?;
+    let (_, grid, crs) = GridLayer::open_as_grid(first)?;
+    let grid = restrict(grid, &crs, req.area.as_ref())?;
     let layers = req
         .inputs
         .iter()

@@ -25,6 +25,7 @@ use crate::engine::blocks;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
+use crate::io::area::{restrict, AreaFile};
 use crate::io::atomic::AtomicFile;
 use crate::io::layer::GridLayer;
 use crate::ops::deposits::GridDeposits;
@@ -45,6 +46,8 @@ pub struct ValidateRequest<'a> {
     pub commodity: Commodity,
     /// Curve CSV (the P-A table and the summary go beside it).
     pub out: Option<&'a Path>,
+    /// Study area: cells outside it are nodata and count in no statistic.
+    pub area: Option<AreaFile<'a>>,
 }
 
 /// What `geoprospect validate` found.
@@ -82,6 +85,8 @@ pub fn side_files(curve: &Path) -> (PathBuf, PathBuf) {
 /// Runs `geoprospect validate` (module docs).
 pub fn run_validate(req: &ValidateRequest, engine: &Engine) -> Result<ValidateReport> {
     let (layer, grid, crs) = GridLayer::open_as_grid(req.score)?;
+    let grid = restrict(grid, &crs, req.area.as_ref())?;
+    let layer = layer.within(&grid);
     let deposits = GridDeposits::read(&req.deposits, req.commodity, &grid, &crs)?;
     let mut scores = Vec::with_capacity(deposits.cells.len());
     for &(row, col) in &deposits.cells {

@@ -6,6 +6,7 @@ use crate::commodity::Commodity;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
+use crate::io::area::{restrict, AreaFile};
 use crate::io::atomic::AtomicFile;
 use crate::io::crs::Crs;
 use crate::io::layer::{aligned_blocks, GridLayer};
@@ -32,6 +33,8 @@ pub struct WofeRequest<'a> {
     pub generalise: Option<Generalise>,
     /// Output CSV.
     pub out: &'a Path,
+    /// Study area: cells outside it are nodata and count in no statistic.
+    pub area: Option<AreaFile<'a>>,
 }
 
 /// Area of one cell of `grid` in m², from the CRS's linear unit (refuses geographic CRSs).
@@ -86,6 +89,8 @@ pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<WofeSummary> {
         ));
     }
     let (layer, grid, crs) = GridLayer::open_as_grid(req.evidence)?;
+    let grid = restrict(grid, &crs, req.area.as_ref())?;
+    let layer = layer.within(&grid);
     let units = Units {
         cell_m2: cell_m2(&grid, &crs, req.evidence)?,
         unit_km2: req.unit_cell_km2,

@@ -25,9 +25,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::area::StudyArea;
 use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
+use crate::io::area::{on_grid, read_area, AreaFile};
 use crate::io::atomic::Staging;
 use crate::io::cog::CogOptions;
 use crate::io::crs::Crs;
@@ -84,7 +86,7 @@ pub struct SampleReport {
     pub name: String,
     /// Samples read.
     pub samples: usize,
-    /// Samples outside the grid.
+    /// Samples outside the grid (or the study area).
     pub outside: usize,
     /// Element columns.
     pub elements: usize,
@@ -113,6 +115,18 @@ pub struct Plan {
     pub samples: Vec<SampleSet>,
     /// Known occurrences.
     pub occurrences: Vec<Occurrence>,
+    /// The study area (its cells are `grid.area`), when the project has one.
+    pub area: Option<StudyArea>,
+}
+
+impl Plan {
+    /// Whether the point `(x, y)` is in the study area (any point of the grid, without one).
+    pub fn in_area(&self, x: f64, y: f64) -> bool {
+        match &self.area {
+            Some(a) => a.contains(x, y),
+            None => self.grid.cell_of(x, y).is_some(),
+        }
+    }
 }
 
 /// Reads and checks a project's point inputs and fixes the analysis grid.
@@ -125,16 +139,25 @@ pub fn plan(project: &Project) -> Result<Plan> {
         .iter()
         .map(|src| read_samples(src, &crs))
         .collect::<Result<Vec<_>>>()?;
+    let area = match &project.area {
+        Some(a) => Some(read_area(&AreaFile::from(a), &crs)?),
+        None => None,
+    };
     let wkt = crs.wkt()?;
     let grid = match s.extent {
         Some(extent) => GridSpec::from_extent(wkt, extent, s.resolution),
         None => {
-            let bbox = samples_bbox(&samples).ok_or_else(|| {
-                Error::input(
-                    &project.file,
-                    "project.extent is missing and no sample has coordinates",
-                )
-            })?;
+            // The study area's bounding box, else the samples'.
+            let bbox = area
+                .as_ref()
+                .and_then(StudyArea::bounds)
+                .or_else(|| samples_bbox(&samples))
+                .ok_or_else(|| {
+                    Error::input(
+                        &project.file,
+                        "project.extent is missing and no sample has coordinates",
+                    )
+                })?;
             GridSpec::around(
                 wkt,
                 bbox,
@@ -144,6 +167,10 @@ pub fn plan(project: &Project) -> Result<Plan> {
         }
     }
     .map_err(|e| Error::input(&project.file, e.to_string()))?;
+    let grid = match (&area, &project.area) {
+        (Some(area), Some(source)) => on_grid(area, &grid, &source.path)?,
+        _ => grid,
+    };
     let occurrences = match &project.deposits {
         Some(d) => read_deposits(d, &crs)?,
         None => Vec::new(),
@@ -153,6 +180,7 @@ pub fn plan(project: &Project) -> Result<Plan> {
         grid,
         samples,
         occurrences,
+        area,
     })
 }
 
@@ -334,7 +362,7 @@ pub fn finish(
                 .points
                 .xy
                 .iter()
-                .filter(|&&(x, y)| plan.grid.cell_of(x, y).is_none())
+                .filter(|&&(x, y)| !plan.in_area(x, y))
                 .count(),
             elements: set.elements.len(),
             encoding: set.points.table.encoding.to_string(),

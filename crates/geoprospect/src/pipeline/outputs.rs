@@ -85,7 +85,7 @@ pub fn write_outputs(
             Some(((set.to_string(), column.to_string()), g.path.clone()))
         })
         .collect();
-    let mut cache = ClassCache::default();
+    let mut cache = ClassCache::within(plan.area.clone());
     let (mut t_targets, mut t_samples, mut t_cv) = (0.0, 0.0, 0.0);
     for result in commodities {
         let c = result.commodity;

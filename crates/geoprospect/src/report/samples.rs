@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::area::StudyArea;
 use crate::commodity::Commodity;
 use crate::error::{Error, Result};
 use crate::geochem::anomaly::{ca_thresholds, thresholds, Classifier, Thresholds};
@@ -57,13 +58,23 @@ pub struct ColumnClasses {
     pub classifier: Classifier,
 }
 
-/// Classes computed once per column and shared by the commodities.
+/// Classes computed once per column and shared by the commodities. The thresholds are those
+/// of the samples inside the study area, when there is one.
 #[derive(Debug, Default)]
 pub struct ClassCache {
     columns: BTreeMap<(String, String), ColumnClasses>,
+    area: Option<StudyArea>,
 }
 
 impl ClassCache {
+    /// A cache whose thresholds count only the samples inside `area`.
+    pub fn within(area: Option<StudyArea>) -> ClassCache {
+        ClassCache {
+            columns: BTreeMap::new(),
+            area,
+        }
+    }
+
     /// Every column computed so far, by set and column.
     pub fn columns(&self) -> impl Iterator<Item = &ColumnClasses> {
         self.columns.values()
@@ -78,7 +89,15 @@ impl ClassCache {
         let c = &set.elements[col];
         let key = (set.name.clone(), c.spec.column.clone());
         if !self.columns.contains_key(&key) {
-            let t = thresholds(&c.substituted(&set.substitution));
+            let mut values = c.substituted(&set.substitution);
+            if let Some(area) = &self.area {
+                for (v, &(x, y)) in values.iter_mut().zip(&set.points.xy) {
+                    if !area.contains(x, y) {
+                        *v = f64::NAN;
+                    }
+                }
+            }
+            let t = thresholds(&values);
             let grid = grids.get(&key).cloned();
             let ca = match &grid {
                 Some(p) => ca_thresholds(&surface_cells(p)?),

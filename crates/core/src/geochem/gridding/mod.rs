@@ -34,7 +34,7 @@
 //! let samples = Samples::new(vec![5.0, 15.0], vec![5.0, 5.0], vec![10.0, 40.0]).unwrap();
 //! let idw = Method::Idw { power: 2.0, neighbors: 12, radius: None };
 //! let gridder = Gridder::new(samples, idw, false).unwrap();
-//! let grid = GridSpec { crs_wkt: String::new(), x0: 0.0, y0: 10.0, res: 10.0, width: 2, height: 1, window: None };
+//! let grid = GridSpec { crs_wkt: String::new(), x0: 0.0, y0: 10.0, res: 10.0, width: 2, height: 1, window: None, area: None };
 //! // Centres (5, 5) and (15, 5) hold the samples themselves.
 //! assert_eq!(gridder.block(&grid).values, [10.0, 40.0]);
 //! ```

@@ -12,6 +12,7 @@ fn grid(x0: f64, y0: f64, res: f64, width: usize, height: usize) -> GridSpec {
         width,
         height,
         window: None,
+        area: None,
     }
 }
 
