@@ -107,7 +107,7 @@ pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<WofeSummary> {
             Ok(())
         },
     )?;
-    let rows = table(&counts, units, req.kind)
+    let rows = table(&counts, units, req.kind, Default::default())
         .map_err(|e| Error::input(req.evidence, format!("{e} ({} deposits)", req.commodity)))?;
     let generalised = req.generalise.map(|g| generalise(&rows, g)).transpose()?;
     let file = AtomicFile::new(req.out)?;
