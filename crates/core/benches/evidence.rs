@@ -8,7 +8,7 @@ use geoprospect_core::evidence::membership::{percentiles, Membership};
 use geoprospect_core::evidence::proximity::Features;
 use geoprospect_core::grid::GridSpec;
 use geoprospect_core::models::fuzzy::{combine, FuzzyOp};
-use geoprospect_core::models::wofe::{table, ClassCounts, TableKind, Units};
+use geoprospect_core::models::wofe::{table, AllDepositsRule, ClassCounts, TableKind, Units};
 use geoprospect_core::rng::SplitMix64;
 
 fn grid(size: usize, res: f64) -> GridSpec {
@@ -157,6 +157,7 @@ fn bench_wofe(c: &mut Criterion) {
                     unit_km2: 1.0,
                 },
                 TableKind::Ascending,
+                AllDepositsRule::ArcSdm,
             )
             .expect("table")
         })

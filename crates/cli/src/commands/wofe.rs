@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use geoprospect::error::Error;
-use geoprospect::models::wofe::{Generalise, TableKind};
+use geoprospect::models::wofe::{AllDepositsRule, Generalise, TableKind};
 use geoprospect::ops::wofe::{run_wofe, WofeRequest, WofeSummary};
 
 use super::{Context, Outcome};
@@ -17,6 +17,15 @@ pub enum Cumulative {
     Ascending,
     /// Classes >= c (large values favourable, e.g. concentration classes).
     Descending,
+}
+
+/// How a pattern holding every deposit gets finite weights.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AllDeposits {
+    /// ArcSDM's: 0.99 deposit moved out, the pattern's area kept.
+    Arcsdm,
+    /// The EIS Toolkit's: 0.99 deposit moved out with 0.99 unit cell.
+    Eis,
 }
 
 /// `geoprospect wofe`.
@@ -42,6 +51,9 @@ pub struct WofeArgs {
     /// Output CSV.
     #[arg(long, short)]
     pub out: PathBuf,
+    /// Rule for a pattern holding every deposit (or without deposit-free area outside).
+    #[arg(long, value_enum, default_value_t = AllDeposits::Arcsdm)]
+    pub all_deposits_rule: AllDeposits,
 }
 
 /// Writes the weights table.
@@ -70,6 +82,10 @@ pub fn run(args: WofeArgs, ctx: &Context) -> Result<Outcome, Error> {
         generalise: args.generalise,
         out: &args.out,
         area: args.area.file(),
+        all_deposits_rule: match args.all_deposits_rule {
+            AllDeposits::Arcsdm => AllDepositsRule::ArcSdm,
+            AllDeposits::Eis => AllDepositsRule::Eis,
+        },
     };
     let summary = run_wofe(&request, &ctx.engine()?)?;
     Ok(Outcome::Summary(render(&summary)))

@@ -4,7 +4,7 @@ use gdal::raster::Buffer;
 use gdal::spatial_ref::SpatialRef;
 use gdal::DriverManager;
 
-use crate::fixtures::{read_band, refused, run_ok, write_tif, Workspace};
+use crate::fixtures::{read_band, refused, run_in, run_ok, write_tif, Workspace};
 
 const UTM: &str = "EPSG:32648";
 const GT: [f64; 6] = [600_000.0, 100.0, 0.0, 4_505_000.0, 0.0, -100.0];
@@ -386,6 +386,116 @@ fn wofe_table_matches_a_hand_computation() {
     args[11] = "W";
     args.extend(["--out", "x.csv"]);
     assert!(refused(&ws, &args, None).contains("REE, Sn or Mo"));
+}
+
+#[test]
+fn wofe_all_deposits_rule_arcsdm_by_default_eis_on_request() {
+    let ws = Workspace::new();
+    // 10 x 10 cells of 1 km² (unit cell 1 km²): class 1 columns 0-1 (20 cells), class 2
+    // columns 2-4 (30), class 3 columns 5-9 (50); Mo deposits: three in class 1, one in class 2.
+    let codes: Vec<i32> = (0..100)
+        .map(|i| match i % 10 {
+            0 | 1 => 1,
+            2..=4 => 2,
+            _ => 3,
+        })
+        .collect();
+    class_tif(&ws, "d.tif", 10, 10, codes);
+    let mut csv = String::from("x,y,commodity\n");
+    for (r, c) in [(0.0, 0.0), (3.0, 1.0), (6.0, 0.0), (8.0, 3.0)] {
+        let x = 600_000.0 + c * 1000.0 + 500.0;
+        let y = 4_510_000.0 - r * 1000.0 - 500.0;
+        csv.push_str(&format!("{x},{y},Mo\n"));
+    }
+    ws.write("dep.csv", &csv);
+    let args = |out: &'static str, rule: Option<&'static str>| {
+        let mut a = vec![
+            "wofe",
+            "d.tif",
+            "--deposits",
+            "dep.csv",
+            "--x",
+            "x",
+            "--y",
+            "y",
+            "--deposits-crs",
+            UTM,
+            "--commodity",
+            "Mo",
+            "--cumulative",
+            "ascending",
+            "--out",
+            out,
+        ];
+        if let Some(rule) = rule {
+            a.extend(["--all-deposits-rule", rule]);
+        }
+        a
+    };
+    run_ok(&ws, &args("default.csv", None));
+    run_ok(&ws, &args("arcsdm.csv", Some("arcsdm")));
+    run_ok(&ws, &args("eis.csv", Some("eis")));
+    let default = std::fs::read_to_string(ws.path("default.csv")).unwrap();
+    assert_eq!(
+        default,
+        std::fs::read_to_string(ws.path("arcsdm.csv")).unwrap()
+    );
+    let (headers, arc) = read_csv(&ws.path("default.csv"));
+    let (_, eis) = read_csv(&ws.path("eis.csv"));
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let num = |row: &[String], name: &str| -> f64 { row[col(name)].parse().unwrap() };
+    // Row 1 (classes <= 2): 50 of N = 100 unit cells with all N(D) = 4 deposits, N(D̄) = 96.
+    // ArcSDM (calculateweights.py, calculate_weights: N(B∩D) − 0.99, the area kept):
+    //   A = 3.01, B = 0.99, C = 46.99, D = 49.01;
+    // EIS Toolkit (weights_of_evidence.py, _calculate_metrics_for_class): C = 46, D = 50.
+    //   W+ = ln[(A/4) / (C/96)],  W− = ln[(0.99/4) / (D/96)].
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    assert_eq!(arc[1][col("deposits")], "4");
+    assert!(close(
+        num(&arc[1], "w_minus"),
+        ((0.99 / 4.0) / (49.01 / 96.0f64)).ln()
+    ));
+    assert!(close(
+        num(&arc[1], "w_plus"),
+        ((3.01 / 4.0) / (46.99 / 96.0f64)).ln()
+    ));
+    assert!(close(
+        num(&eis[1], "w_minus"),
+        ((0.99 / 4.0) / (50.0 / 96.0f64)).ln()
+    ));
+    assert!(close(
+        num(&eis[1], "w_plus"),
+        ((3.01 / 4.0) / (46.0 / 96.0f64)).ln()
+    ));
+    assert!(num(&arc[1], "w_minus") != num(&eis[1], "w_minus"));
+    assert!(arc[1][col("note")].starts_with("all deposits: ArcSDM rule"));
+    assert!(eis[1][col("note")].starts_with("all deposits: EIS Toolkit rule"));
+    // Row 0 holds 3 of 4 deposits: no rule applies, both files agree.
+    assert_eq!(arc[0], eis[0]);
+    assert_eq!(arc[0][col("note")], "");
+    // The whole area (row 2): A = 3.01, B = 0.99, C = 95.01, D = 0.99 under both rules,
+    // W− = ln(96/4), W+ = ln[(3.01/4) / (95.01/96)]; the note names the rule.
+    for (rows, rule) in [(&arc, "ArcSDM rule"), (&eis, "EIS Toolkit rule")] {
+        assert!(close(num(&rows[2], "w_minus"), 24.0f64.ln()));
+        assert!(close(
+            num(&rows[2], "w_plus"),
+            ((3.01 / 4.0) / (95.01 / 96.0f64)).ln()
+        ));
+        let note = &rows[2][col("note")];
+        assert!(
+            note.starts_with("whole study area: ") && note.contains(rule),
+            "{note}"
+        );
+    }
+    // An unknown rule is clap's refusal (exit code 2), listing the two.
+    let o = run_in(&ws, &args("x.csv", Some("gis")));
+    let stderr = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("arcsdm") && stderr.contains("eis"),
+        "{stderr}"
+    );
+    assert!(!ws.path("x.csv").exists());
 }
 
 #[test]

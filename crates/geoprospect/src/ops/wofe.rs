@@ -35,6 +35,8 @@ pub struct WofeRequest<'a> {
     pub out: &'a Path,
     /// Study area: cells outside it are nodata and count in no statistic.
     pub area: Option<AreaFile<'a>>,
+    /// How a pattern holding every deposit gets finite weights (ArcSDM's by default).
+    pub all_deposits_rule: crate::models::wofe::AllDepositsRule,
 }
 
 /// Area of one cell of `grid` in m², from the CRS's linear unit (refuses geographic CRSs).
@@ -112,7 +114,7 @@ pub fn run_wofe(req: &WofeRequest, engine: &Engine) -> Result<WofeSummary> {
             Ok(())
         },
     )?;
-    let rows = table(&counts, units, req.kind)
+    let rows = table(&counts, units, req.kind, req.all_deposits_rule)
         .map_err(|e| Error::input(req.evidence, format!("{e} ({} deposits)", req.commodity)))?;
     let generalised = req.generalise.map(|g| generalise(&rows, g)).transpose()?;
     let file = AtomicFile::new(req.out)?;

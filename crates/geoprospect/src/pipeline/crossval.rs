@@ -36,7 +36,7 @@ use crate::grid::GridSpec;
 use crate::io::crs::Crs;
 use crate::io::layer::{aligned_blocks, GridLayer};
 use crate::models::wofe::{
-    generalise, table, ClassCount, ClassCounts, Generalise, TableKind, Units,
+    generalise, table, AllDepositsRule, ClassCount, ClassCounts, Generalise, TableKind, Units,
 };
 use crate::ops::wofe::cell_m2;
 use crate::validate::{validate, AreaCounts, Validation};
@@ -201,7 +201,12 @@ fn fit(
                 w: [0.0; WOFE_CLASSES],
                 cut: None,
             };
-            let Ok(rows) = table(&counts, units, TableKind::Descending) else {
+            let Ok(rows) = table(
+                &counts,
+                units,
+                TableKind::Descending,
+                AllDepositsRule::default(),
+            ) else {
                 return out;
             };
             let Ok(g) = generalise(&rows, Generalise::MaxStudentized) else {

@@ -230,14 +230,14 @@ pub fn ci_test(
 mod tests {
     use super::*;
     use crate::models::wofe::tests::{hand_grid, units};
-    use crate::models::wofe::{table, ClassCounts, TableKind};
+    use crate::models::wofe::{table, AllDepositsRule, ClassCounts, TableKind};
 
     #[test]
     fn posterior_and_conditional_independence() {
         let (codes, deposits) = hand_grid();
         let mut counts = ClassCounts::default();
         counts.add_block(&codes, &deposits);
-        let rows = table(&counts, units(), TableKind::Unique).unwrap();
+        let rows = table(&counts, units(), TableKind::Unique, AllDepositsRule::ArcSdm).unwrap();
         let layer = LayerWeights::unique(&rows);
         let prior = Prior {
             deposits: 4.0,
