@@ -42,6 +42,7 @@ use serde::Deserialize;
 
 use crate::commodity::Commodity;
 use crate::error::{Error, Result};
+use crate::geochem::gridding::MaxDistance;
 use crate::grid::{RasterKind, Resampling};
 use crate::modelspec::VectorRole;
 
@@ -173,6 +174,10 @@ pub struct GeochemSettings {
     pub neighbors: usize,
     /// Search radius (CRS units); cells with no sample within it are nodata.
     pub radius: Option<f64>,
+    /// Cells farther than this from every sample of a set are nodata: a distance in CRS
+    /// units, `"none"`, or `"auto"` (default: 3 x the set's median nearest-neighbour spacing).
+    #[serde(default)]
+    pub max_distance: MaxDistance,
     /// Interpolate log10 values and back-transform (assays are log-normal).
     #[serde(default)]
     pub log: bool,
@@ -198,6 +203,7 @@ impl Default for GeochemSettings {
             power: default_power(),
             neighbors: default_neighbors(),
             radius: None,
+            max_distance: MaxDistance::Auto,
             log: false,
             elements: None,
             derived: BTreeMap::new(),

@@ -32,10 +32,10 @@ use crate::args::{help, Area, Encoding, Points};
 pub struct AnomaliesArgs {
     /// Sample file: CSV/TSV/TXT with coordinate columns, or any OGR point file.
     pub samples: PathBuf,
-    /// The coordinates (`--x`, `--y`, `--points-crs`).
     /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
     #[command(flatten)]
     pub area: Area,
+    /// The coordinates (`--x`, `--y`, `--points-crs`).
     #[command(flatten)]
     pub points: Points,
     /// Element symbols to keep, comma-separated (default: every element column).

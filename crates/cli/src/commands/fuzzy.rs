@@ -38,10 +38,10 @@ pub struct FuzzyArgs {
     /// Gamma of --op gamma, in [0, 1].
     #[arg(long)]
     pub gamma: Option<f64>,
-    /// The output COG and its compression (`--out`, `--compress`).
     /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
     #[command(flatten)]
     pub area: Area,
+    /// The output COG and its compression (`--out`, `--compress`).
     #[command(flatten)]
     pub output: CogOutput,
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use geoprospect::error::Error;
 use geoprospect::geochem::gridding::variogram::sig;
 use geoprospect::geochem::gridding::{
-    Method, VariogramModel, DEFAULT_IDW_NEIGHBORS, DEFAULT_KRIGING_NEIGHBORS,
+    MaxDistance, Method, VariogramModel, DEFAULT_IDW_NEIGHBORS, DEFAULT_KRIGING_NEIGHBORS,
 };
 use geoprospect::io::crs::Crs;
 use geoprospect::io::points::is_delimited_text;
@@ -58,10 +58,10 @@ pub struct GridArgs {
     /// The field (column) to grid; values stay in its unit (Au_ppb grids ppb).
     #[arg(long)]
     pub field: String,
-    /// The coordinates (`--x`, `--y`, `--points-crs`).
     /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
     #[command(flatten)]
     pub area: Area,
+    /// The coordinates (`--x`, `--y`, `--points-crs`).
     #[command(flatten)]
     pub coordinates: Points,
     /// OGR layer of the point file.
@@ -97,6 +97,10 @@ pub struct GridArgs {
     /// Kriging variogram KIND,NUGGET,PARTIAL_SILL,RANGE (default: fitted automatically).
     #[arg(long, value_parser = values::variogram)]
     pub variogram: Option<VariogramModel>,
+    /// Cells farther than this from every sample are nodata: a distance in grid CRS units,
+    /// `none`, or `auto` (3 x the median nearest-neighbour spacing of the points).
+    #[arg(long, default_value = "auto", value_parser = MaxDistance::parse)]
+    pub max_distance: MaxDistance,
     /// Interpolate log10 of the values and back-transform (values must be positive).
     #[arg(long)]
     pub log: bool,
@@ -129,6 +133,7 @@ pub fn run(args: GridArgs, ctx: &Context) -> Result<Outcome, Error> {
         method,
         log: args.log,
         area: args.area.source(),
+        max_distance: args.max_distance,
         out: args.output.out,
         cog: args.output.cog.options(),
     };
@@ -242,9 +247,10 @@ fn render(s: &GridSummary) -> String {
         ", onto {} x {} cells of size {} in {}",
         s.width, s.height, s.resolution, s.crs
     ));
+    text.push_str(&format!("; {}", s.reach));
     if s.stats.nodata > 0 {
         text.push_str(&format!(
-            "; {} cells have no sample within the radius (nodata)",
+            "; {} cells are nodata (beyond the max distance or radius, or outside the study area)",
             s.stats.nodata
         ));
     }

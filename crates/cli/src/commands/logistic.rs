@@ -14,10 +14,10 @@ pub struct LogisticArgs {
     /// Evidence layers (predictors) on one analysis grid.
     #[arg(required = true)]
     pub evidence: Vec<PathBuf>,
-    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
     #[command(flatten)]
     pub area: Area,
+    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     #[command(flatten)]
     pub deposits: Deposits,
     /// Background cells sampled as negatives (default: 10 per deposit).

@@ -49,10 +49,10 @@ pub struct MembershipArgs {
     /// Slope of sigmoid (negative: decreasing).
     #[arg(long, allow_hyphen_values = true)]
     pub slope: Option<f64>,
-    /// The output COG and its compression (`--out`, `--compress`).
     /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
     #[command(flatten)]
     pub area: Area,
+    /// The output COG and its compression (`--out`, `--compress`).
     #[command(flatten)]
     pub output: CogOutput,
 }

@@ -43,10 +43,10 @@ pub struct OverlayArgs {
     /// Weights of --op index, one per input, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub weights: Vec<f64>,
-    /// The output COG and its compression (`--out`, `--compress`).
     /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
     #[command(flatten)]
     pub area: Area,
+    /// The output COG and its compression (`--out`, `--compress`).
     #[command(flatten)]
     pub output: CogOutput,
 }

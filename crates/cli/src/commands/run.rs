@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use geoprospect::error::Error;
 use geoprospect::grid::RasterKind;
+use geoprospect::pipeline::prospectivity::MIN_VALIDATION_OCCURRENCES;
 use geoprospect::pipeline::{self, LayerReport, RunOptions, RunSummary};
 use geoprospect::project::Project;
 
@@ -72,7 +73,10 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
         ));
     }
     for g in &summary.geochem {
-        s.push_str(&format!("  {}: gridded from {}\n", g.label, g.source));
+        s.push_str(&format!(
+            "  {}: gridded from {}, {}\n",
+            g.label, g.source, g.reach
+        ));
     }
     s.push_str(&format!("  occurrences: {}\n", summary.occurrences));
     for c in &summary.commodities {
@@ -90,7 +94,13 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
                 v.occurrences,
                 100.0 * v.capture[1].1
             )),
-            None => s.push_str("; no occurrences to validate against\n"),
+            None if c.scored_occurrences == 0 => {
+                s.push_str("; no occurrences on scored cells to validate against\n")
+            }
+            None => s.push_str(&format!(
+                "; validation not possible: {} occurrence on scored cells, at least {} are needed\n",
+                c.scored_occurrences, MIN_VALIDATION_OCCURRENCES
+            )),
         }
     }
     for line in summary.products.lines() {

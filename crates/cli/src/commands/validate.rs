@@ -17,10 +17,10 @@ use crate::args::{Area, Deposits};
 pub struct ValidateArgs {
     /// Score map (higher is more prospective) on a north-up grid.
     pub score: PathBuf,
-    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
     #[command(flatten)]
     pub area: Area,
+    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     #[command(flatten)]
     pub deposits: Deposits,
     /// Success-rate curve CSV; the P-A table and the figures go beside it

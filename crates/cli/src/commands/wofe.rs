@@ -33,10 +33,10 @@ pub enum AllDeposits {
 pub struct WofeArgs {
     /// Class layer (Int32, or Float32 with integral values) on an analysis grid.
     pub evidence: PathBuf,
-    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     /// The study area (`--area`, `--area-where`, `--area-layer`, `--area-crs`).
     #[command(flatten)]
     pub area: Area,
+    /// The deposit file and its commodity (`--deposits`, `--commodity`, ...).
     #[command(flatten)]
     pub deposits: Deposits,
     /// Unit cell area in km².

@@ -261,7 +261,7 @@ fn repeated_sample_coordinates_do_not_break_kriging() {
     let (stdout, _) = project_ok(
         &ws,
         &format!(
-            "{}[geochem]\nmethod = \"kriging\"\n{}",
+            "{}[geochem]\nmethod = \"kriging\"\nmax_distance = \"none\"\n{}",
             grid_for(&["mo"]),
             utm_samples("s.csv")
         ),
@@ -342,7 +342,9 @@ fn a_column_entirely_below_detection_grids_as_a_constant() {
         &lattice_csv(50, "Mo_ppm,W_ppm", |i| format!("{},<0.5", 1 + i % 11)),
     );
     let samples = utm_samples("s.csv");
-    project_ok(&ws, &format!("{}{samples}", grid_for(&["mo"])));
+    // Every cell gridded (the lattice leaves corners farther than 3 spacings from it).
+    let geochem = "[geochem]\nmax_distance = \"none\"\n";
+    project_ok(&ws, &format!("{}{geochem}{samples}", grid_for(&["mo"])));
     let (_, _, w) = read_band(&ws.path("out/geochem/W.tif"));
     assert!(w.iter().all(|&v| v == 0.25), "W grid");
     let (_, _, m) = read_band(&ws.path("out/evidence/mo/W.tif"));

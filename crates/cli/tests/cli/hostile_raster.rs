@@ -6,7 +6,7 @@
 use crate::fixtures::{
     field, project_ok, project_refused, read_band, refused, run_ok, write_tif, Workspace,
 };
-use crate::hostile::grid_for;
+use crate::hostile::{grid_for, lattice_csv, utm_samples};
 
 const GT: [f64; 6] = [680000.0, 250.0, 0.0, 4767500.0, 0.0, -250.0];
 const W: usize = 40;
@@ -156,7 +156,8 @@ fn raster_covering_part_of_the_grid() {
     // The score covers the raster's part only; elsewhere there is no evidence: nodata.
     let (_, _, s) = read_band(&ws.path("out/prospectivity_ree.tif"));
     assert_eq!(s.iter().filter(|x| !x.is_nan()).count(), 200);
-    // A raster off to the side, sharing no cell with the grid.
+    // A raster off to the side, sharing no cell with the grid, and the run's only input:
+    // refused before anything is written, naming the grid's extent and the raster's.
     write_tif(
         &ws.path("off.tif"),
         "EPSG:32648",
@@ -167,8 +168,29 @@ fn raster_covering_part_of_the_grid() {
         None,
     );
     std::fs::remove_dir_all(ws.path("out")).unwrap();
-    let (stdout, stderr) = project_ok(&ws, &tmi_project("off.tif"));
+    let e = project_refused(&ws, &tmi_project("off.tif"));
+    assert!(
+        e.contains("no input lies on the analysis grid [680000, 4760000, 690000, 4767500]")
+            && e.contains("raster tmi at [700000, 4765000, 702500, 4767500]"),
+        "{e}"
+    );
+    assert!(!ws.path("out").exists() || ws.files("out").is_empty());
+    // Beside samples on the grid it is a warning naming it, and its evidence drops out.
+    ws.write(
+        "s.csv",
+        &lattice_csv(30, "Ce_ppm", |i| format!("{}", 10 + i)),
+    );
+    let (stdout, stderr) = project_ok(
+        &ws,
+        &format!("{}{}", tmi_project("off.tif"), utm_samples("s.csv")),
+    );
     assert!(stdout.contains("0 cells with data"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "raster tmi at [700000, 4765000, 702500, 4767500] has nothing on the analysis grid"
+        ),
+        "{stderr}"
+    );
     assert!(stderr.contains("magnetic_high left out"), "{stderr}");
 }
 

@@ -4,8 +4,10 @@
 //!
 //! The grid is `hostile::GRID`: 40 x 30 cells of 250 m, top-left corner (680000, 4767500); cell
 //! `(r, c)` has its centre at `(680125 + 250 c, 4767375 - 250 r)`.
-use crate::fixtures::{have, project_ok, read_band, refused, run_ok, write_tif, Workspace};
-use crate::hostile::grid_for;
+use crate::fixtures::{
+    have, project_ok, project_refused, read_band, refused, run_ok, write_tif, Workspace,
+};
+use crate::hostile::{grid_for, lattice_csv, utm_samples};
 
 const W: usize = 40;
 
@@ -50,7 +52,18 @@ fn distance(ws: &Workspace) -> Vec<f64> {
 fn empty_layer_burns_nothing_and_its_evidence_drops_out() {
     let ws = Workspace::new();
     ws.write("e.geojson", &feature_collection(None, &[]));
-    let (stdout, stderr) = project_ok(&ws, &faults_project("e.geojson", ""));
+    // Alone it puts nothing on the grid: refused.
+    let e = project_refused(&ws, &faults_project("e.geojson", ""));
+    assert!(
+        e.contains("vector v (0 features) (nothing to locate)"),
+        "{e}"
+    );
+    // Beside samples, the empty layer is burnt empty and its evidence drops out.
+    ws.write(
+        "s.csv",
+        &lattice_csv(30, "Mo_ppm", |i| format!("{}", 1 + i)),
+    );
+    let (stdout, stderr) = project_ok(&ws, &faults_project("e.geojson", &utm_samples("s.csv")));
     assert!(
         stdout.contains("v: vector (faults), 0 features"),
         "{stdout}"
@@ -58,7 +71,7 @@ fn empty_layer_burns_nothing_and_its_evidence_drops_out() {
     assert!(stdout.contains("0 cells covered"), "{stdout}");
     let (_, _, v) = read_band(&ws.path("out/layers/v.tif"));
     assert!(v.iter().all(|&x| x == 0.0));
-    assert!(stderr.contains("no prospectivity map"), "{stderr}");
+    assert!(stderr.contains("fault_proximity: no vector layer"), "{stderr}");
     assert!(!ws.path("out/evidence/distance_faults.tif").exists());
     // The standalone command has nothing to measure to: a clear error.
     write_tif(
@@ -263,8 +276,18 @@ fn features_outside_the_study_area() {
             &["{\"type\": \"LineString\", \"coordinates\": [[700000, 4700000], [700000, 4800000]]}"],
         ),
     );
-    let (stdout, _) = project_ok(&ws, &faults_project("far.geojson", ""));
+    // Beside samples on the grid (alone it would put nothing on it), with a warning.
+    ws.write(
+        "s.csv",
+        &lattice_csv(30, "Mo_ppm", |i| format!("{}", 1 + i)),
+    );
+    let samples = utm_samples("s.csv");
+    let (stdout, stderr) = project_ok(&ws, &faults_project("far.geojson", &samples));
     assert!(stdout.contains("0 cells covered"), "{stdout}");
+    assert!(
+        stderr.contains("vector v (1 features) at [700000, 4700000, 700000, 4800000] has nothing on the analysis grid"),
+        "{stderr}"
+    );
     assert!(burnt(&ws).is_empty());
     let d = distance(&ws);
     assert!((d[0] - 19875.0).abs() < 1e-3, "{}", d[0]);
@@ -279,7 +302,7 @@ fn features_outside_the_study_area() {
             ],
         ),
     );
-    project_ok(&ws, &faults_project("world.geojson", ""));
+    project_ok(&ws, &faults_project("world.geojson", &samples));
     assert_eq!(burnt(&ws).len(), 1);
     let d = distance(&ws);
     // The point's own cell: no farther than half the cell's diagonal.

@@ -13,6 +13,8 @@ pub mod cogtiles;
 pub mod crs;
 /// Opening rasters with errors that name the file; a band read whole or decimated.
 pub mod dataset;
+/// Where an input lies in the analysis CRS (raster footprints, feature extents).
+pub mod extent;
 /// The files behind a dataset, for provenance.
 pub mod files;
 /// GDAL's translate, warp and mosaic as library calls.

@@ -149,7 +149,8 @@ pub fn ingest_raster(
     engine.for_each_block(
         &blocks(grid),
         |block| read_block(src, &plan, grid, block),
-        |block, strip| {
+        |block, mut strip| {
+            grid.mask_rows(block.row0, &mut strip, f64::NAN);
             valid_cells += write_strip(&mut writer, block.row0, &strip)?;
             Ok(())
         },

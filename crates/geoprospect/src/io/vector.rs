@@ -219,7 +219,8 @@ pub fn burn_layer(
     engine.for_each_block(
         &blocks(grid),
         |block| burn_block(&shapes, background, &block.grid(grid), source),
-        |block, strip| {
+        |block, mut strip| {
+            grid.mask_rows(block.row0, &mut strip, CLASS_NODATA);
             covered += strip
                 .iter()
                 .filter(|&&v| v != background && v != CLASS_NODATA)

@@ -13,7 +13,7 @@ use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
 use crate::geochem::censored::{parse_assay, Assay, Substitution};
 use crate::geochem::columns::parse_header;
-use crate::geochem::gridding::{FittedVariogram, Gridder, Method, Samples};
+use crate::geochem::gridding::{FittedVariogram, Gridder, MaxDistance, Method, Reach, Samples};
 use crate::grid::GridSpec;
 use crate::grid::MAX_CELLS;
 use crate::io::area::{restrict, AreaFile};
@@ -67,6 +67,8 @@ pub struct GridRequest {
     pub log: bool,
     /// Study area: cells outside it are nodata.
     pub area: Option<AreaSource>,
+    /// Cells farther than this from every sample are nodata.
+    pub max_distance: MaxDistance,
     /// Output COG.
     pub out: PathBuf,
     /// COG settings.
@@ -108,6 +110,8 @@ pub struct GridSummary {
     pub stats: GridStats,
     /// Kriging's variogram (fitted or given) with its fit to the experimental one.
     pub variogram: Option<FittedVariogram>,
+    /// The maximum distance from the samples that got values.
+    pub reach: Reach,
 }
 
 /// How values below detection were treated, for the layer's metadata and the summary: `none`,
@@ -170,13 +174,15 @@ pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<GridSummary> {
     )
     .map_err(|e| Error::Internal(e.to_string()))?;
     let used = samples.len();
-    let gridder = Gridder::new(samples, method, req.log).map_err(|e| {
-        if e.is_parameter() {
-            Error::param(e.to_string())
-        } else {
-            Error::input(&req.points, format!("field {:?}: {e}", req.field))
-        }
-    })?;
+    let gridder = Gridder::new(samples, method, req.log)
+        .map_err(|e| {
+            if e.is_parameter() {
+                Error::param(e.to_string())
+            } else {
+                Error::input(&req.points, format!("field {:?}: {e}", req.field))
+            }
+        })?
+        .reaching(req.max_distance, grid.res);
 
     let unit = parse_header(&req.field)
         .and_then(|(_, unit, _)| unit)
@@ -214,6 +220,10 @@ pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<GridSummary> {
     if let Some(v) = gridder.variogram() {
         items.push(("GEOPROSPECT_VARIOGRAM".to_string(), v.to_string()));
     }
+    items.push((
+        "GEOPROSPECT_MAX_DISTANCE".to_string(),
+        gridder.reach().to_string(),
+    ));
     let meta = LayerMeta {
         description: req.field.clone(),
         inputs: vec![req.points.display().to_string()],
@@ -243,6 +253,7 @@ pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<GridSummary> {
         crs: crs.label(),
         stats,
         variogram: gridder.variogram().cloned(),
+        reach: *gridder.reach(),
     })
 }
 
@@ -435,6 +446,7 @@ mod tests {
             method,
             log: false,
             area: None,
+            max_distance: MaxDistance::Auto,
             out: PathBuf::from("out.tif"),
             cog: CogOptions::default(),
         }

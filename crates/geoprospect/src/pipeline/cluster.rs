@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::commodity::Commodity;
 use crate::engine::{block_rows, Engine, BLOCK_CELLS};
 use crate::error::{Error, Result};
+use crate::geochem::gridding::Reach;
 use crate::grid::GridSpec;
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, Compression};
@@ -127,6 +128,7 @@ struct ElementRecord {
     element: String,
     label: String,
     source: String,
+    reach: Reach,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -432,6 +434,7 @@ pub fn run_tile(plan_dir: &Path, k: usize, force: bool, engine: &Engine) -> Resu
                 element: g.element.clone(),
                 label: g.label.clone(),
                 source: g.source.clone(),
+                reach: g.reach,
             })
             .collect(),
         commodities: computed
@@ -551,6 +554,7 @@ fn merged_layers(
                 element: e.element.clone(),
                 label: e.label.clone(),
                 source: e.source.clone(),
+                reach: e.reach,
                 path: staging.path(&format!("geochem/{}.tif", e.label))?,
             })
         })
@@ -573,6 +577,7 @@ fn merged_layers(
             summary,
             dropped: c.dropped.clone(),
             validation: None,
+            scored_occurrences: 0,
         });
     }
     Ok(Computed {

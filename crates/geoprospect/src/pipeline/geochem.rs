@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::geochem::derived::{parse_expression, treo};
-use crate::geochem::gridding::{Gridder, Method, Samples, VariogramModel};
+use crate::geochem::gridding::{Gridder, Method, Reach, Samples, VariogramModel};
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::ops::grid::grid_to_cog;
@@ -24,6 +24,8 @@ pub struct ElementGrid {
     pub label: String,
     /// Sample set and column it came from.
     pub source: String,
+    /// The maximum distance from the samples that got values.
+    pub reach: Reach,
     /// The staged file.
     pub path: PathBuf,
 }
@@ -106,12 +108,14 @@ fn variables<'a>(plan: &'a Plan, settings: &GeochemSettings) -> Result<Vec<Varia
 /// Variogram models by element-grid label (kriging only).
 pub type Variograms = BTreeMap<String, VariogramModel>;
 
-/// Each variable to grid with its file label and its gridder (or why it cannot be gridded).
+/// Each variable to grid with its file label and its gridder (or why it cannot be gridded), on
+/// cells of size `cell`.
 /// Kriging uses the variogram of `variograms` when it has the label, else fits one.
 fn gridders<'a>(
     vars: &'a [Variable<'a>],
     settings: &GeochemSettings,
     variograms: Option<&Variograms>,
+    cell: f64,
 ) -> Vec<(
     String,
     &'a Variable<'a>,
@@ -146,6 +150,7 @@ fn gridders<'a>(
             let (x, y): (Vec<f64>, Vec<f64>) = v.set.points.xy.iter().copied().unzip();
             let gridder = Samples::new(x, y, v.values.clone())
                 .and_then(|s| Gridder::new(s, method, settings.log))
+                .map(|g| g.reaching(settings.max_distance, cell))
                 .map_err(|e| e.to_string());
             (label, v, gridder)
         })
@@ -159,7 +164,7 @@ pub fn fit_variograms(plan: &Plan, settings: &GeochemSettings) -> Result<Variogr
         return Ok(Variograms::new());
     }
     let vars = variables(plan, settings)?;
-    Ok(gridders(&vars, settings, None)
+    Ok(gridders(&vars, settings, None, plan.grid.res)
         .into_iter()
         .filter_map(|(label, _, g)| Some((label, g.ok()?.variogram()?.model)))
         .collect())
@@ -176,7 +181,7 @@ pub fn grid_elements(
     variograms: Option<&Variograms>,
 ) -> Result<Vec<ElementGrid>> {
     let vars = variables(plan, settings)?;
-    let prepared = gridders(&vars, settings, variograms);
+    let prepared = gridders(&vars, settings, variograms, plan.grid.res);
     let mut grids = Vec::with_capacity(prepared.len());
     for (label, v, gridder) in prepared {
         let gridder = match gridder {
@@ -208,6 +213,10 @@ pub fn grid_elements(
         if let Some(vg) = gridder.variogram() {
             items.push(("GEOPROSPECT_VARIOGRAM".into(), format!("{vg}")));
         }
+        items.push((
+            "GEOPROSPECT_MAX_DISTANCE".into(),
+            gridder.reach().to_string(),
+        ));
         let meta = LayerMeta {
             description: format!("{} (ppm)", v.element),
             inputs: vec![v.set.path.display().to_string()],
@@ -230,6 +239,7 @@ pub fn grid_elements(
             element: v.element.clone(),
             label,
             source: v.source.clone(),
+            reach: *gridder.reach(),
             path,
         });
     }

@@ -13,6 +13,7 @@
 //!    ([`crossval`]), then `manifest.json` over every staged file.
 pub mod batch;
 pub mod cluster;
+mod coverage;
 pub mod crossval;
 pub mod geochem;
 pub mod ingest;
@@ -103,6 +104,8 @@ pub struct GridReport {
     pub label: String,
     /// `set: column`, or the expression of a derived variable.
     pub source: String,
+    /// The maximum distance from the samples that got values.
+    pub reach: crate::geochem::gridding::Reach,
 }
 
 /// Everything read and checked before writing: the plan of a run.
@@ -282,6 +285,9 @@ pub fn compute(
     let mut layers = Vec::new();
     let mut ingested = BTreeMap::new();
     let mut vectors = VectorCache::default();
+    if plan.grid.window.is_none() {
+        coverage::check_coverage(project, plan, &mut vectors)?;
+    }
     for task in layer_tasks(project) {
         let target = staging.path(&format!("layers/{}.tif", task.name()))?;
         let line = engine.staged(
@@ -383,6 +389,7 @@ pub fn finish(
         .map(|g| GridReport {
             label: g.label.clone(),
             source: g.source.clone(),
+            reach: g.reach,
         })
         .collect();
     let products =

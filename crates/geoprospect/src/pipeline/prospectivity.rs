@@ -36,9 +36,16 @@ pub struct CommodityResult {
     pub summary: ScoreSummary,
     /// Evidence the survey could not provide, with the reason.
     pub dropped: Vec<String>,
-    /// Success rate against the commodity's occurrences (training data), when there are any.
+    /// Success rate against the commodity's occurrences (training data), when at least
+    /// [`MIN_VALIDATION_OCCURRENCES`] of them are on scored cells.
     pub validation: Option<Validation>,
+    /// Occurrences of the commodity on scored cells.
+    pub scored_occurrences: usize,
 }
+
+/// Occurrences on scored cells a success-rate curve needs: with one, the curve is a single
+/// step and its AUC says nothing about the map.
+pub const MIN_VALIDATION_OCCURRENCES: usize = 2;
 
 /// Layers a run has made, by what models ask for.
 pub struct Layers<'a> {
@@ -199,6 +206,7 @@ pub fn score_commodities(
             summary,
             dropped,
             validation: None,
+            scored_occurrences: 0,
         });
     }
     Ok(results)
@@ -257,7 +265,12 @@ pub fn validate_commodities(
         if !occurrences.is_empty() {
             let layer = GridLayer::open(&r.path, &plan.grid)?;
             let scores = scores_at(&layer, &plan.grid, &occurrences)?;
-            r.validation = success_rate(&layer, &plan.grid, &scores, engine)?;
+            r.scored_occurrences = scores.iter().filter(|s| !s.is_nan()).count();
+            r.validation = if r.scored_occurrences >= MIN_VALIDATION_OCCURRENCES {
+                success_rate(&layer, &plan.grid, &scores, engine)?
+            } else {
+                None
+            };
         }
     }
     Ok(())

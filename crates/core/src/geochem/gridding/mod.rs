@@ -9,7 +9,8 @@
 //!
 //! Grid convention: north-up, top-left corner `(x0, y0)`, values at cell centres
 //! `(x0 + (col + 0.5)·res, y0 − (row + 0.5)·res)` ([`GridSpec::cell_centre`]). A cell with no
-//! sample within the search radius is NaN.
+//! sample within the search radius is NaN, and so is a cell farther than the maximum distance
+//! from every sample ([`reach`], [`Gridder::reaching`]), whatever the method.
 //!
 //! - **IDW** ([`Method::Idw`]): inverse distance weighting over the `k` nearest samples within
 //!   an optional radius; the same values as GDAL's
@@ -48,8 +49,10 @@ use crate::grid::GridSpec;
 mod idw;
 mod index;
 mod kriging;
+pub mod reach;
 pub mod variogram;
 
+pub use reach::{MaxDistance, Reach};
 pub use variogram::{FittedVariogram, Lag, VariogramKind, VariogramModel};
 
 use index::{BinIndex, Neighbour, Query, Scratch, PATCH};
@@ -301,6 +304,7 @@ pub struct Gridder {
     index: BinIndex,
     variogram: Option<FittedVariogram>,
     merged: usize,
+    reach: Reach,
 }
 
 impl Gridder {
@@ -372,7 +376,25 @@ impl Gridder {
             index,
             variogram,
             merged,
+            reach: Reach {
+                max_distance: None,
+                spacing: None,
+                derived: false,
+            },
         })
+    }
+
+    /// The gridder with cells farther than `asked` from every sample left nodata (module
+    /// [`reach`]: the default derives the distance from the samples' spacing and the size of
+    /// the grid's cells, `cell`).
+    pub fn reaching(mut self, asked: MaxDistance, cell: f64) -> Gridder {
+        self.reach = Reach::of(asked, &self.x, &self.y, cell);
+        self
+    }
+
+    /// The maximum distance applied, and where it comes from.
+    pub fn reach(&self) -> &Reach {
+        &self.reach
     }
 
     /// The method.
@@ -473,6 +495,7 @@ impl Gridder {
         let mut scratch = Scratch::default();
         let mut cache = kriging::Cache::default();
         let mut e = self.index.typical_distance(query.k) * 1.5;
+        let reach2 = self.reach.max_distance.map_or(f64::INFINITY, |d| d * d);
         let back = |v: f64| -> f32 {
             if LOG {
                 10f64.powf(v) as f32
@@ -484,6 +507,9 @@ impl Gridder {
             let patch_xs = &xs[c0..(c0 + PATCH).min(width)];
             let mut visit = |r: usize, c: usize, nb: &[Neighbour]| {
                 let at = r * width + c0 + c;
+                if reach2.is_finite() && !nb.iter().any(|n| n.d2 <= reach2) {
+                    return;
+                }
                 match self.method {
                     Method::Idw { power, .. } => out[at] = back(idw::idw(nb, &self.z, power)),
                     Method::Nearest { .. } => out[at] = back(idw::nearest(nb, &self.z)),

@@ -453,3 +453,43 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn cells_beyond_the_max_distance_are_nodata_for_every_method() {
+    // Samples in the left half of a 100 x 50 grid of 1-unit cells; the limit is 10 units.
+    let s = random_samples(200, 50.0, 7);
+    let g = grid(0.0, 50.0, 1.0, 100, 50);
+    let methods = [
+        idw(2.0, 12, None),
+        Method::Nearest { radius: None },
+        Method::Kriging {
+            neighbors: 16,
+            radius: None,
+            model: None,
+        },
+    ];
+    for method in methods {
+        let open = Gridder::new(s.clone(), method, false).unwrap();
+        let near = Gridder::new(s.clone(), method, false)
+            .unwrap()
+            .reaching(MaxDistance::Given(10.0), 1.0);
+        let (a, b) = (open.block(&g).values, near.block(&g).values);
+        for r in 0..g.height {
+            for c in 0..g.width {
+                let (x, y) = g.cell_centre(r, c);
+                let d = (0..s.len())
+                    .map(|i| ((s.x[i] - x).powi(2) + (s.y[i] - y).powi(2)).sqrt())
+                    .fold(f64::INFINITY, f64::min);
+                let at = r * g.width + c;
+                if d <= 10.0 {
+                    assert_eq!(a[at].to_bits(), b[at].to_bits(), "{method} at {r},{c}");
+                } else {
+                    assert!(b[at].is_nan(), "{method} at {r},{c}: {d} from the nearest");
+                }
+            }
+        }
+        // Columns 61 and beyond are more than 10 from every sample (x < 50).
+        assert!(b[61..100].iter().all(|v| v.is_nan()));
+        assert!(a.iter().all(|v| !v.is_nan()));
+    }
+}
