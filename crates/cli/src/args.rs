@@ -72,7 +72,8 @@ pub struct Deposits {
     /// Known deposits: points in any OGR format, or CSV with --x/--y/--deposits-crs.
     #[arg(long)]
     pub deposits: PathBuf,
-    /// Commodity whose deposits are used: REE, Sn or Mo.
+    /// Commodity whose deposits are used: any label (REE, Sn, Mo, Au, Cu, W, IOCG ...),
+    /// matched without case on the parts of compound labels (Cu-Au counts for Cu and Au).
     #[arg(long, value_parser = values::commodity)]
     pub commodity: Commodity,
     /// Attribute naming each deposit's commodities.
@@ -90,6 +91,9 @@ pub struct Deposits {
     /// OGR layer of the deposit file.
     #[arg(long)]
     pub deposits_layer: Option<String>,
+    /// Count minor associations, the parts of a label in parentheses ("Cu-Au (-REE)").
+    #[arg(long)]
+    pub include_minor: bool,
 }
 
 impl Deposits {
@@ -103,6 +107,7 @@ impl Deposits {
             y: self.y,
             crs: self.deposits_crs,
             layer: self.deposits_layer,
+            include_minor: self.include_minor,
         }
     }
 }

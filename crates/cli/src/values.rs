@@ -8,10 +8,9 @@ use geoprospect::geochem::gridding::{VariogramKind, VariogramModel};
 use geoprospect::models::wofe::Generalise;
 use geoprospect::ops::fuzzy::ChainedLayer;
 
-/// `--commodity`: REE, Sn or Mo, in any case.
+/// `--commodity`: any commodity label (REE, Sn, Au, Cu, W, IOCG ...), in any case.
 pub fn commodity(text: &str) -> Result<Commodity, Error> {
-    Commodity::parse(text)
-        .ok_or_else(|| Error::param(format!("--commodity {text:?}: use REE, Sn or Mo")))
+    Commodity::parse(text).map_err(|e| Error::param(format!("--commodity: {e}")))
 }
 
 /// `--extent xmin,ymin,xmax,ymax`: four finite numbers.
@@ -113,11 +112,12 @@ mod tests {
 
     #[test]
     fn errors_name_the_flag() {
-        assert_eq!(commodity("sn").unwrap(), Commodity::Sn);
-        assert_eq!(
-            commodity("W").unwrap_err().to_string(),
-            "--commodity \"W\": use REE, Sn or Mo"
-        );
+        assert_eq!(commodity("sn").unwrap(), Commodity::SN);
+        assert_eq!(commodity("w").unwrap().to_string(), "W");
+        assert!(commodity("Cu-Au")
+            .unwrap_err()
+            .to_string()
+            .starts_with("--commodity: commodity \"Cu-Au\": a label is"));
         assert_eq!(
             threshold("low")("p10").unwrap(),
             Threshold::Percentile(10.0)

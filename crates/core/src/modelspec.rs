@@ -52,9 +52,9 @@ impl VectorRole {
 
 /// The presets, compiled in so that the binary works from any folder.
 pub const PRESETS: [(Commodity, &str); 3] = [
-    (Commodity::Ree, include_str!("../models/ree.toml")),
-    (Commodity::Sn, include_str!("../models/sn.toml")),
-    (Commodity::Mo, include_str!("../models/mo.toml")),
+    (Commodity::REE, include_str!("../models/ree.toml")),
+    (Commodity::SN, include_str!("../models/sn.toml")),
+    (Commodity::MO, include_str!("../models/mo.toml")),
 ];
 
 /// How evidence is combined.
@@ -206,6 +206,13 @@ impl ModelSpec {
                 e.check_evidence()
             })
             .collect::<Result<Vec<_>, _>>()?;
+        if evidence.is_empty() && !commodity.has_preset() {
+            return Err(Error::param(format!(
+                "{commodity} has no preset model (REE, Sn and Mo have): give its evidence \
+                 ([[models.{}.evidence]])",
+                commodity.id()
+            )));
+        }
         if evidence.is_empty() {
             return Err(Error::param("the model has no evidence"));
         }
@@ -340,16 +347,16 @@ mod tests {
     #[test]
     fn project_override_keeps_preset_evidence_unless_given() {
         let over = ModelSpec::parse("gamma = 0.6").unwrap();
-        let m = preset(Commodity::Sn).overridden_by(&over);
+        let m = preset(Commodity::SN).overridden_by(&over);
         assert_eq!(m.gamma, Some(0.6));
-        assert_eq!(m.evidence.len(), preset(Commodity::Sn).evidence.len());
+        assert_eq!(m.evidence.len(), preset(Commodity::SN).evidence.len());
         let own = ModelSpec::parse(
             "combine = \"and\"\n[[evidence]]\nname = \"x\"\nelement = \"Sn\"\nmembership = { fn = \"large\", midpoint = \"p90\", spread = 5.0 }\n",
         )
         .unwrap();
-        let m = preset(Commodity::Sn)
+        let m = preset(Commodity::SN)
             .overridden_by(&own)
-            .check(Commodity::Sn)
+            .check(Commodity::SN)
             .unwrap();
         assert_eq!(m.evidence.len(), 1);
         assert_eq!(m.combine, FuzzyOp::And);
@@ -360,14 +367,14 @@ mod tests {
         let two = "[[evidence]]\nname = \"x\"\nelement = \"Sn\"\nproximity = \"faults\"\nmembership = { fn = \"large\", midpoint = 3.0, spread = 5.0 }\n";
         assert!(ModelSpec::parse(two)
             .unwrap()
-            .check(Commodity::Sn)
+            .check(Commodity::SN)
             .unwrap_err()
             .to_string()
             .contains("exactly one"));
         let none = "[[evidence]]\nname = \"x\"\nelement = \"Sn\"\n";
         assert!(ModelSpec::parse(none)
             .unwrap()
-            .check(Commodity::Sn)
+            .check(Commodity::SN)
             .unwrap_err()
             .to_string()
             .contains("membership"));

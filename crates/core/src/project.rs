@@ -225,7 +225,7 @@ pub struct Settings {
     pub extent: Option<[f64; 4]>,
     /// Margin around the samples' bounding box when `extent` is absent (CRS units).
     pub margin: Option<f64>,
-    /// Commodities to score (default: all of REE, Sn, Mo).
+    /// Commodities to score (default: REE, Sn, Mo and every commodity with a `[models.<c>]`).
     pub commodities: Option<Vec<Commodity>>,
 }
 
@@ -353,8 +353,13 @@ pub struct AreaSource {
 pub struct DepositSource {
     /// Points in any OGR format, or CSV with `x`/`y`.
     pub path: PathBuf,
-    /// Attribute holding the commodities (REE / Sn / Mo; `Cu-Mo` counts for Mo).
+    /// Attribute holding the commodities: any labels, matched without case on the parts of
+    /// compound labels (`Cu-Mo` counts for Cu and Mo; `Fe-Cu-Au (-REE)` for REE only with
+    /// `include_minor`).
     pub commodity: String,
+    /// Count minor associations (parts in parentheses) as commodities.
+    #[serde(default)]
+    pub include_minor: bool,
     /// Attribute holding the occurrence name.
     pub name: Option<String>,
     /// X column for CSV files.
@@ -368,15 +373,19 @@ pub struct DepositSource {
 }
 
 impl Project {
-    /// The commodities to score, in report order.
+    /// The commodities to score, in report order: `project.commodities`, or else those with a
+    /// preset and those with a `[models.<c>]` table.
     pub fn commodities(&self) -> Vec<Commodity> {
-        match &self.project.commodities {
-            Some(list) => Commodity::ALL
+        let mut list: Vec<Commodity> = match &self.project.commodities {
+            Some(list) => list.clone(),
+            None => Commodity::PRESETS
                 .into_iter()
-                .filter(|c| list.contains(c))
+                .chain(self.models.keys().copied())
                 .collect(),
-            None => Commodity::ALL.to_vec(),
-        }
+        };
+        list.sort();
+        list.dedup();
+        list
     }
 
     /// The model of a commodity: the preset with the project's `[models.<c>]` on top.
@@ -501,6 +510,15 @@ impl Project {
                 .overridden_by(m)
                 .check(*c)
                 .map_err(|e| Error::param(format!("models.{}: {e}", c.id())))?;
+        }
+        for c in self.project.commodities.iter().flatten() {
+            if !c.has_preset() && !self.models.contains_key(c) {
+                return Err(Error::param(format!(
+                    "project.commodities: {c} has no preset model (REE, Sn and Mo have): give \
+                     its evidence ([[models.{}.evidence]])",
+                    c.id()
+                )));
+            }
         }
         for (i, smp) in self.samples.iter().enumerate() {
             if smp.x.is_some() != smp.y.is_some() {

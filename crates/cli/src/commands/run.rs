@@ -79,6 +79,30 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
         ));
     }
     s.push_str(&format!("  occurrences: {}\n", summary.occurrences));
+    for o in &summary.occurrence_labels {
+        let shown: Vec<String> = o
+            .labels
+            .iter()
+            .take(5)
+            .map(|(text, n)| format!("{n} {text:?}"))
+            .collect();
+        let more = o.labels.len().saturating_sub(5);
+        s.push_str(&format!(
+            "    {}: {} from {}{}\n",
+            o.commodity,
+            o.total,
+            if shown.is_empty() {
+                "no label".to_string()
+            } else {
+                shown.join(", ")
+            },
+            if more > 0 {
+                format!(" and {more} other labels")
+            } else {
+                String::new()
+            }
+        ));
+    }
     for c in &summary.commodities {
         let used: Vec<&str> = c.summary.used.iter().map(|(n, _)| n.as_str()).collect();
         s.push_str(&format!(

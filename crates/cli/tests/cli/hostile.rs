@@ -66,7 +66,7 @@ fn unknown_commodity_is_refused_naming_it() {
     let ws = Workspace::new();
     let e = project_refused(&ws, &format!("{GRID}commodities = [\"gold\"]\n"));
     assert!(
-        e.contains("p.toml") && e.contains("gold") && e.contains("ree"),
+        e.contains("p.toml") && e.contains("GOLD has no preset") && e.contains("models.gold"),
         "{e}"
     );
 }

@@ -71,7 +71,10 @@ fn empty_layer_burns_nothing_and_its_evidence_drops_out() {
     assert!(stdout.contains("0 cells covered"), "{stdout}");
     let (_, _, v) = read_band(&ws.path("out/layers/v.tif"));
     assert!(v.iter().all(|&x| x == 0.0));
-    assert!(stderr.contains("fault_proximity: no vector layer"), "{stderr}");
+    assert!(
+        stderr.contains("fault_proximity: no vector layer"),
+        "{stderr}"
+    );
     assert!(!ws.path("out/evidence/distance_faults.tif").exists());
     // The standalone command has nothing to measure to: a clear error.
     write_tif(

@@ -382,10 +382,20 @@ fn wofe_table_matches_a_hand_computation() {
     args.extend(["--generalise", "max-contrast", "--out", "x.csv"]);
     let e = refused(&ws, &args, None);
     assert!(e.contains("--cumulative"), "{e}");
+    // Any commodity label: W is the second part of "Mo, W" (one deposit, class 1); a
+    // compound is not a label.
     let mut args = base.to_vec();
-    args[11] = "W";
+    args[11] = "w";
     args.extend(["--out", "x.csv"]);
-    assert!(refused(&ws, &args, None).contains("REE, Sn or Mo"));
+    let summary = run_ok(&ws, &args);
+    let (_, rows) = read_csv(&ws.path("x.csv"));
+    assert_eq!(
+        (rows[0][0].as_str(), rows[0][2].as_str()),
+        ("1", "1"),
+        "{summary}"
+    );
+    args[11] = "Mo-W";
+    assert!(refused(&ws, &args, None).contains("--commodity"));
 }
 
 #[test]

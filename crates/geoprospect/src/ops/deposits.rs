@@ -1,6 +1,6 @@
 //! Known occurrences: the training and validation points of the models, read from the project's
 //! `[deposits]` source and located on a grid.
-use crate::commodity::Commodity;
+use crate::commodity::{Commodity, Labels};
 use crate::engine::Block;
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
@@ -20,7 +20,8 @@ pub struct Occurrence {
     pub name: String,
     /// The commodity text as the file has it.
     pub commodity_text: String,
-    /// The scored commodities it counts for.
+    /// The commodities it counts for: those its text names, minor associations (in
+    /// parentheses) only with `include_minor`.
     pub commodities: Vec<Commodity>,
 }
 
@@ -67,7 +68,14 @@ pub fn read_deposits(src: &DepositSource, analysis: &Crs) -> Result<Vec<Occurren
             y,
             name: ni.map(|i| row[i].to_string()).unwrap_or_default(),
             commodity_text: row[ci].to_string(),
-            commodities: Commodity::mentioned_in(&row[ci]),
+            commodities: {
+                let labels = Labels::parse(&row[ci]);
+                let mut list = labels.major;
+                if src.include_minor {
+                    list.extend(labels.minor);
+                }
+                list
+            },
         })
         .collect())
 }

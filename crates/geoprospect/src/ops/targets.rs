@@ -358,7 +358,7 @@ mod tests {
             let engine = Engine::new(threads).unwrap();
             let set = find_targets(
                 &TargetRequest {
-                    commodity: Commodity::Sn,
+                    commodity: Commodity::SN,
                     score: &score,
                     grid: &g,
                     crs: &crs,
@@ -420,7 +420,7 @@ mod tests {
         let engine = Engine::new(2).unwrap();
         let set = find_targets(
             &TargetRequest {
-                commodity: Commodity::Mo,
+                commodity: Commodity::MO,
                 score: &score,
                 grid: &g,
                 crs: &crs,

@@ -561,7 +561,7 @@ fn merged_layers(
         .collect::<Result<Vec<_>>>()?;
     let mut commodities = Vec::new();
     for c in &first.commodities {
-        let commodity = Commodity::parse(&c.commodity).ok_or_else(|| {
+        let commodity = Commodity::parse(&c.commodity).map_err(|_| {
             Error::Internal(format!("tile record: unknown commodity {}", c.commodity))
         })?;
         let mut summary = c.summary.clone();

@@ -488,7 +488,7 @@ mod tests {
             let engine = Engine::new(threads).unwrap();
             let cv = cross_validate(
                 &CrossValRequest {
-                    commodity: Commodity::Sn,
+                    commodity: Commodity::SN,
                     grid: &g,
                     crs: &crs,
                     layers: &layers,
@@ -525,7 +525,7 @@ mod tests {
             .unwrap();
         let cv = cross_validate(
             &CrossValRequest {
-                commodity: Commodity::Mo,
+                commodity: Commodity::MO,
                 grid: &g,
                 crs: &crs,
                 layers: &[("m".to_string(), path)],

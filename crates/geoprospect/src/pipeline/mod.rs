@@ -66,6 +66,8 @@ pub struct RunSummary {
     pub samples: Vec<SampleReport>,
     /// Occurrences read.
     pub occurrences: usize,
+    /// For each scored commodity, the occurrences that count for it by commodity text.
+    pub occurrence_labels: Vec<OccurrenceLabels>,
     /// Each element grid and where it comes from.
     pub geochem: Vec<GridReport>,
     /// The prospectivity maps.
@@ -78,6 +80,47 @@ pub struct RunSummary {
     pub products: outputs::Products,
     /// `(stage, seconds)` in run order.
     pub timings: Vec<(String, f64)>,
+}
+
+/// The occurrences that count for one commodity, by the commodity text that named it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OccurrenceLabels {
+    /// The commodity.
+    pub commodity: crate::commodity::Commodity,
+    /// Occurrences counting for it.
+    pub total: usize,
+    /// `(commodity text, occurrences)`, most frequent first.
+    pub labels: Vec<(String, usize)>,
+}
+
+/// How the occurrences of `plan` count for each of `commodities`.
+fn occurrence_labels(
+    plan: &Plan,
+    commodities: &[crate::commodity::Commodity],
+) -> Vec<OccurrenceLabels> {
+    commodities
+        .iter()
+        .map(|&c| {
+            let mut by_text: BTreeMap<&str, usize> = BTreeMap::new();
+            for o in plan
+                .occurrences
+                .iter()
+                .filter(|o| o.commodities.contains(&c))
+            {
+                *by_text.entry(o.commodity_text.as_str()).or_default() += 1;
+            }
+            let mut labels: Vec<(String, usize)> = by_text
+                .into_iter()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect();
+            labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            OccurrenceLabels {
+                commodity: c,
+                total: labels.iter().map(|l| l.1).sum(),
+                labels,
+            }
+        })
+        .collect()
 }
 
 /// A sample set as a run read it.
@@ -424,6 +467,11 @@ pub fn finish(
         layers,
         samples: sample_reports,
         occurrences: plan.occurrences.len(),
+        occurrence_labels: if plan.occurrences.is_empty() {
+            Vec::new()
+        } else {
+            occurrence_labels(plan, &project.commodities())
+        },
         geochem,
         commodities,
         outputs,

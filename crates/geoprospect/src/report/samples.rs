@@ -336,7 +336,7 @@ mod tests {
         let out = dir.path().join("s.geojson");
         let mut cache = ClassCache::default();
         let e = write_samples_geojson(
-            Commodity::Mo,
+            Commodity::MO,
             &["Mo".into()],
             &sets,
             &BTreeMap::new(),

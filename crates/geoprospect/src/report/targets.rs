@@ -119,7 +119,7 @@ mod tests {
             outline: vec![vec![ring.clone()]],
         };
         let set = TargetSet {
-            commodity: Commodity::Mo,
+            commodity: Commodity::MO,
             rule: "score >= 0.8".into(),
             threshold: 0.8,
             scored_cells: 10,
