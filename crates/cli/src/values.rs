@@ -4,13 +4,18 @@
 use geoprospect::commodity::Commodity;
 use geoprospect::error::Error;
 use geoprospect::evidence::membership::Threshold;
-use geoprospect::geochem::gridding::{VariogramKind, VariogramModel};
+use geoprospect::geochem::gridding::{MaxDistance, VariogramKind, VariogramModel};
 use geoprospect::models::wofe::Generalise;
 use geoprospect::ops::fuzzy::ChainedLayer;
 
 /// `--commodity`: any commodity label (REE, Sn, Au, Cu, W, IOCG ...), in any case.
 pub fn commodity(text: &str) -> Result<Commodity, Error> {
     Commodity::parse(text).map_err(|e| Error::param(format!("--commodity: {e}")))
+}
+
+/// `--max-distance`: a positive distance, `auto` or `none`.
+pub fn max_distance(text: &str) -> Result<MaxDistance, Error> {
+    MaxDistance::parse(text).map_err(|e| Error::param(format!("--max-distance: {e}")))
 }
 
 /// `--extent xmin,ymin,xmax,ymax`: four finite numbers.

@@ -99,7 +99,7 @@ pub struct GridArgs {
     pub variogram: Option<VariogramModel>,
     /// Cells farther than this from every sample are nodata: a distance in grid CRS units,
     /// `none`, or `auto` (3 x the median nearest-neighbour spacing of the points).
-    #[arg(long, default_value = "auto", value_parser = MaxDistance::parse)]
+    #[arg(long, default_value = "auto", allow_negative_numbers = true, value_parser = values::max_distance)]
     pub max_distance: MaxDistance,
     /// Interpolate log10 of the values and back-transform (values must be positive).
     #[arg(long)]

@@ -74,6 +74,7 @@ fn map_input<'a>(
         target_ranks: &[1, 2],
         occurrences,
         faults,
+        area: &[],
     }
 }
 

@@ -76,6 +76,7 @@ pub fn write_report_stage(
                 target_ranks: &ranks,
                 occurrences: &occurrences,
                 faults,
+                area: plan.area.as_ref().map_or(&[], |a| a.polygons()),
             },
             &png,
         )?;
@@ -175,11 +176,19 @@ pub fn write_report_stage(
     let input = ReportInput {
         project: project.project.name.clone(),
         grid: format!(
-            "{} x {} cells of {} in {}, extent [{xmin}, {ymin}, {xmax}, {ymax}]",
+            "{} x {} cells of {} in {}, extent [{xmin}, {ymin}, {xmax}, {ymax}]{}",
             g.width,
             g.height,
             g.res,
-            plan.crs.label()
+            plan.crs.label(),
+            match (&g.area, &project.area) {
+                (Some(mask), Some(a)) => format!(
+                    "; study area {} ({} cells, the outline on the maps)",
+                    a.path.display(),
+                    mask.cells()
+                ),
+                _ => String::new(),
+            }
         ),
         created_by: format!("geoprospect {}", env!("CARGO_PKG_VERSION")),
         inputs,

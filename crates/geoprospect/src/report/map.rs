@@ -38,6 +38,8 @@ pub struct MapInput<'a> {
     pub occurrences: &'a [(f64, f64, String)],
     /// Fault traces; may be empty.
     pub faults: &'a [LineString<f64>],
+    /// The study area's polygons; empty without one.
+    pub area: &'a [Polygon<f64>],
 }
 
 /// Stops of the colour ramp: viridis (matplotlib's values) every 0.1, linear in between.
@@ -292,6 +294,7 @@ const WHITE_: [u8; 3] = [0xff, 0xff, 0xff];
 const GREY: [u8; 3] = [0x55, 0x55, 0x55];
 const OCCURRENCE: [u8; 3] = [0xff, 0x3b, 0x30];
 const FAULT: [u8; 3] = [0x14, 0x14, 0x14];
+const AREA: [u8; 3] = [0xc2, 0x18, 0x5b];
 
 /// Occurrence labels are drawn only when there are at most this many occurrences on the map.
 const MAX_OCCURRENCE_LABELS: usize = 30;
@@ -355,8 +358,15 @@ fn paint_score(input: &MapInput, l: &Layout, big: &mut [u8], stride: usize) -> R
     Ok(has_nodata)
 }
 
-/// Faults, targets and occurrences, clipped to the map.
+/// The study area's outline, faults, targets and occurrences, clipped to the map.
 fn draw_overlays(p: &Painter, input: &MapInput, frame: &Frame) -> Result<()> {
+    for poly in input.area {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for piece in frame.clip(ring) {
+                p.line(&piece, rgba(AREA, 0.9), 1.8)?;
+            }
+        }
+    }
     for fault in input.faults {
         for piece in frame.clip(fault) {
             p.line(&piece, rgba(FAULT, 0.85), 1.6)?;
@@ -703,6 +713,11 @@ fn draw_panel(p: &Painter, input: &MapInput, l: &Layout, has_nodata: bool) -> Re
     if !input.faults.is_empty() {
         p.line(&[(x, y + 3.0), (x + 22.0, y - 3.0)], rgba(FAULT, 0.85), 1.6)?;
         label(y, "fault")?;
+        y += 26.0;
+    }
+    if !input.area.is_empty() {
+        p.line(&[(x, y), (x + 22.0, y)], rgba(AREA, 0.9), 1.8)?;
+        label(y, "study area")?;
         y += 26.0;
     }
     // North arrow (grid north: the map is drawn north-up in the analysis CRS).
