@@ -35,7 +35,7 @@ fn layers(ws: &Workspace) {
     ws.write("occ.csv", &csv);
 }
 
-fn deposit_args<'a>(commodity: &'a str) -> Vec<&'a str> {
+fn deposit_args(commodity: &str) -> Vec<&str> {
     vec![
         "--deposits",
         "occ.csv",
