@@ -226,6 +226,68 @@ fn standalone_commands_take_an_area() {
     run_ok(&ws, &args);
     let (_, _, f) = read_band(&ws.path("f.tif"));
     assert!(mask.iter().zip(&f).all(|(&inside, v)| inside != v.is_nan()));
+    // grid and anomalies: samples on a lattice, inside and outside the area.
+    ws.write(
+        "s.csv",
+        &lattice_csv(120, "Mo_ppm", |i| format!("{}", 1 + (i * 37) % 50)),
+    );
+    let mut args = vec![
+        "grid",
+        "s.csv",
+        "--field",
+        "Mo_ppm",
+        "--x",
+        "x",
+        "--y",
+        "y",
+        "--points-crs",
+        "EPSG:32648",
+        "--like",
+        "x.tif",
+        "--max-distance",
+        "none",
+        "--out",
+        "g.tif",
+    ];
+    args.extend(area);
+    run_ok(&ws, &args);
+    let (_, _, g) = read_band(&ws.path("g.tif"));
+    assert!(mask.iter().zip(&g).all(|(&inside, v)| inside != v.is_nan()));
+    // The thresholds count only the samples inside the polygons (by point in polygon).
+    let text = std::fs::read_to_string(ws.path("s.csv")).unwrap();
+    let inside_samples = text
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            let v: Vec<f64> = l.split(',').take(2).map(|t| t.parse().unwrap()).collect();
+            let (c, r) = (
+                ((v[0] - 680000.0) / 5.0) as usize,
+                ((4767500.0 - v[1]) / 5.0) as usize,
+            );
+            mask[r * W + c]
+        })
+        .count();
+    let mut args = vec![
+        "anomalies",
+        "s.csv",
+        "--x",
+        "x",
+        "--y",
+        "y",
+        "--points-crs",
+        "EPSG:32648",
+        "--out-dir",
+        "an",
+    ];
+    args.extend(area);
+    run_ok(&ws, &args);
+    let csv = std::fs::read_to_string(ws.path("an/thresholds.csv")).unwrap();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[2], inside_samples.to_string(), "{csv}");
+    assert!(
+        inside_samples > 20 && inside_samples < 100,
+        "{inside_samples}"
+    );
     // An area that misses the grid: refused, naming both extents, nothing written.
     ws.write(
         "far.geojson",

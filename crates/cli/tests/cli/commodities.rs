@@ -138,6 +138,13 @@ fn a_project_scores_w_with_its_own_model() {
     );
     assert!(ws.path("out/targets_w.geojson").exists());
     assert!(ws.path("out/prospectivity_mo.tif").exists());
+    // Mo has one occurrence ("W|Mo"): its map, and no validation.
+    assert!(
+        stdout.contains(
+            "validation not possible: 1 occurrence on scored cells, at least 2 are needed"
+        ),
+        "{stdout}"
+    );
     let (_, _, w) = read_band(&ws.path("out/prospectivity_w.tif"));
     assert!(w.iter().any(|v| v.is_finite()));
     // Report order: the presets first (Mo), then W.
