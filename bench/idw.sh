@@ -72,7 +72,7 @@ for _ in $(seq "${REPEAT:-3}"); do
   t0=$(now)
   "$BIN" grid "$WORK/points.csv" --field Mo_ppm --x x --y y --points-crs EPSG:32648 \
     --crs EPSG:32648 --extent "$XMIN,$YMIN,$XMAX,$YMAX" --resolution "$RES" \
-    --method idw --power 2 --neighbors "$NEIGHBORS" --radius "$RADIUS" \
+    --method idw --power 2 --neighbors "$NEIGHBORS" --radius "$RADIUS" --max-distance none \
     --threads "$THREADS" --quiet --out "$WORK/ours.tif"
   t=$("$PY" -c "print($(now) - $t0)")
   best=$("$PY" -c "print(min(${best:-$t}, $t))")
