@@ -13,7 +13,7 @@
 //! span `[a, b)` when `a <= x < b`.
 use geo::{BoundingRect, Contains, MultiPolygon, Polygon};
 
-use crate::grid::GridSpec;
+use crate::grid::{AreaMask, GridSpec};
 
 /// A study area: polygons in the analysis CRS.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,12 +74,7 @@ impl StudyArea {
         for row in &mut runs {
             merge_runs(row);
         }
-        let cells = runs.iter().flatten().map(|&(a, b)| (b - a) as u64).sum();
-        AreaMask {
-            width: grid.width,
-            runs,
-            cells,
-        }
+        AreaMask::from_runs(grid.width, runs)
     }
 }
 
@@ -142,50 +137,6 @@ fn merge_runs(runs: &mut Vec<(u32, u32)>) {
         }
     }
     *runs = merged;
-}
-
-/// The cells of a grid inside a study area, as runs of columns per row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AreaMask {
-    width: usize,
-    /// Per grid row, sorted disjoint `[start, end)` column runs inside the area.
-    runs: Vec<Vec<(u32, u32)>>,
-    cells: u64,
-}
-
-impl AreaMask {
-    /// Cells inside the area.
-    pub fn cells(&self) -> u64 {
-        self.cells
-    }
-
-    /// Whether cell `(row, col)` is inside the area.
-    pub fn contains(&self, row: usize, col: usize) -> bool {
-        self.runs.get(row).is_some_and(|runs| {
-            let col = col as u32;
-            runs.iter().any(|&(a, b)| a <= col && col < b)
-        })
-    }
-
-    /// The `[start, end)` column runs of `row` inside the area.
-    pub fn runs(&self, row: usize) -> &[(u32, u32)] {
-        self.runs.get(row).map_or(&[], Vec::as_slice)
-    }
-
-    /// Sets every cell outside the area of full-width rows from grid row `row0` to `nodata`.
-    pub fn apply<T: Copy>(&self, row0: usize, data: &mut [T], nodata: T) {
-        if self.width == 0 {
-            return;
-        }
-        for (i, row) in data.chunks_mut(self.width).enumerate() {
-            let mut from = 0usize;
-            for &(a, b) in self.runs(row0 + i) {
-                row[from..a as usize].fill(nodata);
-                from = b as usize;
-            }
-            row[from..].fill(nodata);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 //! with `(x0, y0)` the top-left corner `(xmin, ymax)`; values belong to cell centres.
 use std::sync::Arc;
 
-use crate::area::AreaMask;
 use crate::error::{Error, Result};
 
 /// Largest analysis grid accepted, in cells (a 100 000 x 100 000 grid is national scale at 30 m;
@@ -249,6 +248,57 @@ impl GridSpec {
         let dr = (self.y0 - gt[3]) / self.res;
         let whole = |v: f64| (v - v.round()).abs() <= tol;
         (whole(dc) && whole(dr)).then(|| (dc.round() as i64, dr.round() as i64))
+    }
+}
+
+/// The cells of a grid inside a study area, as runs of columns per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaMask {
+    width: usize,
+    /// Per grid row, sorted disjoint `[start, end)` column runs inside the area.
+    runs: Vec<Vec<(u32, u32)>>,
+    cells: u64,
+}
+
+impl AreaMask {
+    /// The mask of a grid `width` cells wide from its sorted, disjoint `[start, end)` column
+    /// runs per row ([`crate::area::StudyArea::mask`] makes them).
+    pub fn from_runs(width: usize, runs: Vec<Vec<(u32, u32)>>) -> AreaMask {
+        let cells = runs.iter().flatten().map(|&(a, b)| (b - a) as u64).sum();
+        AreaMask { width, runs, cells }
+    }
+
+    /// Cells inside the area.
+    pub fn cells(&self) -> u64 {
+        self.cells
+    }
+
+    /// Whether cell `(row, col)` is inside the area.
+    pub fn contains(&self, row: usize, col: usize) -> bool {
+        self.runs.get(row).is_some_and(|runs| {
+            let col = col as u32;
+            runs.iter().any(|&(a, b)| a <= col && col < b)
+        })
+    }
+
+    /// The `[start, end)` column runs of `row` inside the area.
+    pub fn runs(&self, row: usize) -> &[(u32, u32)] {
+        self.runs.get(row).map_or(&[], Vec::as_slice)
+    }
+
+    /// Sets every cell outside the area of full-width rows from grid row `row0` to `nodata`.
+    pub fn apply<T: Copy>(&self, row0: usize, data: &mut [T], nodata: T) {
+        if self.width == 0 {
+            return;
+        }
+        for (i, row) in data.chunks_mut(self.width).enumerate() {
+            let mut from = 0usize;
+            for &(a, b) in self.runs(row0 + i) {
+                row[from..a as usize].fill(nodata);
+                from = b as usize;
+            }
+            row[from..].fill(nodata);
+        }
     }
 }
 

@@ -6,7 +6,6 @@ use crate::error::{Error, Result};
 use crate::grid::GridSpec;
 use crate::io::crs::Crs;
 use crate::io::vector::read_vector;
-use crate::project::AreaSource;
 
 /// Where a study area comes from: a polygon file, with optional layer, OGR SQL filter and CRS
 /// (for files without one).
@@ -20,17 +19,6 @@ pub struct AreaFile<'a> {
     pub filter: Option<&'a str>,
     /// CRS of the file when it carries none.
     pub crs: Option<&'a str>,
-}
-
-impl<'a> From<&'a AreaSource> for AreaFile<'a> {
-    fn from(a: &'a AreaSource) -> AreaFile<'a> {
-        AreaFile {
-            path: &a.path,
-            layer: a.layer.as_deref(),
-            filter: a.filter.as_deref(),
-            crs: a.crs.as_deref(),
-        }
-    }
 }
 
 /// Reads the polygons of `file` into `analysis`. Lines or points, or no polygon at all, are

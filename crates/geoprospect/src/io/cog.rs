@@ -103,7 +103,7 @@ pub struct CogWriter {
     row0: usize,
     height: usize,
     bands: usize,
-    area: Option<std::sync::Arc<crate::area::AreaMask>>,
+    area: Option<std::sync::Arc<crate::grid::AreaMask>>,
 }
 
 impl CogWriter {

@@ -15,9 +15,9 @@ use std::sync::{Arc, Mutex};
 use gdal::raster::GdalDataType;
 use gdal::{Dataset, Metadata};
 
-use crate::area::AreaMask;
 use crate::engine::{blocks_of, Block, BLOCK_CELLS};
 use crate::error::{Error, Result};
+use crate::grid::AreaMask;
 use crate::grid::GridSpec;
 use crate::grid::CLASS_NODATA;
 use crate::io::crs::Crs;

@@ -27,11 +27,12 @@ use crate::geochem::columns::ColumnOptions;
 use crate::geochem::elements::element_ignore_case;
 use crate::geochem::gridding::{Gridder, Method, Samples};
 use crate::grid::GridSpec;
-use crate::io::area::{on_grid, read_area, AreaFile};
+use crate::io::area::{on_grid, read_area};
 use crate::io::atomic::Staging;
 use crate::io::crs::{Crs, Transformer};
 use crate::io::geojson::{number, FeatureCollectionWriter, Geometry};
 use crate::io::points::{is_delimited_text, read_points, PointSource, PointTable};
+use crate::ops::area::area_file;
 use crate::project::AreaSource;
 use crate::table::TableOptions;
 
@@ -173,7 +174,7 @@ pub fn run_anomalies(req: &AnomalyRequest, engine: &Engine) -> Result<AnomalyRep
     let grid = ca_grid(&xy, analysis.wkt()?)?;
     let (grid, inside) = match &req.area {
         Some(a) => {
-            let file = AreaFile::from(a);
+            let file = area_file(a);
             let area = read_area(&file, &analysis)?;
             let inside: Vec<bool> = xy.iter().map(|&(x, y)| area.contains(x, y)).collect();
             if !inside.contains(&true) {

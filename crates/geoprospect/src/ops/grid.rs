@@ -16,12 +16,13 @@ use crate::geochem::columns::parse_header;
 use crate::geochem::gridding::{FittedVariogram, Gridder, MaxDistance, Method, Reach, Samples};
 use crate::grid::GridSpec;
 use crate::grid::MAX_CELLS;
-use crate::io::area::{restrict, AreaFile};
+use crate::io::area::restrict;
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::crs::Crs;
 use crate::io::dataset::{dataset_crs, open_raster};
 use crate::io::points::{is_delimited_text, read_points, PointSource};
+use crate::ops::area::area_file;
 use crate::project::AreaSource;
 use crate::table::TableOptions;
 
@@ -132,7 +133,7 @@ pub fn run_grid(req: &GridRequest, engine: &Engine) -> Result<GridSummary> {
         .validate()
         .map_err(|e| Error::param(format!("{} gridding: {e}", method.name())))?;
     let (crs, grid) = target_grid(&req.grid)?;
-    let grid = restrict(grid, &crs, req.area.as_ref().map(AreaFile::from).as_ref())?;
+    let grid = restrict(grid, &crs, req.area.as_ref().map(area_file).as_ref())?;
     let delimited = is_delimited_text(&req.points);
     if delimited && (req.x.is_none() || req.y.is_none()) {
         return Err(Error::param(format!(

@@ -3,6 +3,8 @@
 //! imports the report or the pipeline.
 /// `geoprospect anomalies`: thresholds and classes of sample assays.
 pub mod anomalies;
+/// A project's or a command's study area, for the io reader.
+pub mod area;
 /// Known occurrences read from a project's source and located on a grid.
 pub mod deposits;
 /// `geoprospect fuzzy`: transform chains and one fuzzy operator, streamed.

@@ -30,11 +30,12 @@ use crate::area::StudyArea;
 use crate::engine::{blocks, Engine};
 use crate::error::{Error, Result};
 use crate::grid::GridSpec;
-use crate::io::area::{on_grid, read_area, AreaFile};
+use crate::io::area::{on_grid, read_area};
 use crate::io::atomic::Staging;
 use crate::io::cog::CogOptions;
 use crate::io::crs::Crs;
 use crate::io::vsi;
+use crate::ops::area::area_file;
 use crate::ops::deposits::{read_deposits, Occurrence};
 use crate::ops::samples::{read_samples, SampleSet};
 use crate::project::Project;
@@ -186,7 +187,7 @@ pub fn plan(project: &Project) -> Result<Plan> {
         .map(|src| read_samples(src, &crs))
         .collect::<Result<Vec<_>>>()?;
     let area = match &project.area {
-        Some(a) => Some(read_area(&AreaFile::from(a), &crs)?),
+        Some(a) => Some(read_area(&area_file(a), &crs)?),
         None => None,
     };
     let wkt = crs.wkt()?;
