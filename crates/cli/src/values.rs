@@ -4,6 +4,7 @@
 use geoprospect::commodity::Commodity;
 use geoprospect::error::Error;
 use geoprospect::evidence::membership::Threshold;
+use geoprospect::evidence::singularity::Windows;
 use geoprospect::geochem::gridding::{MaxDistance, VariogramKind, VariogramModel};
 use geoprospect::models::wofe::Generalise;
 use geoprospect::ops::fuzzy::ChainedLayer;
@@ -16,6 +17,11 @@ pub fn commodity(text: &str) -> Result<Commodity, Error> {
 /// `--max-distance`: a positive distance, `auto` or `none`.
 pub fn max_distance(text: &str) -> Result<MaxDistance, Error> {
     MaxDistance::parse(text).map_err(|e| Error::param(format!("--max-distance: {e}")))
+}
+
+/// `--windows 1,3,5,7,9`: odd window sides in cells, at least two.
+pub fn windows(text: &str) -> Result<Windows, Error> {
+    Windows::parse(text).map_err(|e| Error::param(format!("--windows: {e}")))
 }
 
 /// `--extent xmin,ymin,xmax,ymax`: four finite numbers.

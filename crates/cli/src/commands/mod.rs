@@ -14,6 +14,7 @@ mod plan;
 mod proximity;
 mod run;
 mod run_tile;
+mod singularity;
 mod validate;
 mod wofe;
 
@@ -66,6 +67,8 @@ pub enum Command {
     /// Evidence layers through transform chains (log, robust z, membership), then one fuzzy
     /// operator, streamed block by block.
     Fuzzy(fuzzy::FuzzyArgs),
+    /// Local singularity index (Cheng 2007) of a layer: alpha < 2 marks enrichment.
+    Singularity(singularity::SingularityArgs),
     /// Weights of evidence of a class layer against known deposits (CSV table).
     Wofe(wofe::WofeArgs),
     /// Logistic regression of deposits against evidence layers (CSV of coefficients).
@@ -89,6 +92,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Outcome, Error> {
         Command::Membership(a) => membership::run(a, ctx),
         Command::Overlay(a) => overlay::run(a, ctx),
         Command::Fuzzy(a) => fuzzy::run(a, ctx),
+        Command::Singularity(a) => singularity::run(a, ctx),
         Command::Wofe(a) => wofe::run(a, ctx),
         Command::Logistic(a) => logistic::run(a, ctx),
         Command::Validate(a) => validate::run(a, ctx),

@@ -20,4 +20,5 @@ mod outputs;
 mod report;
 mod reproject;
 mod run;
+mod singularity;
 mod tiles;

@@ -1,4 +1,5 @@
-//! Evidence layers: proximity, fuzzy membership functions, categorical scores.
+//! Evidence layers: proximity, fuzzy membership functions, categorical scores, local
+//! singularity.
 //!
 //! Kernels here are pure functions over slices and parameter structs, applied one block (row
 //! strip) of the analysis grid at a time; the commands around them (reading layers, writing
@@ -8,3 +9,4 @@ pub mod chain;
 pub mod membership;
 pub mod proximity;
 pub mod quantiles;
+pub mod singularity;

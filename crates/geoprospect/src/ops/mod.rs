@@ -27,6 +27,8 @@ pub mod proximity;
 pub mod samples;
 /// A model scored block by block over the grid.
 pub mod score;
+/// `geoprospect singularity`: the local singularity index of a layer.
+pub mod singularity;
 /// Target zones of a score map, ranked and outlined.
 pub mod targets;
 /// `geoprospect validate`: success rate of a score map against deposits.

@@ -1,0 +1,156 @@
+//! `geoprospect singularity` against an independent numpy implementation of Cheng's (2007)
+//! local singularity index (the window means by slicing, the slope by `numpy.polyfit`), on a
+//! field with a power-law peak, nodata holes and edges; the same bytes for any thread count.
+use std::process::Command;
+
+use crate::fixtures::{read_band, refused, run_ok, write_tif, Workspace};
+
+const UTM: &str = "EPSG:32648";
+const W: usize = 150;
+const H: usize = 110;
+
+/// numpy reference: for each valid cell, windows clipped to the grid, a window counted when at
+/// least half its in-grid cells are valid and its mean is positive, α = 2 + slope.
+const REFERENCE: &str = r#"
+import sys
+import numpy as np
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1])
+band = ds.GetRasterBand(1)
+a = band.ReadAsArray().astype(np.float64)
+a[a == band.GetNoDataValue()] = np.nan
+sides = [int(s) for s in sys.argv[2].split(",")]
+h, w = a.shape
+out = np.full((h, w), np.nan)
+for r in range(h):
+    for c in range(w):
+        if np.isnan(a[r, c]):
+            continue
+        xs, ys = [], []
+        for s in sides:
+            k = s // 2
+            win = a[max(r - k, 0):r + k + 1, max(c - k, 0):c + k + 1]
+            valid = win[~np.isnan(win)]
+            if 2 * valid.size >= win.size and valid.sum() > 0:
+                xs.append(np.log(s))
+                ys.append(np.log(valid.mean()))
+        if len(xs) >= 2:
+            out[r, c] = 2 + np.polyfit(xs, ys, 1)[0]
+np.save(sys.argv[3], out)
+"#;
+
+#[test]
+fn singularity_matches_numpy_and_finds_the_peak() {
+    if !std::path::Path::new("/usr/bin/python3").exists() {
+        eprintln!("skipping: /usr/bin/python3 (python3-gdal, numpy) not installed");
+        return;
+    }
+    let ws = Workspace::new();
+    // A background of 10 with a peak c·r^(-0.6) (α = 1.4) at (55, 40), a nodata hole and
+    // a nodata corner.
+    let field: Vec<f32> = (0..W * H)
+        .map(|i| {
+            let (r, c) = ((i / W) as f64, (i % W) as f64);
+            let d = ((r - 55.0).powi(2) + (c - 40.0).powi(2)).sqrt().max(0.5);
+            let hole = (70..74).contains(&(i % W)) && (20..26).contains(&(i / W));
+            let corner = i % W > 140 && i / W > 100;
+            if hole || corner {
+                -9999.0
+            } else {
+                (10.0 + 200.0 * d.powf(-0.6)) as f32
+            }
+        })
+        .collect();
+    write_tif(
+        &ws.path("cu.tif"),
+        UTM,
+        [600_000.0, 50.0, 0.0, 4_505_500.0, 0.0, -50.0],
+        W,
+        H,
+        field,
+        Some(-9999.0),
+    );
+    let windows = "1,3,5,7,9";
+    let out = run_ok(
+        &ws,
+        &[
+            "singularity",
+            "cu.tif",
+            "--windows",
+            windows,
+            "--threads",
+            "2",
+            "--out",
+            "a.tif",
+        ],
+    );
+    assert!(out.contains("below 2 (enrichment)"), "{out}");
+    run_ok(
+        &ws,
+        &[
+            "singularity",
+            "cu.tif",
+            "--windows",
+            windows,
+            "--threads",
+            "1",
+            "--out",
+            "b.tif",
+        ],
+    );
+    let (a, b) = (
+        read_band(&ws.path("a.tif")).2,
+        read_band(&ws.path("b.tif")).2,
+    );
+    assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+
+    let py = Command::new("/usr/bin/python3")
+        .args(["-c", REFERENCE, "cu.tif", windows, "ref.npy"])
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    // The .npy body: a header then H x W little-endian f64.
+    let bytes = std::fs::read(ws.path("ref.npy")).unwrap();
+    let body = &bytes[bytes.len() - W * H * 8..];
+    let reference: Vec<f64> = body
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    let mut worst = 0f64;
+    for (i, (&ours, &theirs)) in a.iter().zip(&reference).enumerate() {
+        assert_eq!(
+            ours.is_nan(),
+            theirs.is_nan(),
+            "cell {i}: {ours} vs {theirs}"
+        );
+        if !ours.is_nan() {
+            worst = worst.max((ours - theirs).abs());
+        }
+    }
+    // Float32 output of a float64 computation.
+    assert!(worst < 1e-5, "largest difference {worst}");
+    // Enrichment at the peak, α ≈ 2 in the flat background far from it.
+    let at = |r: usize, c: usize| a[r * W + c];
+    assert!(at(55, 40) < 1.7, "{}", at(55, 40));
+    assert!((at(10, 140) - 2.0).abs() < 0.01, "{}", at(10, 140));
+    // Bad windows: one line naming the flag.
+    let e = refused(
+        &ws,
+        &[
+            "singularity",
+            "cu.tif",
+            "--windows",
+            "2,4",
+            "--out",
+            "c.tif",
+        ],
+        None,
+    );
+    assert!(e.contains("--windows") && e.contains("odd"), "{e}");
+    assert!(!ws.path("c.tif").exists());
+}
