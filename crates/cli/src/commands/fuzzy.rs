@@ -1,7 +1,6 @@
 //! `geoprospect fuzzy`: evidence layers through transform chains, then one fuzzy operator.
 use clap::{Args, ValueEnum};
 use geoprospect::error::Error;
-use geoprospect::evidence::chain::describe;
 use geoprospect::models::fuzzy::FuzzyOp;
 use geoprospect::ops::fuzzy::{run_fuzzy, ChainedLayer, FuzzyRequest, FuzzySummary};
 
@@ -29,7 +28,9 @@ pub enum FuzzyOpArg {
 pub struct FuzzyArgs {
     /// A layer and its transform chain: PATH:STEP,STEP,... with steps log, ln, robust-z,
     /// linear:LOW:HIGH, large:MID:SPREAD, small:MID:SPREAD, gaussian:MID:SPREAD,
-    /// sigmoid:MID:SLOPE (thresholds may be percentiles, e.g. p90); repeat per layer.
+    /// sigmoid:MID:SLOPE (thresholds may be percentiles, e.g. p90); a chain may start with
+    /// singularity:1,3,5,7 (the local singularity index over those windows, in cells, which the
+    /// later steps take as input: α < 2 is enrichment); repeat per layer.
     #[arg(long = "layer", required = true, value_parser = values::chained_layer)]
     pub layers: Vec<ChainedLayer>,
     /// The fuzzy operator.
@@ -87,11 +88,11 @@ pub fn render(s: &FuzzySummary) -> String {
         s.valid
     );
     for layer in &s.layers {
-        let steps = match layer.steps.as_slice() {
-            [] => "memberships as given".to_string(),
-            steps => describe(steps),
-        };
-        text.push_str(&format!("  {}: {steps}\n", layer.path.display()));
+        text.push_str(&format!(
+            "  {}: {}\n",
+            layer.path.display(),
+            layer.describe()
+        ));
     }
     text
 }

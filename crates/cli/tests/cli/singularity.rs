@@ -154,3 +154,91 @@ fn singularity_matches_numpy_and_finds_the_peak() {
     assert!(e.contains("--windows") && e.contains("odd"), "{e}");
     assert!(!ws.path("c.tif").exists());
 }
+
+/// `fuzzy --layer PATH:singularity:...,STEP` is the singularity command's layer put through the
+/// rest of the chain, and leaves no scratch file behind.
+#[test]
+fn singularity_as_the_first_step_of_a_fuzzy_chain() {
+    let ws = Workspace::new();
+    let field: Vec<f32> = (0..W * H)
+        .map(|i| {
+            let (r, c) = ((i / W) as f64, (i % W) as f64);
+            let d = ((r - 30.0).powi(2) + (c - 90.0).powi(2)).sqrt().max(0.5);
+            (5.0 + 80.0 * d.powf(-0.8)) as f32
+        })
+        .collect();
+    let gt = [600_000.0, 50.0, 0.0, 4_505_500.0, 0.0, -50.0];
+    write_tif(&ws.path("zn.tif"), UTM, gt, W, H, field, None);
+    let out = run_ok(
+        &ws,
+        &[
+            "fuzzy",
+            "--layer",
+            "zn.tif:singularity:1,3,5,7,linear:2:1.6",
+            "--op",
+            "and",
+            "--out",
+            "chained.tif",
+        ],
+    );
+    assert!(
+        out.contains("singularity index (1, 3, 5, 7 cells), linear"),
+        "{out}"
+    );
+    run_ok(
+        &ws,
+        &[
+            "singularity",
+            "zn.tif",
+            "--windows",
+            "1,3,5,7",
+            "--out",
+            "alpha.tif",
+        ],
+    );
+    run_ok(
+        &ws,
+        &[
+            "fuzzy",
+            "--layer",
+            "alpha.tif:linear:2:1.6",
+            "--op",
+            "and",
+            "--out",
+            "direct.tif",
+        ],
+    );
+    let (chained, direct) = (
+        read_band(&ws.path("chained.tif")).2,
+        read_band(&ws.path("direct.tif")).2,
+    );
+    assert!(chained
+        .iter()
+        .zip(&direct)
+        .all(|(x, y)| x.to_bits() == y.to_bits()));
+    // Full membership at the peak, none far from it.
+    assert_eq!(chained[30 * W + 90], 1.0);
+    assert_eq!(chained[100 * W + 5], 0.0);
+    let mut left = ws.files(".");
+    left.sort();
+    assert_eq!(
+        left,
+        ["alpha.tif", "chained.tif", "direct.tif", "zn.tif"],
+        "scratch files left behind"
+    );
+    // Anywhere but first, it is refused in one line.
+    let e = refused(
+        &ws,
+        &[
+            "fuzzy",
+            "--layer",
+            "zn.tif:log,singularity:1,3",
+            "--op",
+            "and",
+            "--out",
+            "bad.tif",
+        ],
+        None,
+    );
+    assert!(e.contains("first step"), "{e}");
+}

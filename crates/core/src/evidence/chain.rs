@@ -134,6 +134,10 @@ pub fn parse_chain(text: &str) -> Result<Vec<Step>> {
                     _ => MembershipSpec::Sigmoid { midpoint, slope: p },
                 })
             }
+            "singularity" => {
+                return Err(bad("the singularity index must be the chain's first step \
+                     (PATH:singularity:1,3,5,7,...)"))
+            }
             _ => {
                 return Err(bad(
                     "unknown step: use log, ln, robust-z, linear:LOW:HIGH, large:MID:SPREAD, \

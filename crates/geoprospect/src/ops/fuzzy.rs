@@ -29,47 +29,90 @@ use crate::evidence::chain::{
     resolve, Need, Resolved, Step,
 };
 use crate::evidence::quantiles::{QuantileBins, QuantilePass1, QuantilePass2};
+use crate::evidence::singularity::Windows;
 use crate::io::area::{restrict, AreaFile};
 use crate::io::atomic::AtomicFile;
-use crate::io::cog::{encoder_settings, layer_tags, CogOptions, LayerMeta, PixelType};
+use crate::io::cog::{encoder_settings, layer_tags, CogOptions, Compression, LayerMeta, PixelType};
 use crate::io::cogtiles::{CogEncoder, TILE};
 use crate::io::layer::{aligned_blocks, GridLayer};
 use crate::io::rawstrips::{DeflateTiles, RawStrips};
 use crate::models::fuzzy::{combine, FuzzyOp};
+use crate::ops::singularity::{run_singularity, SingularityRequest};
 
 /// One input layer and its transform chain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChainedLayer {
     /// The raster, on the grid of the first layer.
     pub path: PathBuf,
+    /// The local singularity index first (window sides in cells), when the chain starts with
+    /// `singularity:1,3,5,7`: the other steps then apply to α.
+    pub singularity: Option<Windows>,
     /// Its steps (empty: the layer already holds memberships).
     pub chain: Vec<Step>,
 }
 
 impl ChainedLayer {
     /// Parses `PATH:STEP,STEP,...` (`a.tif:log,robust-z,linear:-1:3`), or a bare path. The
-    /// path ends at the first `:` unless the whole argument names an existing file.
+    /// path ends at the first `:` unless the whole argument names an existing file. A chain may
+    /// start with `singularity:SIDE,SIDE,...` (the window sides are the whole numbers after
+    /// it): the layer's local singularity index, which the later steps take as their input.
     ///
     /// ```
     /// use geoprospect::ops::fuzzy::ChainedLayer;
     /// let l = ChainedLayer::parse("cu.tif:log,robust-z,linear:-1:3").unwrap();
     /// assert_eq!(l.path.to_str(), Some("cu.tif"));
     /// assert_eq!(l.chain.len(), 3);
+    /// let s = ChainedLayer::parse("cu.tif:singularity:1,3,5,7,linear:2.1:1.8").unwrap();
+    /// assert_eq!(s.singularity.unwrap().sides(), &[1, 3, 5, 7]);
+    /// assert_eq!(s.chain.len(), 1);
     /// ```
     pub fn parse(arg: &str) -> Result<ChainedLayer> {
         if Path::new(arg).exists() {
             return Ok(ChainedLayer {
                 path: arg.into(),
+                singularity: None,
                 chain: Vec::new(),
             });
         }
         let (path, chain) = arg.split_once(':').unwrap_or((arg, ""));
-        let chain = parse_chain(chain).map_err(|e| Error::param(format!("{arg}: {e}")))?;
+        let bad = |e: Error| Error::param(format!("{arg}: {e}"));
+        let (singularity, rest) = split_singularity(chain).map_err(bad)?;
+        let chain = parse_chain(rest).map_err(bad)?;
         Ok(ChainedLayer {
             path: path.into(),
+            singularity,
             chain,
         })
     }
+}
+
+/// Splits a leading `singularity:1,3,5,7` step (its sides: the whole numbers that follow) from
+/// the rest of a chain.
+fn split_singularity(chain: &str) -> Result<(Option<Windows>, &str)> {
+    let Some(after) = chain.trim_start().strip_prefix("singularity:") else {
+        return Ok((None, chain));
+    };
+    let mut end = after.len();
+    let mut sides = Vec::new();
+    let mut at = 0;
+    for token in after.split(',') {
+        match token.trim().parse::<usize>() {
+            Ok(side) => sides.push(side),
+            Err(_) if !sides.is_empty() => {
+                end = at;
+                break;
+            }
+            Err(_) => {
+                return Err(Error::param(format!(
+                    "singularity:{token}: window sides are whole numbers of cells, e.g. \
+                     singularity:1,3,5,7"
+                )))
+            }
+        }
+        at += token.len() + 1;
+    }
+    let windows = Windows::new(sides)?;
+    Ok((Some(windows), after.get(end..).unwrap_or("")))
 }
 
 /// A layer of a fuzzy overlay with its chain resolved.
@@ -77,8 +120,29 @@ impl ChainedLayer {
 pub struct ResolvedLayer {
     /// The raster.
     pub path: PathBuf,
+    /// The window sides of its singularity index, when the chain starts with one.
+    pub singularity: Option<Windows>,
     /// Its steps with their statistics resolved (empty: the layer holds memberships as given).
     pub steps: Vec<Resolved>,
+}
+
+impl ResolvedLayer {
+    /// Its chain as text: `singularity index (1, 3, 5, 7 cells), linear 2.1..1.8`.
+    pub fn describe(&self) -> String {
+        let steps = (!self.steps.is_empty()).then(|| describe(&self.steps));
+        match (&self.singularity, steps) {
+            (None, None) => "memberships as given".to_string(),
+            (None, Some(steps)) => steps,
+            (Some(w), steps) => {
+                let sides: Vec<String> = w.sides().iter().map(|s| s.to_string()).collect();
+                let first = format!("singularity index ({} cells)", sides.join(", "));
+                match steps {
+                    Some(steps) => format!("{first}, {steps}"),
+                    None => first,
+                }
+            }
+        }
+    }
 }
 
 /// What `geoprospect fuzzy` wrote.
@@ -457,16 +521,18 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<FuzzySummary> {
     req.op.check()?;
     let (_, grid, crs) = GridLayer::open_as_grid(&first.path)?;
     let grid = restrict(grid, &crs, req.area.as_ref())?;
+    let scratch = singularity_layers(req, engine)?;
     let mut sources = Vec::with_capacity(req.layers.len());
-    for l in req.layers {
-        let layer = GridLayer::open(&l.path, &grid)?;
+    for (k, l) in req.layers.iter().enumerate() {
+        let path = scratch.input(k).unwrap_or(&l.path);
+        let layer = GridLayer::open(path, &grid)?;
         // Reads in place skip the study area's mask: GDAL's reads apply it.
         let (raw, tiles) = if layer.is_integer() || grid.area.is_some() {
             (None, None)
         } else {
-            match RawStrips::open(&l.path)? {
+            match RawStrips::open(path)? {
                 Some(raw) => (Some(raw), None),
-                None => (None, DeflateTiles::open(&l.path)?),
+                None => (None, DeflateTiles::open(path)?),
             }
         };
         sources.push(Source {
@@ -521,24 +587,28 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<FuzzySummary> {
         }
     }
 
-    let names: Vec<String> = req
+    let layers: Vec<ResolvedLayer> = req
         .layers
         .iter()
         .zip(&resolved)
-        .map(|(l, r)| {
-            let steps = if r.is_empty() {
-                "memberships as given".to_string()
-            } else {
-                describe(r)
-            };
-            format!("{}: {steps}", l.path.display())
+        .map(|(l, steps)| ResolvedLayer {
+            path: l.path.clone(),
+            singularity: l.singularity.clone(),
+            steps: steps.clone(),
         })
+        .collect();
+    let names: Vec<String> = layers
+        .iter()
+        .map(|l| format!("{}: {}", l.path.display(), l.describe()))
         .collect();
     let mut items = vec![(
         "GEOPROSPECT_OVERLAY".to_string(),
         format!("fuzzy {}", req.op.name()),
     )];
-    if resolved.iter().any(|r| !r.is_empty()) {
+    if layers
+        .iter()
+        .any(|l| !l.steps.is_empty() || l.singularity.is_some())
+    {
         items.push(("GEOPROSPECT_CHAINS".into(), names.join("; ")));
     }
     let meta = LayerMeta {
@@ -651,19 +721,70 @@ pub fn run_fuzzy(req: &FuzzyRequest, engine: &Engine) -> Result<FuzzySummary> {
     Ok(FuzzySummary {
         out: req.out.to_path_buf(),
         op: req.op,
-        layers: req
-            .layers
-            .iter()
-            .zip(resolved)
-            .map(|(l, steps)| ResolvedLayer {
-                path: l.path.clone(),
-                steps: steps.clone(),
-            })
-            .collect(),
+        layers,
         width: grid.width,
         height: grid.height,
         valid,
         rounds,
+    })
+}
+
+/// The singularity indices of the layers whose chains start with one, as scratch layers in a
+/// hidden folder beside the output (removed when this is dropped).
+struct Scratch {
+    _dir: Option<tempfile::TempDir>,
+    inputs: Vec<Option<PathBuf>>,
+}
+
+impl Scratch {
+    /// The file layer `k` is read from instead of its own, if any.
+    fn input(&self, k: usize) -> Option<&Path> {
+        self.inputs.get(k)?.as_deref()
+    }
+}
+
+/// Writes the singularity index of every layer whose chain starts with `singularity:` (over the
+/// whole layer: a study area masks the index afterwards, as it masks the layer's values).
+fn singularity_layers(req: &FuzzyRequest, engine: &Engine) -> Result<Scratch> {
+    if req.layers.iter().all(|l| l.singularity.is_none()) {
+        return Ok(Scratch {
+            _dir: None,
+            inputs: Vec::new(),
+        });
+    }
+    let parent = req
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = tempfile::Builder::new()
+        .prefix(".geoprospect-singularity-")
+        .tempdir_in(parent)
+        .map_err(|e| Error::output(parent, format!("cannot make a scratch folder: {e}")))?;
+    let mut inputs = Vec::with_capacity(req.layers.len());
+    for (k, l) in req.layers.iter().enumerate() {
+        inputs.push(match &l.singularity {
+            Some(windows) => {
+                let out = dir.path().join(format!("{k}.tif"));
+                run_singularity(
+                    &SingularityRequest {
+                        input: &l.path,
+                        windows: windows.clone(),
+                        out: &out,
+                        cog: CogOptions {
+                            compression: Compression::None,
+                        },
+                    },
+                    engine,
+                )?;
+                Some(out)
+            }
+            None => None,
+        });
+    }
+    Ok(Scratch {
+        _dir: Some(dir),
+        inputs,
     })
 }
 

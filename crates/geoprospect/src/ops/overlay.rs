@@ -83,6 +83,7 @@ pub fn run_overlay(req: &OverlayRequest, engine: &Engine) -> Result<OverlaySumma
                 .iter()
                 .map(|p| ChainedLayer {
                     path: p.clone(),
+                    singularity: None,
                     chain: Vec::new(),
                 })
                 .collect();
