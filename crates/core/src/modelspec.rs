@@ -19,6 +19,7 @@ use crate::commodity::Commodity;
 use crate::error::{Error, Result};
 use crate::evidence::categorical::CategoricalScores;
 use crate::evidence::membership::MembershipSpec;
+use crate::evidence::singularity::Windows;
 use crate::models::fuzzy::FuzzyOp;
 
 /// What a vector layer stands for geologically.
@@ -91,6 +92,10 @@ pub struct ModelSpec {
     pub evidence: Vec<EvidenceSpec>,
 }
 
+/// Window sides (cells) of `transform = "singularity"` when a model gives none: five windows
+/// from the cell itself to 9 x 9 cells.
+pub const DEFAULT_WINDOWS: [usize; 5] = [1, 3, 5, 7, 9];
+
 /// γ when a model says `combine = "gamma"` without a value.
 pub const DEFAULT_GAMMA: f64 = 0.8;
 
@@ -120,6 +125,11 @@ pub struct EvidenceSpec {
     pub scores: Option<BTreeMap<String, f64>>,
     /// Score of classes `scores` does not name (default 0).
     pub default_score: Option<f64>,
+    /// A transform of the raw values before the membership: `singularity` (the local
+    /// singularity index α, Cheng 2007; its thresholds are then on α, and α < 2 is enrichment).
+    pub transform: Option<String>,
+    /// Window sides in cells of `transform = "singularity"` (default 1, 3, 5, 7, 9).
+    pub windows: Option<Vec<usize>>,
     /// Membership function of the raw values (not for `classes`).
     pub membership: Option<MembershipSpec>,
     /// Weight in an index overlay (default 1).
@@ -151,6 +161,9 @@ pub struct Evidence {
     pub name: String,
     /// Source of the raw values.
     pub source: Source,
+    /// The local singularity index of the raw values, over these windows, is what the
+    /// membership takes (`transform = "singularity"`).
+    pub singularity: Option<Windows>,
     /// Membership (None for class scores, which are favourabilities already).
     pub membership: Option<MembershipSpec>,
     /// Index-overlay weight.
@@ -298,6 +311,28 @@ impl EvidenceSpec {
             }
             _ => {}
         }
+        let singularity = match (self.transform.as_deref(), &self.windows) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(Error::param(format!(
+                    "evidence {n:?}: windows apply only to transform = \"singularity\""
+                )))
+            }
+            (Some(t), _) if !t.eq_ignore_ascii_case("singularity") => {
+                return Err(Error::param(format!(
+                    "evidence {n:?}: unknown transform {t:?} (use \"singularity\")"
+                )))
+            }
+            (Some(_), _) if is_classes => {
+                return Err(Error::param(format!(
+                    "evidence {n:?}: class scores take no transform"
+                )))
+            }
+            (Some(_), w) => Some(
+                Windows::new(w.clone().unwrap_or_else(|| DEFAULT_WINDOWS.to_vec()))
+                    .map_err(|e| Error::param(format!("evidence {n:?}: {e}")))?,
+            ),
+        };
         let weight = self.weight.unwrap_or(1.0);
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(Error::param(format!(
@@ -307,6 +342,7 @@ impl EvidenceSpec {
         Ok(Evidence {
             name: n.clone(),
             source,
+            singularity,
             membership: self.membership,
             weight,
             group: self.group.clone().unwrap_or_else(|| n.clone()),
@@ -360,6 +396,42 @@ mod tests {
             .unwrap();
         assert_eq!(m.evidence.len(), 1);
         assert_eq!(m.combine, FuzzyOp::And);
+    }
+
+    #[test]
+    fn singularity_transform_checks_its_windows() {
+        let err = |body: &str| {
+            ModelSpec::parse(&format!("[[evidence]]\nname = \"x\"\n{body}"))
+                .unwrap()
+                .check(Commodity::SN)
+                .unwrap_err()
+                .to_string()
+        };
+        let m = "membership = { fn = \"linear\", low = 2.0, high = 1.6 }\n";
+        let ok = ModelSpec::parse(&format!(
+            "[[evidence]]\nname = \"x\"\nelement = \"Sn\"\ntransform = \"singularity\"\n{m}"
+        ))
+        .unwrap()
+        .check(Commodity::SN)
+        .unwrap();
+        assert_eq!(
+            ok.evidence[0].singularity,
+            Some(Windows::new(DEFAULT_WINDOWS.to_vec()).unwrap())
+        );
+        let e = err(&format!("element = \"Sn\"\nwindows = [1, 3]\n{m}"));
+        assert!(
+            e.contains("\"x\"") && e.contains("only to transform"),
+            "{e}"
+        );
+        let e = err(&format!("element = \"Sn\"\ntransform = \"log\"\n{m}"));
+        assert!(e.contains("unknown transform \"log\""), "{e}");
+        let e = err(&format!(
+            "element = \"Sn\"\ntransform = \"singularity\"\nwindows = [3]\n{m}"
+        ));
+        assert!(e.contains("\"x\"") && e.contains("two window sizes"), "{e}");
+        let e =
+            err("classes = \"geology\"\ntransform = \"singularity\"\nscores = { granite = 1.0 }\n");
+        assert!(e.contains("class scores take no transform"), "{e}");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! field with a power-law peak, nodata holes and edges; the same bytes for any thread count.
 use std::process::Command;
 
-use crate::fixtures::{read_band, refused, run_ok, write_tif, Workspace};
+use crate::fixtures::{
+    metadata, project_ok, project_refused, read_band, refused, run_ok, write_tif, Workspace,
+};
 
 const UTM: &str = "EPSG:32648";
 const W: usize = 150;
@@ -241,4 +243,87 @@ fn singularity_as_the_first_step_of_a_fuzzy_chain() {
         None,
     );
     assert!(e.contains("first step"), "{e}");
+}
+
+/// `transform = "singularity"` in a project model: the membership takes the singularity index
+/// of the element grid, written as `evidence/singularity_<commodity>_<name>.tif`, the same
+/// bytes as `geoprospect singularity` of that grid; tiled plans refuse it (tiles have no halo).
+#[test]
+fn singularity_as_an_evidence_transform_in_a_project() {
+    let ws = Workspace::new();
+    // A 9 x 9 lattice of samples 1 km apart, Mo enriched around (604 km, 4 504 km).
+    let mut csv = String::from("id,x,y,Mo_ppm\n");
+    for i in 0..81 {
+        let (x, y) = (
+            600_000.0 + 1000.0 * (i % 9) as f64,
+            4_500_000.0 + 1000.0 * (i / 9) as f64,
+        );
+        let d = ((x - 604_000.0f64).powi(2) + (y - 4_504_000.0f64).powi(2)).sqrt() / 1000.0;
+        csv += &format!("s{i},{x},{y},{:.4}\n", 2.0 + 20.0 * (d + 0.5).powf(-1.2));
+    }
+    ws.write("s.csv", &csv);
+    let project = |windows: &str| {
+        format!(
+            "[project]\nname = \"t\"\ncrs = \"{UTM}\"\nresolution = 250.0\ncommodities = [\"mo\"]\n\
+             [[samples]]\npath = \"s.csv\"\nx = \"x\"\ny = \"y\"\ncrs = \"{UTM}\"\n\
+             [models.mo]\ncombine = \"and\"\n\
+             [[models.mo.evidence]]\nname = \"moly\"\nelement = \"Mo\"\n\
+             transform = \"singularity\"\n{windows}\
+             membership = {{ fn = \"linear\", low = 2.0, high = 1.6 }}\n"
+        )
+    };
+    project_ok(&ws, &project("windows = [1, 3, 5]\n"));
+    let alpha = ws.path("out/evidence/singularity_mo_moly.tif");
+    assert!(alpha.exists());
+    run_ok(
+        &ws,
+        &[
+            "singularity",
+            "out/geochem/Mo.tif",
+            "--windows",
+            "1,3,5",
+            "--out",
+            "direct.tif",
+        ],
+    );
+    let (a, d) = (read_band(&alpha).2, read_band(&ws.path("direct.tif")).2);
+    assert!(a.iter().zip(&d).all(|(x, y)| x.to_bits() == y.to_bits()));
+    assert!(a.iter().any(|v| *v < 1.8), "no enrichment found");
+    // The score is the linear membership of α: 0 at α = 2, 1 at α = 1.6.
+    let score = read_band(&ws.path("out/prospectivity_mo.tif")).2;
+    for (s, al) in score.iter().zip(&a) {
+        if al.is_nan() {
+            assert!(s.is_nan());
+        } else {
+            let expected = ((2.0 - al) / 0.4).clamp(0.0, 1.0);
+            assert!((s - expected).abs() < 1e-5, "score {s} for alpha {al}");
+        }
+    }
+    let model = metadata(
+        &ws.path("out/prospectivity_mo.tif"),
+        "GEOPROSPECT_MODEL",
+        "",
+    )
+    .unwrap();
+    assert!(model.contains("moly"), "{model}");
+
+    // Tiles have no halo: planning refuses it in one line.
+    let e = refused(
+        &ws,
+        &["plan", "p.toml", "--tiles", "2", "--out", "plan"],
+        Some("plan"),
+    );
+    assert!(
+        e.contains("singularity") && e.contains("geoprospect run"),
+        "{e}"
+    );
+    // Bad settings: one line naming the evidence.
+    std::fs::remove_dir_all(ws.path("out")).unwrap();
+    let e = project_refused(&ws, &project("windows = [2, 4]\n"));
+    assert!(e.contains("moly") && e.contains("odd"), "{e}");
+    let e = project_refused(
+        &ws,
+        &project("").replace("transform = \"singularity\"", "transform = \"singularty\""),
+    );
+    assert!(e.contains("moly") && e.contains("singularty"), "{e}");
 }

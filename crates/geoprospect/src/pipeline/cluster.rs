@@ -13,7 +13,9 @@
 //! whole-grid coordinates, the plan's thresholds), and writes its layers atomically into
 //! `tiles/<k>/`. No operation reads neighbouring cells of a computed layer (gridding reads the
 //! sample points, proximity the features, warping the source rasters with GDAL's own source
-//! window), so tiles need no halo (`halo_rows` is 0 in the plan).
+//! window), so tiles need no halo (`halo_rows` is 0 in the plan). Evidence that does read
+//! its neighbours (`transform = "singularity"`) is refused when planning, in one line: such a
+//! project runs with `geoprospect run`.
 //!
 //! `merge` mosaics every layer of the tiles (a GDAL VRT, then a COG with the tiles' metadata)
 //! and runs the outputs stage of a single run on the mosaics: validation against occurrences,
@@ -183,6 +185,7 @@ pub fn plan_tiles(
 ) -> Result<ClusterPlan> {
     local_plan_dir(plan_dir)?;
     let p = plan(project)?;
+    refuse_neighbourhood_evidence(project)?;
     let rows = block_rows(p.grid.width, BLOCK_CELLS);
     let unit = tile_unit(rows);
     let most = p.grid.height.div_ceil(unit);
@@ -271,6 +274,29 @@ pub fn plan_tiles(
     write_json(&file, &plan)?;
     staging.commit()?;
     Ok(plan)
+}
+
+/// Tiles have no halo, so evidence computed from the cells around each cell cannot be split
+/// into tiles: the project's first such evidence is an error.
+fn refuse_neighbourhood_evidence(project: &Project) -> Result<()> {
+    for c in project.commodities() {
+        let Ok(model) = project.model(c) else {
+            continue;
+        };
+        if let Some(e) = model.evidence.iter().find(|e| e.singularity.is_some()) {
+            return Err(Error::input(
+                &project.file,
+                format!(
+                    "models.{}: evidence {:?} has transform = \"singularity\", which reads the \
+                     cells around each cell, and tiles have no halo: run this project with \
+                     `geoprospect run`",
+                    c.id(),
+                    e.name
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The layers that percentile memberships read, by what models ask for.

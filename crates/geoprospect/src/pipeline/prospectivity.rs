@@ -7,6 +7,7 @@ use crate::commodity::Commodity;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::evidence::proximity::Features;
+use crate::evidence::singularity::Windows;
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::io::crs::Crs;
@@ -18,6 +19,7 @@ use crate::ops::proximity::write_distance;
 use crate::ops::score::{
     resolve_percentiles, score, BoundEvidence, EvidencePercentiles, ScoreSummary,
 };
+use crate::ops::singularity::{run_singularity, SingularityRequest};
 use crate::ops::validate::{scores_at, success_rate};
 use crate::project::{Project, VectorSource};
 use crate::validate::Validation;
@@ -325,6 +327,12 @@ fn bind(
         };
         match raw {
             Ok(raw) => {
+                let raw = match &e.singularity {
+                    Some(windows) => {
+                        singularity_layer(model.commodity, e, windows, &raw, staging, engine, cog)?
+                    }
+                    None => raw,
+                };
                 let label = raw
                     .strip_prefix(staging.root())
                     .unwrap_or(&raw)
@@ -354,6 +362,36 @@ fn bind(
         }
     }
     Ok((bound, dropped))
+}
+
+/// Writes `evidence/singularity_<commodity>_<name>.tif`, the local singularity index of an evidence
+/// layer's raw values (`transform = "singularity"`), and returns its path: the membership and
+/// its percentiles then take α. Cells outside the study area are nodata in `raw` already, so
+/// windows at the area's edge count only the cells inside it.
+fn singularity_layer(
+    commodity: Commodity,
+    e: &Evidence,
+    windows: &Windows,
+    raw: &Path,
+    staging: &Staging,
+    engine: &Engine,
+    cog: &CogOptions,
+) -> Result<PathBuf> {
+    let out = staging.path(&format!(
+        "evidence/singularity_{}_{}.tif",
+        commodity.id(),
+        e.name
+    ))?;
+    run_singularity(
+        &SingularityRequest {
+            input: raw,
+            windows: windows.clone(),
+            out: &out,
+            cog: *cog,
+        },
+        engine,
+    )?;
+    Ok(out)
 }
 
 /// What a project's own evidence can name, for error messages.
@@ -457,6 +495,7 @@ mod tests {
         Evidence {
             name: "e".into(),
             source,
+            singularity: None,
             membership: None,
             weight: 1.0,
             group: "g".into(),
