@@ -11,7 +11,8 @@
 //!   values, anomaly thresholds and gridding ([`geochem`]); evidence layers: proximity, fuzzy
 //!   membership, categorical scores, exact quantiles ([`evidence`]); models: fuzzy and index
 //!   overlay, weights of evidence, logistic regression ([`models`]); success-rate curves
-//!   ([`validate`]); target-zone labelling ([`zones`]);
+//!   ([`validate`]); target-zone labelling ([`zones`]); DEM conditioning, flow and sample
+//!   catchments ([`hydrology`]);
 //! - **configuration**: the project schema ([`project`]) and the model presets and specs
 //!   ([`modelspec`]), which name kernel parameter types;
 //! - **the block engine** ([`engine`]): blocks of a grid in waves on one rayon pool, results in
@@ -27,6 +28,7 @@ pub mod error;
 pub mod evidence;
 pub mod geochem;
 pub mod grid;
+pub mod hydrology;
 pub mod models;
 pub mod modelspec;
 pub mod progress;
