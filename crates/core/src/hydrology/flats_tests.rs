@@ -59,6 +59,24 @@ fn flats_drain_away_from_the_high_side() {
             assert!(z[j] < 10.0, "({r}, {c}) climbs a wall");
         }
     }
+    // By hand: towards lower, mask 2 L (L = 5 at column 1 … 1 at the low edges of column 5);
+    // away from higher, + (3 − A) with A = 1 beside the walls, 2 one cell in, 3 at the centre.
+    // Cells turn south-east off the north wall and north-east off the south wall.
+    let want: [[u8; 5]; 5] = [
+        [1, 1, 1, 0, 0],
+        [0, 1, 1, 0, 0],
+        [0, 0, 0, 0, 0],
+        [0, 7, 7, 0, 0],
+        [7, 7, 7, 0, 0],
+    ];
+    for (r, row) in want.iter().enumerate() {
+        assert_eq!(
+            flow.dirs[(r + 1) * w + 1..(r + 1) * w + 6],
+            row[..],
+            "row {}",
+            r + 1
+        );
+    }
     // Undrained cells of the west column step off the wall: east, south-east or north-east.
     for r in 2..h - 2 {
         let (_, dc) = D8[flow.dirs[r * w + 1] as usize];

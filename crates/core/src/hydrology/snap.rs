@@ -127,6 +127,14 @@ mod tests {
         };
         // From the grid's centre all three are at the same distance: the lowest index.
         assert_eq!(snap_to_stream(&acc, 3, 3, 1.5, 1.5, 2.0), Some(0));
+        // At the corner of four cells of equal accumulation, its own cell (1, 1) among them:
+        // the lowest index, (0, 0), not the own cell.
+        let flat = Accumulation {
+            cells: vec![1; 9],
+            order: Vec::new(),
+        };
+        assert_eq!(snap_to_stream(&flat, 3, 3, 1.0, 1.0, 1.0), Some(0));
+        assert_eq!(snap_to_stream(&flat, 3, 3, 1.0, 1.0, 0.0), Some(4));
         // Nearer (0, 2) than the others: it wins.
         assert_eq!(snap_to_stream(&acc, 3, 3, 1.4, 1.6, 2.0), Some(2));
         // Nearer (2, 0) than (0, 0) and (0, 2).
