@@ -2,7 +2,7 @@
 //! Processing* 28:323–344, "The extraction of drainage networks from digital elevation
 //! data"): each cell drains to the neighbour of steepest drop per distance, a diagonal step
 //! being √2 cells long (the cell size cancels out).
-use super::{neighbour, NODATA, OUTLET};
+use super::{around, NODATA, OUTLET};
 
 /// Code of an interior valid cell without a strictly lower valid neighbour: on a flat (or in a
 /// pit of an unfilled DEM), resolved in [`super::flats`].
@@ -29,12 +29,9 @@ pub(crate) fn steepest_descent(z: &[f32], width: usize, height: usize) -> Vec<u8
             continue;
         }
         let (r, c) = (i / width, i % width);
-        let (mut best, mut steepest, mut open) = (NOFLOW, 0.0f64, false);
-        for d in 0..8 {
-            let Some(n) = neighbour(r, c, d, width, height) else {
-                open = true;
-                continue;
-            };
+        let mut open = r == 0 || c == 0 || r + 1 == height || c + 1 == width;
+        let (mut best, mut steepest) = (NOFLOW, 0.0f64);
+        for (d, n) in around(i, width, height) {
             let zn = z[n];
             if zn.is_nan() {
                 open = true;

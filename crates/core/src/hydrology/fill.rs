@@ -13,7 +13,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use super::{check_grid, neighbour};
+use super::{around, check_grid};
 use crate::error::Result;
 
 /// An open cell: its elevation and index, ordered lowest first (ties: lowest index first) in
@@ -49,7 +49,7 @@ fn is_seed(dem: &[f32], r: usize, c: usize, width: usize, height: usize) -> bool
     if r == 0 || c == 0 || r + 1 == height || c + 1 == width {
         return true;
     }
-    (0..8).any(|d| neighbour(r, c, d, width, height).is_some_and(|j| dem[j].is_nan()))
+    around(r * width + c, width, height).any(|(_, j)| dem[j].is_nan())
 }
 
 /// The DEM with every depression raised to its spill height (NaN cells stay NaN).
@@ -77,11 +77,8 @@ pub fn fill_depressions(dem: &[f32], width: usize, height: usize) -> Result<Vec<
                 None => break,
             },
         };
-        let (r, col, zc) = (c / width, c % width, z[c]);
-        for d in 0..8 {
-            let Some(n) = neighbour(r, col, d, width, height) else {
-                continue;
-            };
+        let zc = z[c];
+        for (_, n) in around(c, width, height) {
             if closed[n] || z[n].is_nan() {
                 continue;
             }

@@ -17,7 +17,7 @@
 //! An interior cell that no low edge reaches (a pit or closed flat of an unfilled DEM) is made
 //! an [`OUTLET`], so every valid cell's flow path ends in an outlet, without cycles.
 use super::d8::{steepest_descent, NOFLOW};
-use super::{neighbour, FlowGrid, NODATA, OUTLET};
+use super::{around, FlowGrid, NODATA, OUTLET};
 
 /// D8 flow directions of a filled DEM (see [`super::fill_depressions`]), flats drained.
 ///
@@ -40,12 +40,6 @@ pub fn flow_directions(filled: &[f32], width: usize, height: usize) -> FlowGrid 
         height,
         dirs,
     }
-}
-
-/// The neighbours of cell `i` on the grid, with their direction codes.
-fn around(i: usize, width: usize, height: usize) -> impl Iterator<Item = (usize, usize)> {
-    let (r, c) = (i / width, i % width);
-    (0..8).filter_map(move |d| neighbour(r, c, d, width, height).map(|n| (d, n)))
 }
 
 /// Low edges (cells that drain, beside an undrained cell of equal elevation) and high edges
@@ -105,7 +99,7 @@ fn spread(
     dirs: &[u8],
     labels: &[u32],
     mask: &mut [i32],
-    reached: fn(i32) -> bool,
+    reached: impl Fn(i32) -> bool,
     mut value: impl FnMut(usize, i32, i32) -> i32,
 ) {
     let mut front: Vec<u32> = Vec::new();

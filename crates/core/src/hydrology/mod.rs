@@ -134,6 +134,27 @@ pub(crate) fn neighbour(
     (nr < height && nc < width).then_some(nr * width + nc)
 }
 
+/// The neighbours of cell `i` on the grid with their direction codes, in [`D8`] order.
+/// Interior cells (all but the outermost rows and columns) skip the bounds checks.
+#[inline]
+pub(crate) fn around(
+    i: usize,
+    width: usize,
+    height: usize,
+) -> impl Iterator<Item = (usize, usize)> {
+    let (r, c) = (i / width, i % width);
+    let interior = r > 0 && c > 0 && r + 1 < height && c + 1 < width;
+    let w = width as isize;
+    (0..8).filter_map(move |d| {
+        if interior {
+            let (dr, dc) = D8[d];
+            Some((d, i.wrapping_add_signed(dr * w + dc)))
+        } else {
+            neighbour(r, c, d, width, height).map(|n| (d, n))
+        }
+    })
+}
+
 #[cfg(test)]
 pub(crate) mod testgrids {
     //! Grids shared by the tests of the chain.
