@@ -2,9 +2,8 @@
 //!
 //! A stream-sediment sample integrates the rocks of its catchment; where samples lie one above
 //! another on the same drainage, the lower one's catchment is the area between them (the
-//! upstream basin is cut out), as in the sample-catchment basins of stream-sediment
-//! geochemistry (e.g. Carranza 2010, *Geochemistry: Exploration, Environment, Analysis*
-//! 10:171–187). The labelling walks the accumulation's topological order backwards,
+//! upstream basin is cut out), as in the sample catchment basins of stream-sediment
+//! geochemistry. The labelling walks the accumulation's topological order backwards,
 //! downstream first: a sample's outlet cell takes its own label, every other cell the label of
 //! the cell it drains into, so each cell costs `O(1)`.
 use super::{Accumulation, FlowGrid, NODATA};
@@ -62,6 +61,7 @@ pub fn label_catchments(
 mod tests {
     use super::*;
     use crate::hydrology::{condition, snap_to_stream};
+    use proptest::prelude::*;
 
     /// Two V-valleys side by side, axes at columns 2 and 7 of a 10-column grid, the ridge
     /// between columns 4 and 5, both falling southwards.
@@ -135,6 +135,40 @@ mod tests {
         let cat = label_catchments(&flow, &acc, &[s]);
         assert!(cat.labels.iter().all(|&l| l == 1));
         assert_eq!(cat.cells, vec![(w * h) as u64]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn each_cell_takes_its_own_sample_or_its_downstream_label(
+            (w, h, z, picks) in (1usize..=8, 1usize..=8).prop_flat_map(|(w, h)| {
+                let cell = prop_oneof![1 => Just(f32::NAN), 5 => (0u8..5).prop_map(f32::from)];
+                (
+                    Just(w),
+                    Just(h),
+                    proptest::collection::vec(cell, w * h),
+                    proptest::collection::vec(proptest::option::of(0..w * h), 0..6),
+                )
+            })
+        ) {
+            let (flow, acc) = condition(&z, w, h).unwrap();
+            let cat = label_catchments(&flow, &acc, &picks);
+            for (i, v) in z.iter().enumerate() {
+                let own = picks
+                    .iter()
+                    .position(|&p| p == Some(i) && !v.is_nan())
+                    .map(|k| k as i32 + 1);
+                let want = match (own, flow.downstream(i)) {
+                    (Some(k), _) => k,
+                    (None, Some(j)) => cat.labels[j],
+                    (None, None) => 0,
+                };
+                proptest::prop_assert_eq!(cat.labels[i], want, "cell {}", i);
+            }
+            for (k, &n) in cat.cells.iter().enumerate() {
+                let labelled = cat.labels.iter().filter(|&&l| l == k as i32 + 1).count();
+                proptest::prop_assert_eq!(n, labelled as u64);
+            }
+        }
     }
 
     #[test]

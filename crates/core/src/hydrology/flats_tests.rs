@@ -159,6 +159,16 @@ proptest! {
         }
         let flow = flow_directions(&filled, w, h);
         check_drainage(&filled, w, h, &flow)?;
+        // Everything reaches an outlet, so the outlets' accumulations add up to the valid
+        // cells, all of them in the order.
+        let acc = crate::hydrology::accumulate(&flow);
+        let valid = z.iter().filter(|v| !v.is_nan()).count();
+        let at_outlets: usize = (0..w * h)
+            .filter(|&i| flow.dirs[i] == OUTLET)
+            .map(|i| acc.cells[i] as usize)
+            .sum();
+        prop_assert_eq!(at_outlets, valid);
+        prop_assert_eq!(acc.order.len(), valid);
         // A filled DEM has no pits: only edge cells and cells beside nodata are outlets.
         for i in 0..w * h {
             if flow.dirs[i] == OUTLET {

@@ -1,6 +1,6 @@
-//! Snapping a sample to the stream it was taken from (the "snap pour point" rule of ArcGIS
-//! Spatial Analyst, as used for stream-sediment catchments, e.g. Hengl & Reuter 2009,
-//! *Geomorphometry*, ch. 7).
+//! Snapping a sample to the stream it was taken from: the rule of the "Snap Pour Point" tool
+//! of ArcGIS Spatial Analyst (and of pour points in Hengl & Reuter, eds., 2009,
+//! *Geomorphometry: Concepts, Software, Applications*).
 //!
 //! A stream-sediment sample was taken in the stream, but its surveyed position and a coarse
 //! DEM need not put it on the DEM's stream: a point one cell off the valley axis would get
