@@ -19,8 +19,8 @@
 //! Nothing here prints: progress goes to a [`progress::Progress`] sink and results come back as
 //! values for the binary to render.
 pub use geoprospect_core::{
-    area, commodity, engine, error, evidence, geochem, grid, models, modelspec, progress, project,
-    rng, table, validate, zones,
+    area, commodity, engine, error, evidence, geochem, grid, hydrology, models, modelspec,
+    progress, project, rng, table, validate, zones,
 };
 
 pub mod io;

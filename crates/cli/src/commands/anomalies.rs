@@ -98,7 +98,7 @@ fn elements(list: &[String]) -> Result<Vec<String>, Error> {
 }
 
 /// Four significant digits for the terminal table.
-fn short(v: f64) -> String {
+pub(super) fn short(v: f64) -> String {
     if !v.is_finite() {
         return "-".into();
     }

@@ -3,6 +3,7 @@
 //! [`Command`] enum lists them; [`run`] dispatches.
 mod anomalies;
 mod batch;
+mod catchments;
 mod fuzzy;
 mod grid;
 mod info;
@@ -58,6 +59,8 @@ pub enum Command {
     Grid(Box<grid::GridArgs>),
     /// Anomaly thresholds (median+2MAD, Tukey, p95, C-A fractal) and classes of sample assays.
     Anomalies(anomalies::AnomaliesArgs),
+    /// Stream-sediment samples over their catchments: nested basins on a filled DEM (D8).
+    Catchments(Box<catchments::CatchmentsArgs>),
     /// Distance from each cell to the nearest feature of a vector file.
     Proximity(proximity::ProximityArgs),
     /// Apply a fuzzy membership function (linear, large, small, gaussian, sigmoid) to a layer.
@@ -88,6 +91,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Outcome, Error> {
         Command::Info(a) => info::run(a),
         Command::Grid(a) => grid::run(*a, ctx),
         Command::Anomalies(a) => anomalies::run(a, ctx),
+        Command::Catchments(a) => catchments::run(*a, ctx),
         Command::Proximity(a) => proximity::run(a, ctx),
         Command::Membership(a) => membership::run(a, ctx),
         Command::Overlay(a) => overlay::run(a, ctx),

@@ -2,6 +2,7 @@
 //! own command-line tools where one exists. One test binary for all of them.
 mod anomalies;
 mod area;
+mod catchments;
 mod commodities;
 mod engine;
 mod errors;

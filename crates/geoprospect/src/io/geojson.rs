@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::io::crs::Transformer;
 
 /// Decimals kept in coordinates.
 pub const PRECISION: i32 = 7;
@@ -125,6 +126,49 @@ fn polygon(rings: &[Vec<Position>]) -> std::result::Result<Value, String> {
             positions(&r)
         })
         .collect()
+}
+
+/// Densifies polygon rings (in `t`'s source CRS) to one vertex per `step` and moves them to
+/// WGS 84 longitude/latitude: one polygon gives a `Polygon`, several a `MultiPolygon`; `target`
+/// names the output in errors.
+pub fn lonlat_geometry(
+    polygons: &[Vec<Vec<(f64, f64)>>],
+    t: &Transformer,
+    step: f64,
+    target: &Path,
+) -> Result<Geometry> {
+    let mut out: Vec<Vec<Vec<Position>>> = Vec::with_capacity(polygons.len());
+    for rings in polygons {
+        let mut poly = Vec::with_capacity(rings.len());
+        for ring in rings {
+            let mut pts: Vec<Position> = Vec::with_capacity(ring.len());
+            for (k, &(x, y)) in ring.iter().enumerate() {
+                let mut push = |x: f64, y: f64| -> Result<()> {
+                    let (lon, lat) = t.point(x, y).ok_or_else(|| {
+                        Error::output(target, format!("({x}, {y}) cannot be moved to WGS 84"))
+                    })?;
+                    pts.push([lon, lat]);
+                    Ok(())
+                };
+                if k > 0 {
+                    let (px, py) = ring[k - 1];
+                    let n = ((x - px).hypot(y - py) / step).ceil() as usize;
+                    for s in 1..n {
+                        let f = s as f64 / n as f64;
+                        push(px + f * (x - px), py + f * (y - py))?;
+                    }
+                }
+                push(x, y)?;
+            }
+            poly.push(pts);
+        }
+        out.push(poly);
+    }
+    Ok(if out.len() == 1 {
+        Geometry::Polygon(out.remove(0))
+    } else {
+        Geometry::MultiPolygon(out)
+    })
 }
 
 /// Writes a `FeatureCollection` one feature at a time.

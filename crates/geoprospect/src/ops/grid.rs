@@ -314,15 +314,22 @@ fn like_grid(path: &Path) -> Result<(Crs, GridSpec)> {
 }
 
 /// A field read as numbers.
-struct FieldValues {
-    values: Vec<f64>,
-    censored: usize,
-    above: usize,
+pub(crate) struct FieldValues {
+    /// One value a row (NaN: missing).
+    pub values: Vec<f64>,
+    /// Values below detection, substituted by half the limit.
+    pub censored: usize,
+    /// Values above the upper limit, replaced by the limit.
+    pub above: usize,
 }
 
 /// Reads the field's cells as assays (half the detection limit for censored values, the limit
 /// for over-range values, NaN for missing ones).
-fn read_field(path: &Path, field: &str, table: &crate::table::TextTable) -> Result<FieldValues> {
+pub(crate) fn read_field(
+    path: &Path,
+    field: &str,
+    table: &crate::table::TextTable,
+) -> Result<FieldValues> {
     let col = table.column(field).ok_or_else(|| {
         Error::input(
             path,

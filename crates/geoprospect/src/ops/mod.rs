@@ -5,6 +5,8 @@
 pub mod anomalies;
 /// A project's or a command's study area, for the io reader.
 pub mod area;
+/// `geoprospect catchments`: stream-sediment samples as their drainage basins.
+pub mod catchments;
 /// Known occurrences read from a project's source and located on a grid.
 pub mod deposits;
 /// `geoprospect fuzzy`: transform chains and one fuzzy operator, streamed.

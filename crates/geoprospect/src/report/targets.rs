@@ -7,51 +7,10 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
 use crate::io::crs::{Crs, Transformer};
-use crate::io::geojson::{number, FeatureCollectionWriter, Geometry, Position};
+use crate::io::geojson::{lonlat_geometry, number, FeatureCollectionWriter};
 use crate::ops::targets::TargetSet;
 
 use super::round_to;
-
-/// Densifies rings to one vertex per `step` and moves them to WGS 84 longitude/latitude.
-fn lonlat_geometry(
-    polygons: &[Vec<Vec<(f64, f64)>>],
-    t: &Transformer,
-    step: f64,
-    target: &Path,
-) -> Result<Geometry> {
-    let mut out: Vec<Vec<Vec<Position>>> = Vec::with_capacity(polygons.len());
-    for rings in polygons {
-        let mut poly = Vec::with_capacity(rings.len());
-        for ring in rings {
-            let mut pts: Vec<Position> = Vec::with_capacity(ring.len());
-            for (k, &(x, y)) in ring.iter().enumerate() {
-                let mut push = |x: f64, y: f64| -> Result<()> {
-                    let (lon, lat) = t.point(x, y).ok_or_else(|| {
-                        Error::output(target, format!("({x}, {y}) cannot be moved to WGS 84"))
-                    })?;
-                    pts.push([lon, lat]);
-                    Ok(())
-                };
-                if k > 0 {
-                    let (px, py) = ring[k - 1];
-                    let n = ((x - px).hypot(y - py) / step).ceil() as usize;
-                    for s in 1..n {
-                        let f = s as f64 / n as f64;
-                        push(px + f * (x - px), py + f * (y - py))?;
-                    }
-                }
-                push(x, y)?;
-            }
-            poly.push(pts);
-        }
-        out.push(poly);
-    }
-    Ok(if out.len() == 1 {
-        Geometry::Polygon(out.remove(0))
-    } else {
-        Geometry::MultiPolygon(out)
-    })
-}
 
 /// Writes `targets_<c>.geojson` (RFC 7946): one feature per zone, by rank, its outline (in
 /// `crs`, along the edges of cells of side `cell`) densified to one vertex per cell side and
