@@ -157,6 +157,9 @@ pub enum Interpolation {
     Nearest,
     /// Ordinary kriging with an automatically fitted variogram.
     Kriging,
+    /// Every sample's value over its catchment on the project's DEM (`role = "dem"`): for
+    /// stream sediments, whose value stands for the basin upstream of them.
+    Catchment,
 }
 
 /// The `[geochem]` table.
@@ -186,6 +189,9 @@ pub struct GeochemSettings {
     /// Derived variables: name -> expression of elements, e.g. `{ Sn_W = "Sn + W" }`.
     #[serde(default)]
     pub derived: BTreeMap<String, String>,
+    /// Catchment maps: each sample moves to the highest flow accumulation within this many
+    /// metres (default 100 m, at least 1.5 cells).
+    pub snap: Option<f64>,
 }
 
 fn default_power() -> f64 {
@@ -207,6 +213,7 @@ impl Default for GeochemSettings {
             log: false,
             elements: None,
             derived: BTreeMap::new(),
+            snap: None,
         }
     }
 }
@@ -262,6 +269,38 @@ pub struct SampleSource {
     /// A table of detection limits (`variable,detection_limit`): zeros in those columns are
     /// values below detection.
     pub detection_limits: Option<PathBuf>,
+    /// The sampled medium; `stream_sediment` sets are mapped over their catchments.
+    pub medium: Option<Medium>,
+}
+
+/// What a sample set sampled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Medium {
+    /// Active stream sediment: stands for its catchment, mapped over it on the DEM.
+    StreamSediment,
+    /// Soil: interpolated by `geochem.method`.
+    Soil,
+    /// Rock (outcrop, chips, drill core): interpolated by `geochem.method`.
+    Rock,
+    /// Till or other glacial sediment: interpolated by `geochem.method`.
+    Till,
+}
+
+impl SampleSource {
+    /// Whether the set is mapped over catchments: a stream-sediment set, or any set when
+    /// `geochem.method = "catchment"`.
+    pub fn by_catchment(&self, geochem: &GeochemSettings) -> bool {
+        self.medium == Some(Medium::StreamSediment) || geochem.method == Interpolation::Catchment
+    }
+}
+
+/// What a raster stands for beyond its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RasterRole {
+    /// Elevations: the DEM catchment maps drain over.
+    Dem,
 }
 
 /// `units = "ppm"` or `units = { Fe2O3 = "pct" }`.
@@ -304,6 +343,8 @@ pub struct RasterSource {
     pub nodata: Option<f64>,
     /// Overrides the resampling implied by `kind`.
     pub resampling: Option<Resampling>,
+    /// `dem`: the elevations catchment maps drain over (at most one raster).
+    pub role: Option<RasterRole>,
 }
 
 fn default_band() -> usize {
@@ -520,6 +561,7 @@ impl Project {
                 )));
             }
         }
+        self.check_catchments()?;
         for (i, smp) in self.samples.iter().enumerate() {
             if smp.x.is_some() != smp.y.is_some() {
                 return Err(Error::param(format!(
@@ -529,6 +571,66 @@ impl Project {
             if let Some(n) = &smp.name {
                 check_name(n, &format!("samples[{i}].name"))?;
             }
+        }
+        Ok(())
+    }
+
+    /// The raster with `role = "dem"`, if any.
+    pub fn dem(&self) -> Option<&RasterSource> {
+        self.rasters
+            .iter()
+            .find(|r| r.role == Some(RasterRole::Dem))
+    }
+
+    /// Whether any sample set is mapped over catchments.
+    pub fn has_catchments(&self) -> bool {
+        self.samples.iter().any(|s| s.by_catchment(&self.geochem))
+    }
+
+    /// One continuous DEM when a set is mapped over catchments; `geochem.method = "catchment"`
+    /// only with stream-sediment (or unstated) media; a snap distance of 0 or more metres.
+    fn check_catchments(&self) -> Result<()> {
+        let dems: Vec<usize> = (0..self.rasters.len())
+            .filter(|&i| self.rasters[i].role == Some(RasterRole::Dem))
+            .collect();
+        if let [a, b, ..] = dems[..] {
+            return Err(Error::param(format!(
+                "rasters[{a}] and rasters[{b}] both have role = \"dem\": give one dem"
+            )));
+        }
+        if let Some(&i) = dems.first() {
+            if self.rasters[i].kind == RasterKind::Categorical {
+                return Err(Error::param(format!(
+                    "rasters[{i}]: a dem holds elevations, not classes (kind = \"categorical\")"
+                )));
+            }
+        }
+        if let Some(s) = self.geochem.snap {
+            if !(s.is_finite() && s >= 0.0) {
+                return Err(Error::param(format!(
+                    "geochem.snap must be 0 or more metres, got {s}"
+                )));
+            }
+        }
+        if self.geochem.method == Interpolation::Catchment {
+            if let Some((i, m)) = self.samples.iter().enumerate().find_map(|(i, s)| {
+                s.medium
+                    .filter(|m| *m != Medium::StreamSediment)
+                    .map(|m| (i, m))
+            }) {
+                return Err(Error::param(format!(
+                    "samples[{i}]: medium = {:?} is not mapped over catchments \
+                     (geochem.method = \"catchment\"): interpolate it with idw, nearest or \
+                     kriging and give the stream sediments medium = \"stream_sediment\"",
+                    toml_name(m)
+                )));
+            }
+        }
+        if self.has_catchments() && dems.is_empty() {
+            return Err(Error::param(
+                "catchment maps (medium = \"stream_sediment\" or geochem.method = \"catchment\") \
+                 need a [[rasters]] entry with role = \"dem\"",
+            ));
         }
         Ok(())
     }
@@ -553,6 +655,16 @@ impl Project {
         if let Some(a) = &mut self.area {
             join(&mut a.path);
         }
+    }
+}
+
+/// A medium as the project file spells it.
+fn toml_name(m: Medium) -> &'static str {
+    match m {
+        Medium::StreamSediment => "stream_sediment",
+        Medium::Soil => "soil",
+        Medium::Rock => "rock",
+        Medium::Till => "till",
     }
 }
 

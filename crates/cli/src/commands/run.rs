@@ -73,10 +73,7 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
         ));
     }
     for g in &summary.geochem {
-        s.push_str(&format!(
-            "  {}: gridded from {}, {}\n",
-            g.label, g.source, g.reach
-        ));
+        s.push_str(&format!("  {}: {}, {}\n", g.label, g.source, g.mapping));
     }
     s.push_str(&format!("  occurrences: {}\n", summary.occurrences));
     for o in &summary.occurrence_labels {

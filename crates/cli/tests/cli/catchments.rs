@@ -3,7 +3,9 @@
 //! axis, two valleys split by a ridge and nested samples; the snapping rule; refusals.
 use gdal::Dataset;
 
-use crate::fixtures::{read_band, refused, run_ok, write_tif, Workspace};
+use crate::fixtures::{
+    project_ok, project_refused, read_band, refused, run_ok, write_tif, Workspace,
+};
 
 const UTM: &str = "EPSG:32648";
 const W: usize = 60;
@@ -266,4 +268,77 @@ fn bad_dems_and_samples_are_refused_in_one_line() {
     let e = run(snap);
     assert!(e.contains("snap"), "{e}");
     assert!(!ws.path("labels.tif").exists() && !ws.path("sn.tif").exists());
+}
+
+/// A project's stream-sediment set (`medium = "stream_sediment"`) is mapped over its
+/// catchments on the raster with `role = "dem"`: the element grid is what the command gives
+/// on the same grid, the run writes `catchments.geojson`, and tiled plans refuse it.
+#[test]
+fn stream_sediments_in_a_project_are_catchment_maps() {
+    let ws = setup(&[
+        ("A", 48, 15, "12"),
+        ("B", 48, 45, "30"),
+        ("C", 20, 45, "90"),
+    ]);
+    let project = |medium: &str, dem_role: &str| {
+        format!(
+            "[project]\nname = \"t\"\ncrs = \"{UTM}\"\nresolution = 100.0\n\
+             extent = [{X0}, {}, {}, {Y0}]\ncommodities = [\"sn\"]\n\
+             [[samples]]\npath = \"s.csv\"\nx = \"east\"\ny = \"north\"\ncrs = \"{UTM}\"\n{medium}\
+             [[rasters]]\npath = \"dem.tif\"\nname = \"elevation\"\n{dem_role}",
+            Y0 - 100.0 * H as f64,
+            X0 + 100.0 * W as f64,
+        )
+    };
+    let (stdout, _) = project_ok(
+        &ws,
+        &project("medium = \"stream_sediment\"\n", "role = \"dem\"\n"),
+    );
+    assert!(
+        stdout.contains("over the catchments of 3 samples"),
+        "{stdout}"
+    );
+    catchments(&ws, &[]);
+    let (ours, direct) = (
+        read_band(&ws.path("out/geochem/Sn.tif")).2,
+        read_band(&ws.path("sn.tif")).2,
+    );
+    assert!(ours
+        .iter()
+        .zip(&direct)
+        .all(|(a, b)| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())));
+    assert_eq!(ours[10 * W + 50], 90.0);
+    let geo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.path("out/catchments.geojson")).unwrap())
+            .unwrap();
+    let features = geo["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3);
+    let c = features
+        .iter()
+        .find(|f| f["properties"]["sample"] == "C")
+        .unwrap();
+    assert_eq!(c["properties"]["set"], "s");
+    assert_eq!(c["properties"]["Sn"], 90.0);
+    assert!(c["properties"]["Sn_class"].is_string());
+
+    let e = refused(
+        &ws,
+        &["plan", "p.toml", "--tiles", "2", "--out", "plan"],
+        Some("plan"),
+    );
+    assert!(
+        e.contains("catchment") && e.contains("geoprospect run"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(ws.path("out")).unwrap();
+    let e = project_refused(&ws, &project("medium = \"stream_sediment\"\n", ""));
+    assert!(e.contains("role = \"dem\""), "{e}");
+    let e = project_refused(
+        &ws,
+        &project("medium = \"soil\"\n", "role = \"dem\"\n").replace(
+            "[[rasters]]",
+            "[geochem]\nmethod = \"catchment\"\n[[rasters]]",
+        ),
+    );
+    assert!(e.contains("samples[0]") && e.contains("soil"), "{e}");
 }

@@ -9,6 +9,8 @@ pub mod area;
 pub mod catchments;
 /// Known occurrences read from a project's source and located on a grid.
 pub mod deposits;
+/// Sample catchments on a DEM, shared by the command and the pipeline.
+pub mod drainage;
 /// `geoprospect fuzzy`: transform chains and one fuzzy operator, streamed.
 pub mod fuzzy;
 /// `geoprospect grid`: one field of a point file onto a grid.

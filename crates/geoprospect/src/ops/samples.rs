@@ -12,7 +12,7 @@ use crate::geochem::units::Unit;
 use crate::io::crs::Crs;
 use crate::io::points::{read_points, PointSource, PointTable};
 use crate::io::table::read_table;
-use crate::project::{CensoredSetting, SampleSource, UnitsSetting};
+use crate::project::{CensoredSetting, Medium, SampleSource, UnitsSetting};
 use crate::table::TableOptions;
 
 /// One sample file, read and located.
@@ -28,6 +28,8 @@ pub struct SampleSet {
     pub elements: Vec<ElementColumn>,
     /// The substitution rule for values below detection.
     pub substitution: Substitution,
+    /// The sampled medium, when the project states it.
+    pub medium: Option<Medium>,
 }
 
 /// Table options from a `[[samples]]` entry.
@@ -143,6 +145,7 @@ pub fn read_samples(src: &SampleSource, analysis: &Crs) -> Result<SampleSet> {
         points,
         elements,
         substitution: options.substitution,
+        medium: src.medium,
     })
 }
 

@@ -14,7 +14,7 @@
 //! `tiles/<k>/`. No operation reads neighbouring cells of a computed layer (gridding reads the
 //! sample points, proximity the features, warping the source rasters with GDAL's own source
 //! window), so tiles need no halo (`halo_rows` is 0 in the plan). Evidence that does read
-//! its neighbours (`transform = "singularity"`) is refused when planning, in one line: such a
+//! its neighbours (`transform = "singularity"`, catchment maps) is refused when planning, in one line: such a
 //! project runs with `geoprospect run`.
 //!
 //! `merge` mosaics every layer of the tiles (a GDAL VRT, then a COG with the tiles' metadata)
@@ -30,7 +30,6 @@ use serde::{Deserialize, Serialize};
 use crate::commodity::Commodity;
 use crate::engine::{block_rows, Engine, BLOCK_CELLS};
 use crate::error::{Error, Result};
-use crate::geochem::gridding::Reach;
 use crate::grid::GridSpec;
 use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, Compression};
@@ -39,7 +38,7 @@ use crate::ops::score::ScoreSummary;
 use crate::project::Project;
 use crate::report::sha256_file;
 
-use super::geochem::{fit_variograms, ElementGrid, Variograms};
+use super::geochem::{fit_variograms, ElementGrid, Mapping, Variograms};
 use super::prospectivity::{
     input_of, needs_percentiles, plan_percentiles, CommodityResult, Input, Layers, PlanPercentiles,
     VectorCache,
@@ -130,7 +129,7 @@ struct ElementRecord {
     element: String,
     label: String,
     source: String,
-    reach: Reach,
+    mapping: Mapping,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -237,6 +236,7 @@ pub fn plan_tiles(
             engine,
             &options.cog,
             Some(&variograms),
+            None,
         )?;
         let mut layers = Layers {
             ingested,
@@ -276,9 +276,17 @@ pub fn plan_tiles(
     Ok(plan)
 }
 
-/// Tiles have no halo, so evidence computed from the cells around each cell cannot be split
-/// into tiles: the project's first such evidence is an error.
+/// Tiles have no halo, so evidence computed from the cells around each cell (or, for
+/// catchment maps, from whole drainage basins) cannot be split into tiles: the project's first
+/// such evidence is an error.
 fn refuse_neighbourhood_evidence(project: &Project) -> Result<()> {
+    if project.has_catchments() {
+        return Err(Error::input(
+            &project.file,
+            "catchment maps (stream sediments over the dem) need whole drainage basins, and \
+             tiles have no halo: run this project with `geoprospect run`",
+        ));
+    }
     for c in project.commodities() {
         let Ok(model) = project.model(c) else {
             continue;
@@ -460,7 +468,7 @@ pub fn run_tile(plan_dir: &Path, k: usize, force: bool, engine: &Engine) -> Resu
                 element: g.element.clone(),
                 label: g.label.clone(),
                 source: g.source.clone(),
-                reach: g.reach,
+                mapping: g.mapping,
             })
             .collect(),
         commodities: computed
@@ -580,7 +588,7 @@ fn merged_layers(
                 element: e.element.clone(),
                 label: e.label.clone(),
                 source: e.source.clone(),
-                reach: e.reach,
+                mapping: e.mapping,
                 path: staging.path(&format!("geochem/{}.tif", e.label))?,
             })
         })

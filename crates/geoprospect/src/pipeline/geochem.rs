@@ -1,7 +1,12 @@
 //! The geochemistry stage: every element column of the project's samples (and TREO and the
-//! project's derived variables) gridded onto the analysis grid as an evidence layer.
+//! project's derived variables) onto the analysis grid as an evidence layer: interpolated
+//! between the samples, or, for stream sediments, each sample's value over its catchment
+//! ([`super::catchments`]).
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -11,9 +16,36 @@ use crate::io::atomic::Staging;
 use crate::io::cog::{CogOptions, LayerMeta};
 use crate::ops::grid::grid_to_cog;
 use crate::ops::samples::SampleSet;
-use crate::project::{GeochemSettings, Interpolation};
+use crate::project::{GeochemSettings, Interpolation, Medium};
 
+use super::catchments::CatchmentMaps;
 use super::Plan;
+
+/// How an element grid got its values.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Mapping {
+    /// Interpolated between the samples, within this reach.
+    Gridded(Reach),
+    /// Each sample's value over its catchment on the DEM.
+    Catchments {
+        /// Samples with a catchment.
+        samples: usize,
+        /// The snap distance, metres.
+        snap_m: f64,
+    },
+}
+
+impl fmt::Display for Mapping {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mapping::Gridded(reach) => write!(f, "gridded, {reach}"),
+            Mapping::Catchments { samples, snap_m } => write!(
+                f,
+                "over the catchments of {samples} samples on the dem (snapped within {snap_m} m)"
+            ),
+        }
+    }
+}
 
 /// One gridded variable.
 #[derive(Debug, Clone)]
@@ -24,19 +56,21 @@ pub struct ElementGrid {
     pub label: String,
     /// Sample set and column it came from.
     pub source: String,
-    /// The maximum distance from the samples that got values.
-    pub reach: Reach,
+    /// Interpolated (and how far from the samples) or over catchments.
+    pub mapping: Mapping,
     /// The staged file.
     pub path: PathBuf,
 }
 
 /// A variable to grid: sample values in ppm (NaN missing) of one sample set.
-struct Variable<'a> {
-    element: String,
-    source: String,
-    set: &'a SampleSet,
-    values: Vec<f64>,
-    censored: usize,
+pub(super) struct Variable<'a> {
+    pub element: String,
+    pub source: String,
+    pub set: &'a SampleSet,
+    pub values: Vec<f64>,
+    pub censored: usize,
+    /// Mapped over the set's catchments rather than interpolated.
+    pub by_catchment: bool,
 }
 
 /// The variables of the plan's sample sets that `settings` asks for.
@@ -49,6 +83,8 @@ fn variables<'a>(plan: &'a Plan, settings: &GeochemSettings) -> Result<Vec<Varia
     };
     let mut out = Vec::new();
     for set in &plan.samples {
+        let by_catchment = set.medium == Some(Medium::StreamSediment)
+            || settings.method == Interpolation::Catchment;
         let mut by_element: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
         for col in &set.elements {
             let values = col.substituted(&set.substitution);
@@ -62,6 +98,7 @@ fn variables<'a>(plan: &'a Plan, settings: &GeochemSettings) -> Result<Vec<Varia
                     set,
                     values,
                     censored: col.n_censored,
+                    by_catchment,
                 });
             }
         }
@@ -76,6 +113,7 @@ fn variables<'a>(plan: &'a Plan, settings: &GeochemSettings) -> Result<Vec<Varia
                     set,
                     values: t.values,
                     censored: 0,
+                    by_catchment,
                 });
             }
         }
@@ -99,6 +137,7 @@ fn variables<'a>(plan: &'a Plan, settings: &GeochemSettings) -> Result<Vec<Varia
                 set,
                 values,
                 censored: 0,
+                by_catchment,
             });
         }
     }
@@ -108,53 +147,56 @@ fn variables<'a>(plan: &'a Plan, settings: &GeochemSettings) -> Result<Vec<Varia
 /// Variogram models by element-grid label (kriging only).
 pub type Variograms = BTreeMap<String, VariogramModel>;
 
-/// Each variable to grid with its file label and its gridder (or why it cannot be gridded), on
-/// cells of size `cell`.
-/// Kriging uses the variogram of `variograms` when it has the label, else fits one.
-fn gridders<'a>(
-    vars: &'a [Variable<'a>],
-    settings: &GeochemSettings,
-    variograms: Option<&Variograms>,
-    cell: f64,
-) -> Vec<(
-    String,
-    &'a Variable<'a>,
-    std::result::Result<Gridder, String>,
-)> {
+/// Each variable's file label: its element, or with the set and column when two sets give
+/// the same element.
+fn labels(vars: &[Variable]) -> Vec<String> {
     let mut count: BTreeMap<&str, usize> = BTreeMap::new();
     for v in vars {
         *count.entry(v.element.as_str()).or_default() += 1;
     }
     vars.iter()
         .map(|v| {
-            let label = if count[v.element.as_str()] > 1 {
+            if count[v.element.as_str()] > 1 {
                 sanitize(&format!("{}_{}", v.element, v.source))
             } else {
                 v.element.clone()
-            };
-            let method = match settings.method {
-                Interpolation::Idw => Method::Idw {
-                    power: settings.power,
-                    neighbors: settings.neighbors,
-                    radius: settings.radius,
-                },
-                Interpolation::Nearest => Method::Nearest {
-                    radius: settings.radius,
-                },
-                Interpolation::Kriging => Method::Kriging {
-                    neighbors: settings.neighbors,
-                    radius: settings.radius,
-                    model: variograms.and_then(|m| m.get(&label).copied()),
-                },
-            };
-            let (x, y): (Vec<f64>, Vec<f64>) = v.set.points.xy.iter().copied().unzip();
-            let gridder = Samples::new(x, y, v.values.clone())
-                .and_then(|s| Gridder::new(s, method, settings.log))
-                .map(|g| g.reaching(settings.max_distance, cell))
-                .map_err(|e| e.to_string());
-            (label, v, gridder)
+            }
         })
         .collect()
+}
+
+/// The gridder of an interpolated variable (or why it cannot be gridded), on cells of size
+/// `cell`. Kriging uses the variogram of `variograms` when it has the label, else fits one.
+fn gridder(
+    v: &Variable,
+    label: &str,
+    settings: &GeochemSettings,
+    variograms: Option<&Variograms>,
+    cell: f64,
+) -> std::result::Result<Gridder, String> {
+    let method = match settings.method {
+        Interpolation::Idw => Method::Idw {
+            power: settings.power,
+            neighbors: settings.neighbors,
+            radius: settings.radius,
+        },
+        Interpolation::Nearest => Method::Nearest {
+            radius: settings.radius,
+        },
+        Interpolation::Kriging => Method::Kriging {
+            neighbors: settings.neighbors,
+            radius: settings.radius,
+            model: variograms.and_then(|m| m.get(label).copied()),
+        },
+        Interpolation::Catchment => {
+            return Err("geochem.method = \"catchment\" maps over catchments only".into())
+        }
+    };
+    let (x, y): (Vec<f64>, Vec<f64>) = v.set.points.xy.iter().copied().unzip();
+    Samples::new(x, y, v.values.clone())
+        .and_then(|s| Gridder::new(s, method, settings.log))
+        .map(|g| g.reaching(settings.max_distance, cell))
+        .map_err(|e| e.to_string())
 }
 
 /// The variogram of every variable the project krigs (empty for other methods): fitted once
@@ -164,14 +206,25 @@ pub fn fit_variograms(plan: &Plan, settings: &GeochemSettings) -> Result<Variogr
         return Ok(Variograms::new());
     }
     let vars = variables(plan, settings)?;
-    Ok(gridders(&vars, settings, None, plan.grid.res)
-        .into_iter()
-        .filter_map(|(label, _, g)| Some((label, g.ok()?.variogram()?.model)))
+    Ok(vars
+        .iter()
+        .zip(labels(&vars))
+        .filter(|(v, _)| !v.by_catchment)
+        .filter_map(|(v, label)| {
+            let model = gridder(v, &label, settings, None, plan.grid.res)
+                .ok()?
+                .variogram()?
+                .model;
+            Some((label, model))
+        })
         .collect())
 }
 
 /// Grids every variable into `geochem/<label>.tif` of the staging folder (on the grid's
-/// window, if any), kriging with `variograms` when given.
+/// window, if any), kriging with `variograms` when given; the variables of stream-sediment
+/// sets are mapped over their catchments on `dem` (the DEM on the analysis grid), whose
+/// polygons go to `catchments.geojson`.
+#[allow(clippy::too_many_arguments)]
 pub fn grid_elements(
     plan: &Plan,
     settings: &GeochemSettings,
@@ -179,11 +232,26 @@ pub fn grid_elements(
     engine: &Engine,
     cog: &CogOptions,
     variograms: Option<&Variograms>,
+    dem: Option<(&Path, &Path)>,
 ) -> Result<Vec<ElementGrid>> {
     let vars = variables(plan, settings)?;
-    let prepared = gridders(&vars, settings, variograms, plan.grid.res);
-    let mut grids = Vec::with_capacity(prepared.len());
-    for (label, v, gridder) in prepared {
+    let labels = labels(&vars);
+    let mut grids = Vec::with_capacity(vars.len());
+    let mut catchments = CatchmentMaps::new(plan, dem, settings.snap);
+    for (v, label) in vars.iter().zip(labels.iter()) {
+        if v.by_catchment {
+            let path = staging.path(&format!("geochem/{label}.tif"))?;
+            let mapping = catchments.write(v, &path, engine, cog)?;
+            grids.push(ElementGrid {
+                element: v.element.clone(),
+                label: label.clone(),
+                source: v.source.clone(),
+                mapping,
+                path,
+            });
+            continue;
+        }
+        let gridder = gridder(v, label, settings, variograms, plan.grid.res);
         let gridder = match gridder {
             Ok(g) => g,
             Err(e) => {
@@ -237,12 +305,13 @@ pub fn grid_elements(
         );
         grids.push(ElementGrid {
             element: v.element.clone(),
-            label,
+            label: label.clone(),
             source: v.source.clone(),
-            reach: *gridder.reach(),
+            mapping: Mapping::Gridded(*gridder.reach()),
             path,
         });
     }
+    catchments.write_polygons(&vars, &labels, &staging.path("catchments.geojson")?)?;
     Ok(grids)
 }
 

@@ -12,6 +12,7 @@
 //! 5. [`outputs`]: target zones, samples as GeoJSON and a cross-validation per commodity
 //!    ([`crossval`]), then `manifest.json` over every staged file.
 pub mod batch;
+mod catchments;
 pub mod cluster;
 mod coverage;
 pub mod crossval;
@@ -148,8 +149,8 @@ pub struct GridReport {
     pub label: String,
     /// `set: column`, or the expression of a derived variable.
     pub source: String,
-    /// The maximum distance from the samples that got values.
-    pub reach: crate::geochem::gridding::Reach,
+    /// Interpolated (and how far from the samples) or over catchments.
+    pub mapping: geochem::Mapping,
 }
 
 /// Everything read and checked before writing: the plan of a run.
@@ -344,6 +345,11 @@ pub fn compute(
         ingested.insert(task.name().to_string(), target);
     }
     lap.mark("ingest");
+    let dem = project.dem().and_then(|d| {
+        ingested
+            .get(&d.name)
+            .map(|layer: &PathBuf| (layer.as_path(), d.path.as_path()))
+    });
     let elements = geochem::grid_elements(
         plan,
         &project.geochem,
@@ -351,6 +357,7 @@ pub fn compute(
         engine,
         cog,
         globals.map(|g| g.variograms),
+        dem,
     )?;
     lap.mark("geochem");
     let mut available = Layers {
@@ -433,7 +440,7 @@ pub fn finish(
         .map(|g| GridReport {
             label: g.label.clone(),
             source: g.source.clone(),
-            reach: g.reach,
+            mapping: g.mapping,
         })
         .collect();
     let products =

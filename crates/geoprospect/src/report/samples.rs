@@ -322,6 +322,7 @@ mod tests {
             units: None,
             censored: None,
             detection_limits: None,
+            medium: None,
         };
         let sets = vec![
             read_samples(&src(&a), &crs).unwrap(),

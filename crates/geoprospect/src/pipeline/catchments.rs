@@ -1,0 +1,219 @@
+//! Stream-sediment sets in a run: each element mapped over the sets' catchments on the
+//! project's DEM (the raster with `role = "dem"`, on the analysis grid), and the catchment
+//! polygons of every such set in `catchments.geojson`.
+//!
+//! The DEM is conditioned once, on the analysis grid and within the study area (cells outside
+//! it are nodata, so basins end at its edge); each set's samples are snapped and labelled once
+//! ([`crate::ops::drainage`]).
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::hydrology::MAX_DEM_CELLS;
+use crate::io::atomic::AtomicFile;
+use crate::io::cog::{CogOptions, LayerMeta};
+use crate::io::geojson::{number, FeatureCollectionWriter};
+use crate::ops::drainage::{
+    common_properties, data_rows, write_features, write_values, Drainage, SampleBasins,
+};
+use crate::ops::samples::SampleSet;
+
+use super::geochem::{Mapping, Variable};
+use super::Plan;
+
+/// Columns that name samples, in the order they are looked for (any case).
+const ID_COLUMNS: [&str; 6] = [
+    "sample_id",
+    "sampleid",
+    "sample",
+    "id",
+    "sample_no",
+    "field_id",
+];
+
+/// The catchments of a run's stream-sediment sets, conditioned and labelled on first use.
+pub struct CatchmentMaps<'a> {
+    plan: &'a Plan,
+    /// The DEM on the analysis grid, and the project's DEM file (for messages).
+    dem: Option<(&'a Path, &'a Path)>,
+    snap: Option<f64>,
+    drainage: Option<Drainage>,
+    basins: BTreeMap<String, SampleBasins>,
+}
+
+impl<'a> CatchmentMaps<'a> {
+    /// Catchments on `dem` (the ingested layer and its source) with the project's snap distance.
+    pub fn new(plan: &'a Plan, dem: Option<(&'a Path, &'a Path)>, snap: Option<f64>) -> Self {
+        CatchmentMaps {
+            plan,
+            dem,
+            snap,
+            drainage: None,
+            basins: BTreeMap::new(),
+        }
+    }
+
+    /// Conditions the DEM (once) and labels the catchments of `set` (once).
+    fn basins_of(&mut self, set: &SampleSet) -> Result<&SampleBasins> {
+        if self.drainage.is_none() {
+            self.drainage = Some(self.condition()?);
+        }
+        let drainage = self
+            .drainage
+            .as_ref()
+            .ok_or_else(|| Error::Internal("the dem was not conditioned".into()))?;
+        let snap = self.snap;
+        if !self.basins.contains_key(&set.name) {
+            let snap_m = drainage.snap_m(snap)?;
+            self.basins
+                .insert(set.name.clone(), drainage.basins(&set.points.xy, snap_m));
+        }
+        self.basins
+            .get(&set.name)
+            .ok_or_else(|| Error::Internal("catchments not labelled".into()))
+    }
+
+    fn condition(&self) -> Result<Drainage> {
+        let Some((layer, source)) = self.dem else {
+            return Err(Error::param(
+                "catchment maps need a [[rasters]] entry with role = \"dem\"",
+            ));
+        };
+        let grid = &self.plan.grid;
+        if grid.window.is_some() {
+            return Err(Error::param(
+                "catchment maps need the whole dem: tiles have no halo; run with geoprospect run",
+            ));
+        }
+        if grid.cells() > MAX_DEM_CELLS {
+            return Err(Error::input(
+                source,
+                format!(
+                    "the {} x {} analysis grid is more than the {MAX_DEM_CELLS} (10^8) cells a \
+                     dem is conditioned on in memory: use a coarser project.resolution",
+                    grid.width, grid.height
+                ),
+            ));
+        }
+        if self.plan.crs.is_geographic() {
+            return Err(Error::input(
+                source,
+                "catchment maps need a projected project.crs: flow directions need square cells \
+                 on the ground",
+            ));
+        }
+        Drainage::read(layer, grid, &self.plan.crs, source)
+    }
+
+    /// Writes `v`'s catchment map to `path`: each cell the value of the sample draining it.
+    pub fn write(
+        &mut self,
+        v: &Variable,
+        path: &Path,
+        engine: &Engine,
+        cog: &CogOptions,
+    ) -> Result<Mapping> {
+        let source = self
+            .dem
+            .map(|d| d.1.display().to_string())
+            .unwrap_or_default();
+        let plan = self.plan;
+        let basins = self.basins_of(v.set)?;
+        let meta = LayerMeta {
+            description: format!("{} (ppm) over sample catchments", v.element),
+            inputs: vec![v.set.path.display().to_string(), source],
+            items: vec![
+                ("GEOPROSPECT_UNIT".to_string(), "ppm".to_string()),
+                (
+                    "GEOPROSPECT_METHOD".to_string(),
+                    format!(
+                        "nested sample catchments: Priority-Flood filled dem with flats drained \
+                         (Barnes et al. 2014), D8 directions, samples snapped to the highest \
+                         flow accumulation within {} m",
+                        basins.snap_m
+                    ),
+                ),
+                (
+                    "GEOPROSPECT_CENSORED".to_string(),
+                    format!(
+                        "{} values below detection substituted ({})",
+                        v.censored, v.set.substitution
+                    ),
+                ),
+            ],
+            category_names: Vec::new(),
+        };
+        write_values(basins, &plan.grid, &[&v.values], &[meta], path, engine, cog)?;
+        Ok(Mapping::Catchments {
+            samples: basins.with_catchment(),
+            snap_m: basins.snap_m,
+        })
+    }
+
+    /// Writes `path` (RFC 7946) with one polygon per catchment of every stream-sediment set:
+    /// the set, the sample (its id column, if it has one, and data row), area, outlet, and per
+    /// variable (`labels`) its value and anomaly class. Nothing is written without catchments.
+    pub fn write_polygons(&self, vars: &[Variable], labels: &[String], path: &Path) -> Result<()> {
+        let Some(drainage) = &self.drainage else {
+            return Ok(());
+        };
+        let file = AtomicFile::new(path)?;
+        let mut w = FeatureCollectionWriter::create(file.path())?;
+        let scratch = path.parent().unwrap_or(Path::new("."));
+        for set in &self.plan.samples {
+            let Some(basins) = self.basins.get(&set.name) else {
+                continue;
+            };
+            let rows = data_rows(&set.points, &set.path)?;
+            let table = &set.points.table;
+            let id = ID_COLUMNS
+                .iter()
+                .find_map(|c| table.headers.iter().position(|h| h.eq_ignore_ascii_case(c)));
+            let mapped: Vec<(&Variable, &String)> = vars
+                .iter()
+                .zip(labels)
+                .filter(|(v, _)| v.by_catchment && v.set.name == set.name)
+                .collect();
+            let classifiers: Vec<_> = mapped
+                .iter()
+                .map(|(v, _)| basins.classifier(&v.values))
+                .collect();
+            write_features(
+                &mut w,
+                drainage,
+                basins,
+                &self.plan.crs,
+                &set.points.xy,
+                scratch,
+                path,
+                |f| {
+                    let k = f.sample;
+                    let sample = match id {
+                        Some(c) => table.rows[k].get(c).unwrap_or_default().trim().to_string(),
+                        None => rows[k].to_string(),
+                    };
+                    let mut props = vec![
+                        ("set".to_string(), Value::from(set.name.as_str())),
+                        ("sample".into(), Value::from(sample)),
+                        ("row".into(), Value::from(rows[k])),
+                    ];
+                    props.extend(common_properties(f));
+                    for ((v, label), c) in mapped.iter().zip(&classifiers) {
+                        props.push(((*label).clone(), number(v.values[k])));
+                        props.push((
+                            format!("{label}_class"),
+                            c.classify(v.values[k])
+                                .map_or(Value::Null, |c| Value::from(c.as_str())),
+                        ));
+                    }
+                    props
+                },
+            )?;
+        }
+        w.finish()?;
+        file.commit()
+    }
+}
