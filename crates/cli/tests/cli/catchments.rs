@@ -320,6 +320,10 @@ fn stream_sediments_in_a_project_are_catchment_maps() {
     assert_eq!(c["properties"]["set"], "s");
     assert_eq!(c["properties"]["Sn"], 90.0);
     assert!(c["properties"]["Sn_class"].is_string());
+    // The report maps the Sn catchments (Sn is the preset's first element evidence).
+    assert!(ws.path("out/map_sn_catchments.png").exists());
+    let html = std::fs::read_to_string(ws.path("out/report.html")).unwrap();
+    assert!(html.contains("over stream-sediment catchments"));
 
     let e = refused(
         &ws,

@@ -7,7 +7,9 @@ use geoprospect::report::html::{
     write_report, CommodityReport, CrossValidationRow, InputFile, ReportInput, Table, TargetRow,
     ThresholdRow,
 };
-use geoprospect::report::map::{ramp_colour, render_map, MapInput, MAP_WIDTH, NODATA_COLOUR};
+use geoprospect::report::map::{
+    ramp_colour, render_map, Legend, MapInput, MAP_WIDTH, NODATA_COLOUR,
+};
 use geoprospect::report::{curve, qml};
 
 use crate::fixtures::write_tif;
@@ -75,6 +77,7 @@ fn map_input<'a>(
         occurrences,
         faults,
         area: &[],
+        legend: Legend::Score,
     }
 }
 
@@ -270,6 +273,7 @@ fn report_is_self_contained_and_escapes_names() {
             CommodityReport {
                 name: "REE".into(),
                 map_png: Some(png.clone()),
+                catchment_png: None,
                 curve: vec![(0.0, 0.0), (0.1, 0.6), (1.0, 1.0)],
                 auc: Some(0.87),
                 occurrences: 5,

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::geochem::anomaly::Classifier;
 use crate::hydrology::MAX_DEM_CELLS;
 use crate::io::atomic::AtomicFile;
 use crate::io::cog::{CogOptions, LayerMeta};
@@ -108,14 +109,15 @@ impl<'a> CatchmentMaps<'a> {
         Drainage::read(layer, grid, &self.plan.crs, source)
     }
 
-    /// Writes `v`'s catchment map to `path`: each cell the value of the sample draining it.
+    /// Writes `v`'s catchment map to `path`: each cell the value of the sample draining it;
+    /// returns how it was mapped and the anomaly classes of its values.
     pub fn write(
         &mut self,
         v: &Variable,
         path: &Path,
         engine: &Engine,
         cog: &CogOptions,
-    ) -> Result<Mapping> {
+    ) -> Result<(Mapping, Classifier)> {
         let source = self
             .dem
             .map(|d| d.1.display().to_string())
@@ -147,10 +149,11 @@ impl<'a> CatchmentMaps<'a> {
             category_names: Vec::new(),
         };
         write_values(basins, &plan.grid, &[&v.values], &[meta], path, engine, cog)?;
-        Ok(Mapping::Catchments {
+        let mapping = Mapping::Catchments {
             samples: basins.with_catchment(),
             snap_m: basins.snap_m,
-        })
+        };
+        Ok((mapping, basins.classifier(&v.values)))
     }
 
     /// Writes `path` (RFC 7946) with one polygon per catchment of every stream-sediment set:

@@ -589,6 +589,7 @@ fn merged_layers(
                 label: e.label.clone(),
                 source: e.source.clone(),
                 mapping: e.mapping,
+                classifier: None,
                 path: staging.path(&format!("geochem/{}.tif", e.label))?,
             })
         })

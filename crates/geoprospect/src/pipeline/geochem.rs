@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::geochem::anomaly::Classifier;
 use crate::geochem::derived::{parse_expression, treo};
 use crate::geochem::gridding::{Gridder, Method, Reach, Samples, VariogramModel};
 use crate::io::atomic::Staging;
@@ -58,6 +59,8 @@ pub struct ElementGrid {
     pub source: String,
     /// Interpolated (and how far from the samples) or over catchments.
     pub mapping: Mapping,
+    /// The anomaly classes of a catchment map's values (median + 2 MAD, C–A).
+    pub classifier: Option<Classifier>,
     /// The staged file.
     pub path: PathBuf,
 }
@@ -241,12 +244,13 @@ pub fn grid_elements(
     for (v, label) in vars.iter().zip(labels.iter()) {
         if v.by_catchment {
             let path = staging.path(&format!("geochem/{label}.tif"))?;
-            let mapping = catchments.write(v, &path, engine, cog)?;
+            let (mapping, classifier) = catchments.write(v, &path, engine, cog)?;
             grids.push(ElementGrid {
                 element: v.element.clone(),
                 label: label.clone(),
                 source: v.source.clone(),
                 mapping,
+                classifier: Some(classifier),
                 path,
             });
             continue;
@@ -308,6 +312,7 @@ pub fn grid_elements(
             label: label.clone(),
             source: v.source.clone(),
             mapping: Mapping::Gridded(*gridder.reach()),
+            classifier: None,
             path,
         });
     }

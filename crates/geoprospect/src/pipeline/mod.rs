@@ -447,7 +447,15 @@ pub fn finish(
         outputs::write_outputs(project, plan, &commodities, &elements, &staging, engine)?;
     lap.timings.extend(products.timings.iter().cloned());
     lap.since = Instant::now();
-    report::write_report_stage(project, plan, &commodities, &products, &faults, &staging)?;
+    report::write_report_stage(
+        project,
+        plan,
+        &commodities,
+        &elements,
+        &products,
+        &faults,
+        &staging,
+    )?;
     lap.mark("report");
     outputs::write_manifest(
         project,

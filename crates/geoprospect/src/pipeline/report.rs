@@ -1,7 +1,10 @@
 //! The report stage of `geoprospect run`, after targets and before the manifest: for each
 //! scored commodity a QGIS style (`prospectivity_<c>.qml`) and a map picture (`map_<c>.png`),
-//! the success-rate curves (`success_rate.png`), and `report.html`, one self-contained page.
+//! with, when its first element evidence is a stream-sediment catchment map, that map's
+//! anomaly classes (`map_<c>_catchments.png`), the success-rate curves (`success_rate.png`),
+//! and `report.html`, one self-contained page.
 use crate::error::Result;
+use crate::geochem::anomaly::{AnomalyClass, Classifier};
 use crate::io::atomic::Staging;
 use crate::ops::score::model_description;
 use crate::project::Project;
@@ -11,10 +14,12 @@ use crate::report::html::{
     ThresholdRow,
 };
 use crate::report::manifest::project_inputs;
-use crate::report::map::{render_map, MapInput};
+use crate::report::map::{render_map, Legend, MapInput};
 use crate::report::qml::write_qml;
+use crate::report::samples::model_elements;
 use crate::report::sha256_file;
 
+use super::geochem::ElementGrid;
 use super::outputs::Products;
 use super::prospectivity::CommodityResult;
 use super::Plan;
@@ -24,6 +29,7 @@ pub fn write_report_stage(
     project: &Project,
     plan: &Plan,
     commodities: &[CommodityResult],
+    elements: &[ElementGrid],
     products: &Products,
     faults: &[geo::LineString<f64>],
     staging: &Staging,
@@ -77,9 +83,56 @@ pub fn write_report_stage(
                 occurrences: &occurrences,
                 faults,
                 area: plan.area.as_ref().map_or(&[], |a| a.polygons()),
+                legend: Legend::Score,
             },
             &png,
         )?;
+        let catchments = project.model(c.commodity).ok().and_then(|m| {
+            model_elements(&m).iter().find_map(|el| {
+                elements
+                    .iter()
+                    .find(|g| g.element == *el)
+                    .and_then(|g| Some((g, g.classifier?)))
+            })
+        });
+        let catchment_png = match catchments {
+            Some((g, classifier)) => {
+                let png = staging.path(&format!("map_{id}_catchments.png"))?;
+                let colour = |v: f64| classifier.classify(v).map(class_colour);
+                let swatches = [
+                    AnomalyClass::Background,
+                    AnomalyClass::Anomalous,
+                    AnomalyClass::StronglyAnomalous,
+                ]
+                .map(|k| (k.as_str(), class_colour(k)));
+                render_map(
+                    &MapInput {
+                        title: &format!(
+                            "{}: {} of the stream sediments over their catchments",
+                            project.project.name, g.label
+                        ),
+                        subtitle: &class_note(&classifier),
+                        grid: &plan.grid,
+                        crs_label: &plan.crs.label(),
+                        score: &g.path,
+                        targets: &[],
+                        target_ranks: &[],
+                        occurrences: &occurrences,
+                        faults,
+                        area: plan.area.as_ref().map_or(&[], |a| a.polygons()),
+                        legend: Legend::Classes {
+                            title: "Catchment class",
+                            colour: &colour,
+                            swatches: &swatches,
+                            none: "no sample drains it",
+                        },
+                    },
+                    &png,
+                )?;
+                Some((png, g.label.clone()))
+            }
+            None => None,
+        };
         if let Some(v) = &c.validation {
             curves.push((c.commodity.to_string(), v.curve.clone(), v.auc));
         }
@@ -97,6 +150,7 @@ pub fn write_report_stage(
         sections.push(CommodityReport {
             name: c.commodity.to_string(),
             map_png: Some(png),
+            catchment_png,
             curve: c
                 .validation
                 .as_ref()
@@ -205,4 +259,25 @@ fn polygon(rings: &[Vec<(f64, f64)>]) -> geo::Polygon<f64> {
         Some((outer, holes)) => geo::Polygon::new(ring(outer), holes.iter().map(ring).collect()),
         None => geo::Polygon::new(geo::LineString::new(Vec::new()), Vec::new()),
     }
+}
+
+/// Colours of the catchment classes: pale blue, orange, red.
+fn class_colour(c: AnomalyClass) -> [u8; 3] {
+    match c {
+        AnomalyClass::Background => [0xc6, 0xdb, 0xef],
+        AnomalyClass::Anomalous => [0xfd, 0xae, 0x61],
+        AnomalyClass::StronglyAnomalous => [0xd7, 0x19, 0x1c],
+    }
+}
+
+/// The thresholds of the classes, for the map's subtitle.
+fn class_note(c: &Classifier) -> String {
+    let mut s = format!(
+        "anomalous above {:.4} (median + 2 MAD of log values)",
+        c.anomalous
+    );
+    if let Some(strong) = c.strong {
+        s += &format!(", strongly anomalous above {strong:.4} (highest C-A breakpoint)");
+    }
+    s
 }

@@ -53,6 +53,9 @@ pub struct CommodityReport {
     pub name: String,
     /// The score map picture ([`crate::report::map::render_map`]), embedded in the page.
     pub map_png: Option<PathBuf>,
+    /// The anomaly classes of the stream-sediment catchments of the model's first element
+    /// evidence mapped over them, and that grid's label.
+    pub catchment_png: Option<(PathBuf, String)>,
     /// Success-rate curve `(share of area, share of occurrences)`; empty when there were no
     /// occurrences to validate against.
     pub curve: Vec<(f64, f64)>,
@@ -439,6 +442,14 @@ fn commodity_section(h: &mut String, c: &CommodityReport, k: usize) -> Result<()
             h,
             "<figure><img alt=\"{} prospectivity map\" src=\"{}\"><figcaption>Score under the viridis ramp (yellow = most favourable); white outlines are the target zones with their ranks, red triangles the known occurrences.</figcaption></figure>",
             escape(&c.name),
+            data_uri(png)?
+        );
+    }
+    if let Some((png, label)) = &c.catchment_png {
+        let _ = writeln!(
+            h,
+            "<figure><img alt=\"{0} over stream-sediment catchments\" src=\"{1}\"><figcaption>{0} of each stream-sediment sample over its catchment (the basin upstream of it, nested basins cut out), coloured by the sample's anomaly class; <code>catchments.geojson</code> has the polygons.</figcaption></figure>",
+            escape(label),
             data_uri(png)?
         );
     }

@@ -40,6 +40,44 @@ pub struct MapInput<'a> {
     pub faults: &'a [LineString<f64>],
     /// The study area's polygons; empty without one.
     pub area: &'a [Polygon<f64>],
+    /// How the raster's values are coloured and explained.
+    pub legend: Legend<'a>,
+}
+
+/// How a map colours its raster.
+#[derive(Clone, Copy)]
+pub enum Legend<'a> {
+    /// A prospectivity score in [0, 1] under [`RAMP`], with a colour bar.
+    Score,
+    /// Classes: `colour` of a cell's value (`None`: no class), and the legend's swatches.
+    Classes {
+        /// The legend's heading.
+        title: &'a str,
+        /// The class of a value, as a colour.
+        colour: &'a dyn Fn(f64) -> Option<[u8; 3]>,
+        /// Label and colour of each class, in legend order.
+        swatches: &'a [(&'a str, [u8; 3])],
+        /// What a cell without a class means.
+        none: &'a str,
+    },
+}
+
+impl std::fmt::Debug for Legend<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Legend::Score => f.write_str("Score"),
+            Legend::Classes { title, .. } => write!(f, "Classes({title:?})"),
+        }
+    }
+}
+
+impl Legend<'_> {
+    fn colour(&self, v: f64) -> [u8; 3] {
+        match self {
+            Legend::Score => ramp_colour(v),
+            Legend::Classes { colour, .. } => colour(v).unwrap_or(NODATA_COLOUR),
+        }
+    }
 }
 
 /// Stops of the colour ramp: viridis (matplotlib's values) every 0.1, linear in between.
@@ -350,7 +388,7 @@ fn paint_score(input: &MapInput, l: &Layout, big: &mut [u8], stride: usize) -> R
         let sy = sy.min(sh - 1);
         for pxl in 0..mw {
             let sx = (((pxl as f64 + 0.5) * sw as f64 / mw as f64) as usize).min(sw - 1);
-            let c = ramp_colour(score[sy * sw + sx] as f64);
+            let c = input.legend.colour(score[sy * sw + sx] as f64);
             let i = ((y0 + py) * stride + x0 + pxl) * 3;
             big[i..i + 3].copy_from_slice(&c);
         }
@@ -593,7 +631,60 @@ fn unit_of(metres: f64) -> f64 {
 /// Colour bar, legend and north arrow right of the map.
 fn draw_panel(p: &Painter, input: &MapInput, l: &Layout, has_nodata: bool) -> Result<()> {
     let x = l.panel_x;
-    let mut y = l.map_y;
+    let (y, none) = match input.legend {
+        Legend::Score => (score_bar(p, x, l.map_y)?, "no score (no evidence)"),
+        Legend::Classes {
+            title,
+            swatches,
+            none,
+            ..
+        } => (class_swatches(p, x, l.map_y, title, swatches)?, none),
+    };
+    legend_rest(p, input, x, y, has_nodata, none)
+}
+
+/// The legend of [`Legend::Classes`]: the heading, then a swatch per class; returns where
+/// the rest of the legend starts.
+fn class_swatches(
+    p: &Painter,
+    x: f64,
+    top: f64,
+    title: &str,
+    swatches: &[(&str, [u8; 3])],
+) -> Result<f64> {
+    p.text(
+        title,
+        (x, top + 12.0),
+        13.0,
+        true,
+        rgba(BLACK_, 1.0),
+        Align::Left,
+        None,
+    )?;
+    let mut y = top + 40.0;
+    for (label, colour) in swatches {
+        p.rect(
+            (x, y - 7.0),
+            (x + 22.0, y + 7.0),
+            Some(rgba(*colour, 1.0)),
+            Some((rgba(GREY, 1.0), 0.8)),
+        )?;
+        p.text(
+            label,
+            (x + 34.0, y + 4.0),
+            11.5,
+            false,
+            rgba(BLACK_, 1.0),
+            Align::Left,
+            None,
+        )?;
+        y += 26.0;
+    }
+    Ok(y + 8.0)
+}
+
+/// The colour bar of [`Legend::Score`]; returns where the rest of the legend starts.
+fn score_bar(p: &Painter, x: f64, y: f64) -> Result<f64> {
     p.text(
         "Prospectivity",
         (x, y + 12.0),
@@ -646,8 +737,18 @@ fn draw_panel(p: &Painter, input: &MapInput, l: &Layout, has_nodata: bool) -> Re
             None,
         )?;
     }
-    y = bar_top + bar_h + 34.0;
-    // Legend.
+    Ok(bar_top + bar_h + 34.0)
+}
+
+/// Nodata, targets, occurrences, faults, the study area and the north arrow, from `y` down.
+fn legend_rest(
+    p: &Painter,
+    input: &MapInput,
+    x: f64,
+    mut y: f64,
+    has_nodata: bool,
+    none: &str,
+) -> Result<()> {
     let label = |y: f64, s: &str| {
         p.text(
             s,
@@ -666,7 +767,7 @@ fn draw_panel(p: &Painter, input: &MapInput, l: &Layout, has_nodata: bool) -> Re
             Some(rgba(NODATA_COLOUR, 1.0)),
             Some((rgba(GREY, 1.0), 0.8)),
         )?;
-        label(y, "no score (no evidence)")?;
+        label(y, none)?;
         y += 26.0;
     }
     if !input.targets.is_empty() {
