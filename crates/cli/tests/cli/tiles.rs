@@ -16,6 +16,8 @@ fn project(ws: &Workspace) {
             "extent = [662320.0, 4772760.0, 706320.0, 4796760.0]",
         )
         .replace("path = \"", &format!("path = \"{}/", samples.display()))
+        // Tiles have no halo: the stream sediments are interpolated here, not catchment maps.
+        .replace("medium = \"stream_sediment\"", "")
         + "\n[geochem]\nelements = [\"La\", \"Ce\", \"Th\", \"Sn\", \"Mo\"]\n";
     ws.write("p.toml", &text);
 }

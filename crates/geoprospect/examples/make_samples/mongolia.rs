@@ -163,6 +163,7 @@ pub fn make(dir: &Path) -> Result<()> {
     )?;
     mn_radiometrics(dir, &effects)?;
     mn_magnetics(dir, &geo, &effects)?;
+    mn_dem(dir, &effects)?;
     write_text(&dir.join("project.toml"), MN_PROJECT)?;
     Ok(())
 }
@@ -383,6 +384,50 @@ fn mn_radiometrics(dir: &Path, fx: &MnEffects) -> Result<()> {
     )
 }
 
+/// Elevations (m) at 90 m in UTM 48N, as an SRTM tile cut to the block would give them: a
+/// plateau falling to the south-east with rolling relief, the granites and the ring complex
+/// standing up as resistant hills, and centimetre noise that leaves many one-cell pits.
+fn mn_dem(dir: &Path, fx: &MnEffects) -> Result<()> {
+    let (x0, y0, cell, width, height) = (661_000.0, 4_798_000.0, 90.0, 512, 400);
+    let mut rng = Rng::new(0x4B48_414E_0006);
+    let relief = Field::new(&mut rng, 14, 2_500.0, 25_000.0);
+    let mut data = Vec::with_capacity(width * height);
+    for r in 0..height {
+        for c in 0..width {
+            let (x, y) = (x0 + (c as f64 + 0.5) * cell, y0 - (r as f64 + 0.5) * cell);
+            let e = fx.at(x, y);
+            let v = 1250.0 + 0.006 * (y - MN_Y0) - 0.003 * (x - MN_X0)
+                + 35.0 * relief.at(x, y)
+                + 90.0 * sigmoid(-e.granite / 400.0)
+                + 120.0 * sigmoid(-e.alk / 500.0)
+                + 0.3 * rng.normal();
+            data.push(((v * 10.0).round() / 10.0) as f32);
+        }
+    }
+    write_raster(
+        &dir.join("dem.tif"),
+        Raster {
+            driver: "GTiff",
+            options: &[
+                "COMPRESS=DEFLATE",
+                "PREDICTOR=3",
+                "ZLEVEL=9",
+                "TILED=YES",
+                "BLOCKXSIZE=256",
+                "BLOCKYSIZE=256",
+            ],
+            epsg: 32648,
+            transform: [x0, cell, 0.0, y0, 0.0, -cell],
+            width,
+            height,
+            data,
+            nodata: -32768.0,
+            description: "elevation",
+            unit: "m",
+        },
+    )
+}
+
 /// Residual TMI (nT) at 200 m in UTM 48N, as an ER Mapper grid.
 fn mn_magnetics(dir: &Path, geo: &MnGeology, fx: &MnEffects) -> Result<()> {
     const NODATA: f32 = -99999.0;
@@ -455,6 +500,15 @@ path = "stream_sediments.csv"
 x = "lon"
 y = "lat"
 crs = "EPSG:4326"
+# A stream-sediment sample stands for the basin upstream of it: its elements are mapped over
+# the samples' nested catchments on the DEM (`role = "dem"` below), not interpolated.
+medium = "stream_sediment"
+
+# Elevations (m) at 90 m, UTM 48N: the DEM the catchments drain over.
+[[rasters]]
+path = "dem.tif"
+name = "elevation"
+role = "dem"
 
 # Airborne gamma-ray spectrometry: equivalent thorium (ppm) on a 0.001 degree lon/lat grid.
 # Nodata (-9999) where flight lines are missing. Thorium is high over the alkaline complex.
