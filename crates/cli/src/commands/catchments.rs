@@ -106,8 +106,8 @@ fn render(req: &CatchmentRequest, s: &CatchmentSummary) -> String {
         "  {}: median {}, median+2MAD {}; catchments background {}, anomalous {}, strongly \
          anomalous {}\n",
         req.field,
-        s.thresholds.median,
-        s.thresholds.median_2mad,
+        short(s.thresholds.median),
+        short(s.thresholds.median_2mad),
         s.classes[0],
         s.classes[1],
         s.classes[2]

@@ -346,3 +346,29 @@ fn stream_sediments_in_a_project_are_catchment_maps() {
     );
     assert!(e.contains("samples[0]") && e.contains("soil"), "{e}");
 }
+
+/// `--like GRID`: the DEM is warped onto the reference grid (here 200 m cells over the same
+/// extent) and the catchments are computed there.
+#[test]
+fn like_puts_the_catchments_on_another_grid() {
+    let ws = setup(&[("A", 48, 15, "12"), ("B", 48, 45, "30")]);
+    let (w, h) = (W / 2, H / 2);
+    write_tif(
+        &ws.path("like.tif"),
+        UTM,
+        [X0, 200.0, 0.0, Y0, 0.0, -200.0],
+        w,
+        h,
+        vec![0.0; w * h],
+        None,
+    );
+    let out = catchments(&ws, &["--like", "like.tif"]);
+    assert!(out.contains("2 of 2 samples have a catchment"), "{out}");
+    assert!(out.contains("cells of 200 m"), "{out}");
+    let (lw, lh, labels) = read_band(&ws.path("labels.tif"));
+    assert_eq!((lw, lh), (w, h));
+    // Upstream in the west valley drains to A (data row 1), in the east valley to B (row 2).
+    assert_eq!(labels[5 * w + 3], 1.0);
+    assert_eq!(labels[5 * w + 26], 2.0);
+    assert!(ws.files(".").iter().all(|f| !f.contains(".geoprospect-")));
+}
