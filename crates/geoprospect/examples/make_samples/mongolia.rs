@@ -15,6 +15,7 @@ use crate::rng::Rng;
 use crate::sampling::{assay, jittered_grid};
 use crate::shapes::line_distance;
 use crate::write::{write_geojson, write_raster, write_text, Feat, Geom, Raster};
+use geoprospect::hydrology::{condition, Accumulation, FlowGrid};
 
 /// South-west corner of the Khanbogd block in UTM 48N; the block is 40 x 30 km.
 const MN_X0: f64 = 664_000.0;
@@ -157,13 +158,14 @@ pub fn make(dir: &Path) -> Result<()> {
     write_geojson(&dir.join("intrusions.geojson"), &intrusions)?;
 
     let effects = MnEffects::new(&geo);
+    let dem = MnDem::new(&effects)?;
+    dem.write(dir)?;
     write_text(
         &dir.join("stream_sediments.csv"),
-        &mn_stream_sediments(&geo, &effects, &to_lonlat)?,
+        &mn_stream_sediments(&geo, &effects, &dem, &to_lonlat)?,
     )?;
     mn_radiometrics(dir, &effects)?;
     mn_magnetics(dir, &geo, &effects)?;
-    mn_dem(dir, &effects)?;
     write_text(&dir.join("project.toml"), MN_PROJECT)?;
     Ok(())
 }
@@ -212,7 +214,14 @@ impl<'a> MnEffects<'a> {
 const MN_HEADER: &str = "sample_id,lon,lat,La_ppm,Ce_ppm,Nd_ppm,Y_ppm,Th_ppm,Nb_ppm,Sn_ppm,W_ppm,\
     Mo_ppm,Cu_ppm,Au_ppb,Fe2O3_pct";
 
-fn mn_stream_sediments(geo: &MnGeology, fx: &MnEffects, to_lonlat: &Reproj) -> Result<String> {
+/// Stream sediments: the planned sites moved onto the nearest large stream, and each sample's
+/// composition the mix of its upstream basin's rocks (plus sampling and lab noise).
+fn mn_stream_sediments(
+    geo: &MnGeology,
+    fx: &MnEffects,
+    dem: &MnDem,
+    to_lonlat: &Reproj,
+) -> Result<String> {
     let mut rng = Rng::new(0x4B48_414E_0003);
     let (x0, y0) = mn(0.7, 0.7);
     let (x1, y1) = mn(39.3, 29.3);
@@ -229,32 +238,44 @@ fn mn_stream_sediments(geo: &MnGeology, fx: &MnEffects, to_lonlat: &Reproj) -> R
             }
         }
     }
-    let lonlat = to_lonlat.points(&sites)?;
     let occ = &geo.occurrences;
+    // The rocks' signals at each cell, averaged over the basin upstream of it.
+    let basins = dem.basin_means(|x, y| {
+        let e = fx.at(x, y);
+        [
+            (-e.alk.max(0.0) / 1500.0).exp(),
+            (-e.carb.max(0.0) / 800.0).exp(),
+            (-e.granite.abs() / 800.0).exp(),
+            if e.granite < 0.0 { 1.0 } else { 0.0 },
+            (-(e.porphyry / 2500.0).powi(2)).exp(),
+            (-(e.porphyry / 4000.0).powi(2)).exp(),
+            Occurrence::halo(occ, "REE", x, y, 700.0),
+            Occurrence::halo(occ, "Sn", x, y, 700.0) + Occurrence::halo(occ, "W", x, y, 700.0),
+            Occurrence::halo(occ, "Mo", x, y, 700.0),
+        ]
+    });
+    let mut cells = Vec::with_capacity(sites.len());
+    for site in sites.iter_mut() {
+        let cell = dem.stream_cell(site.0, site.1);
+        let (cx, cy) = MnDem::centre(cell);
+        // GPS error of a handheld receiver.
+        *site = (cx + rng.range(-15.0, 15.0), cy + rng.range(-15.0, 15.0));
+        cells.push(cell);
+    }
+    let lonlat = to_lonlat.points(&sites)?;
 
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record(MN_HEADER.split(','))?;
     let mut number = 0;
-    for (&(x, y), (lon, lat)) in sites.iter().zip(lonlat) {
+    for ((&(x, y), (lon, lat)), &cell) in sites.iter().zip(lonlat).zip(&cells) {
         // Sample numbers skip now and then (samples lost, numbers voided in the field).
         number += if rng.chance(0.04) { 2 } else { 1 };
-        let e = fx.at(x, y);
-        let alk = (-e.alk.max(0.0) / 1500.0).exp();
-        let carb = (-e.carb.max(0.0) / 800.0).exp();
-        let margin = (-e.granite.abs() / 800.0).exp();
-        let in_granite = if e.granite < 0.0 { 1.0 } else { 0.0 };
-        let por = (-(e.porphyry / 2500.0).powi(2)).exp();
-        let por_wide = (-(e.porphyry / 4000.0).powi(2)).exp();
+        let [alk, carb, margin, in_granite, por, por_wide, ree, snw, moly] = basins[cell];
         let [r0, r1, r2] = [
             fx.regional[0].at(x, y),
             fx.regional[1].at(x, y),
             fx.regional[2].at(x, y),
         ];
-        let (ree, snw, moly) = (
-            Occurrence::halo(occ, "REE", x, y, 700.0),
-            Occurrence::halo(occ, "Sn", x, y, 700.0) + Occurrence::halo(occ, "W", x, y, 700.0),
-            Occurrence::halo(occ, "Mo", x, y, 700.0),
-        );
         let n_ree = 0.3 * rng.normal() + 0.15 * r0;
         let la = 30.0
             * (n_ree + 0.1 * rng.normal()).exp()
@@ -386,15 +407,27 @@ fn mn_radiometrics(dir: &Path, fx: &MnEffects) -> Result<()> {
 
 /// Elevations (m) at 90 m in UTM 48N, as an SRTM tile cut to the block would give them: a
 /// plateau falling to the south-east with rolling relief, the granites and the ring complex
-/// standing up as resistant hills, and centimetre noise that leaves many one-cell pits.
-fn mn_dem(dir: &Path, fx: &MnEffects) -> Result<()> {
-    let (x0, y0, cell, width, height) = (661_000.0, 4_798_000.0, 90.0, 512, 400);
-    let mut rng = Rng::new(0x4B48_414E_0006);
-    let relief = Field::new(&mut rng, 14, 2_500.0, 25_000.0);
-    let mut data = Vec::with_capacity(width * height);
-    for r in 0..height {
-        for c in 0..width {
-            let (x, y) = (x0 + (c as f64 + 0.5) * cell, y0 - (r as f64 + 0.5) * cell);
+/// standing up as resistant hills, and centimetre noise that leaves many one-cell pits; with
+/// its drainage (geoprospect's own conditioning), which places the stream-sediment samples.
+struct MnDem {
+    data: Vec<f32>,
+    flow: FlowGrid,
+    acc: Accumulation,
+}
+
+impl MnDem {
+    const X0: f64 = 661_000.0;
+    const Y0: f64 = 4_798_000.0;
+    const CELL: f64 = 90.0;
+    const WIDTH: usize = 512;
+    const HEIGHT: usize = 400;
+
+    fn new(fx: &MnEffects) -> Result<MnDem> {
+        let mut rng = Rng::new(0x4B48_414E_0006);
+        let relief = Field::new(&mut rng, 14, 2_500.0, 25_000.0);
+        let mut data = Vec::with_capacity(Self::WIDTH * Self::HEIGHT);
+        for i in 0..Self::WIDTH * Self::HEIGHT {
+            let (x, y) = Self::centre(i);
             let e = fx.at(x, y);
             let v = 1250.0 + 0.006 * (y - MN_Y0) - 0.003 * (x - MN_X0)
                 + 35.0 * relief.at(x, y)
@@ -403,30 +436,99 @@ fn mn_dem(dir: &Path, fx: &MnEffects) -> Result<()> {
                 + 0.3 * rng.normal();
             data.push(((v * 10.0).round() / 10.0) as f32);
         }
+        let (flow, acc) = condition(&data, Self::WIDTH, Self::HEIGHT)?;
+        Ok(MnDem { data, flow, acc })
     }
-    write_raster(
-        &dir.join("dem.tif"),
-        Raster {
-            driver: "GTiff",
-            options: &[
-                "COMPRESS=DEFLATE",
-                "PREDICTOR=3",
-                "ZLEVEL=9",
-                "TILED=YES",
-                "BLOCKXSIZE=256",
-                "BLOCKYSIZE=256",
-            ],
-            epsg: 32648,
-            transform: [x0, cell, 0.0, y0, 0.0, -cell],
-            width,
-            height,
-            data,
-            nodata: -32768.0,
-            description: "elevation",
-            unit: "m",
-        },
-    )
+
+    fn centre(i: usize) -> (f64, f64) {
+        let (r, c) = (i / Self::WIDTH, i % Self::WIDTH);
+        (
+            Self::X0 + (c as f64 + 0.5) * Self::CELL,
+            Self::Y0 - (r as f64 + 0.5) * Self::CELL,
+        )
+    }
+
+    /// Where a crew samples near a planned site: the largest stream (flow accumulation of at
+    /// least [`MIN_STREAM_CELLS`]) within 600 m, else the site's own cell.
+    fn stream_cell(&self, x: f64, y: f64) -> usize {
+        let col = ((x - Self::X0) / Self::CELL).floor() as isize;
+        let row = ((Self::Y0 - y) / Self::CELL).floor() as isize;
+        let reach = (600.0 / Self::CELL).ceil() as isize;
+        let own = (row.clamp(0, Self::HEIGHT as isize - 1) as usize) * Self::WIDTH
+            + col.clamp(0, Self::WIDTH as isize - 1) as usize;
+        let mut best = (self.acc.cells[own], own);
+        for dr in -reach..=reach {
+            for dc in -reach..=reach {
+                let (r, c) = (row + dr, col + dc);
+                if r < 0 || c < 0 || r >= Self::HEIGHT as isize || c >= Self::WIDTH as isize {
+                    continue;
+                }
+                if ((dr * dr + dc * dc) as f64).sqrt() * Self::CELL > 600.0 {
+                    continue;
+                }
+                let i = r as usize * Self::WIDTH + c as usize;
+                let a = self.acc.cells[i];
+                if a >= MIN_STREAM_CELLS && a > best.0 {
+                    best = (a, i);
+                }
+            }
+        }
+        best.1
+    }
+
+    /// The mean of `f` over the basin upstream of each cell (the cell included): what a
+    /// stream sediment taken there mixes (Hawkes 1976).
+    fn basin_means<const N: usize>(&self, f: impl Fn(f64, f64) -> [f64; N]) -> Vec<[f64; N]> {
+        let mut sums: Vec<[f64; N]> = (0..self.data.len())
+            .map(|i| {
+                let (x, y) = Self::centre(i);
+                f(x, y)
+            })
+            .collect();
+        for &i in &self.acc.order {
+            if let Some(j) = self.flow.downstream(i as usize) {
+                let add = sums[i as usize];
+                for (s, a) in sums[j].iter_mut().zip(add) {
+                    *s += a;
+                }
+            }
+        }
+        for (s, &n) in sums.iter_mut().zip(&self.acc.cells) {
+            for v in s.iter_mut() {
+                *v /= n.max(1) as f64;
+            }
+        }
+        sums
+    }
+
+    fn write(&self, dir: &Path) -> Result<()> {
+        write_raster(
+            &dir.join("dem.tif"),
+            Raster {
+                driver: "GTiff",
+                options: &[
+                    "COMPRESS=DEFLATE",
+                    "PREDICTOR=3",
+                    "ZLEVEL=9",
+                    "TILED=YES",
+                    "BLOCKXSIZE=256",
+                    "BLOCKYSIZE=256",
+                ],
+                epsg: 32648,
+                transform: [Self::X0, Self::CELL, 0.0, Self::Y0, 0.0, -Self::CELL],
+                width: Self::WIDTH,
+                height: Self::HEIGHT,
+                data: self.data.clone(),
+                nodata: -32768.0,
+                description: "elevation",
+                unit: "m",
+            },
+        )
+    }
 }
+
+/// Streams a crew samples drain at least this many 90 m cells (0.4 km²).
+const MIN_STREAM_CELLS: u32 = 50;
 
 /// Residual TMI (nT) at 200 m in UTM 48N, as an ER Mapper grid.
 fn mn_magnetics(dir: &Path, geo: &MnGeology, fx: &MnEffects) -> Result<()> {
