@@ -173,6 +173,20 @@ fn nested_catchments_of_two_valleys_by_hand() {
         .files(".")
         .iter()
         .all(|f| !f.contains(".geoprospect-") && !f.contains(".tmp")));
+
+    // The same bytes for any thread count.
+    let files = ["labels.tif", "sn.tif", "sn.geojson"];
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(ws.path(f)).unwrap())
+        .collect();
+    catchments(&ws, &["--snap", "0", "--productivity", "--threads", "1"]);
+    for (f, b) in files.iter().zip(&before) {
+        assert!(
+            std::fs::read(ws.path(f)).unwrap() == *b,
+            "{f} differs with one thread"
+        );
+    }
 }
 
 /// The snapping rule: the highest accumulation within the distance, so a sample logged two

@@ -22,8 +22,31 @@ use crate::ops::drainage::{
 };
 use crate::ops::samples::SampleSet;
 
-use super::geochem::{Mapping, Variable};
 use super::Plan;
+
+/// One variable of a stream-sediment set: its file label and values per sample (ppm).
+pub struct Mapped<'a> {
+    /// The set.
+    pub set: &'a SampleSet,
+    /// Element symbol, `TREO` or a derived variable.
+    pub element: &'a str,
+    /// The element grid's label.
+    pub label: &'a str,
+    /// Values per sample, NaN missing.
+    pub values: &'a [f64],
+    /// Values below detection substituted.
+    pub censored: usize,
+}
+
+/// What writing one catchment map gave.
+pub struct MapFacts {
+    /// Samples with a catchment.
+    pub samples: usize,
+    /// The snap distance, metres.
+    pub snap_m: f64,
+    /// The anomaly classes of the values.
+    pub classifier: Classifier,
+}
 
 /// Columns that name samples, in the order they are looked for (any case).
 const ID_COLUMNS: [&str; 6] = [
@@ -109,15 +132,14 @@ impl<'a> CatchmentMaps<'a> {
         Drainage::read(layer, grid, &self.plan.crs, source)
     }
 
-    /// Writes `v`'s catchment map to `path`: each cell the value of the sample draining it;
-    /// returns how it was mapped and the anomaly classes of its values.
+    /// Writes `v`'s catchment map to `path`: each cell the value of the sample draining it.
     pub fn write(
         &mut self,
-        v: &Variable,
+        v: &Mapped,
         path: &Path,
         engine: &Engine,
         cog: &CogOptions,
-    ) -> Result<(Mapping, Classifier)> {
+    ) -> Result<MapFacts> {
         let source = self
             .dem
             .map(|d| d.1.display().to_string())
@@ -148,18 +170,18 @@ impl<'a> CatchmentMaps<'a> {
             ],
             category_names: Vec::new(),
         };
-        write_values(basins, &plan.grid, &[&v.values], &[meta], path, engine, cog)?;
-        let mapping = Mapping::Catchments {
+        write_values(basins, &plan.grid, &[v.values], &[meta], path, engine, cog)?;
+        Ok(MapFacts {
             samples: basins.with_catchment(),
             snap_m: basins.snap_m,
-        };
-        Ok((mapping, basins.classifier(&v.values)))
+            classifier: basins.classifier(v.values),
+        })
     }
 
     /// Writes `path` (RFC 7946) with one polygon per catchment of every stream-sediment set:
     /// the set, the sample (its id column, if it has one, and data row), area, outlet, and per
-    /// variable (`labels`) its value and anomaly class. Nothing is written without catchments.
-    pub fn write_polygons(&self, vars: &[Variable], labels: &[String], path: &Path) -> Result<()> {
+    /// mapped variable its value and anomaly class. Nothing is written without catchments.
+    pub fn write_polygons(&self, mapped: &[Mapped], path: &Path) -> Result<()> {
         let Some(drainage) = &self.drainage else {
             return Ok(());
         };
@@ -175,15 +197,8 @@ impl<'a> CatchmentMaps<'a> {
             let id = ID_COLUMNS
                 .iter()
                 .find_map(|c| table.headers.iter().position(|h| h.eq_ignore_ascii_case(c)));
-            let mapped: Vec<(&Variable, &String)> = vars
-                .iter()
-                .zip(labels)
-                .filter(|(v, _)| v.by_catchment && v.set.name == set.name)
-                .collect();
-            let classifiers: Vec<_> = mapped
-                .iter()
-                .map(|(v, _)| basins.classifier(&v.values))
-                .collect();
+            let mapped: Vec<&Mapped> = mapped.iter().filter(|v| v.set.name == set.name).collect();
+            let classifiers: Vec<_> = mapped.iter().map(|v| basins.classifier(v.values)).collect();
             write_features(
                 &mut w,
                 drainage,
@@ -204,8 +219,9 @@ impl<'a> CatchmentMaps<'a> {
                         ("row".into(), Value::from(rows[k])),
                     ];
                     props.extend(common_properties(f));
-                    for ((v, label), c) in mapped.iter().zip(&classifiers) {
-                        props.push(((*label).clone(), number(v.values[k])));
+                    for (v, c) in mapped.iter().zip(&classifiers) {
+                        let label = v.label;
+                        props.push((label.to_string(), number(v.values[k])));
                         props.push((
                             format!("{label}_class"),
                             c.classify(v.values[k])

@@ -19,7 +19,7 @@ use crate::ops::grid::grid_to_cog;
 use crate::ops::samples::SampleSet;
 use crate::project::{GeochemSettings, Interpolation, Medium};
 
-use super::catchments::CatchmentMaps;
+use super::catchments::{CatchmentMaps, Mapped};
 use super::Plan;
 
 /// How an element grid got its values.
@@ -66,14 +66,14 @@ pub struct ElementGrid {
 }
 
 /// A variable to grid: sample values in ppm (NaN missing) of one sample set.
-pub(super) struct Variable<'a> {
-    pub element: String,
-    pub source: String,
-    pub set: &'a SampleSet,
-    pub values: Vec<f64>,
-    pub censored: usize,
+struct Variable<'a> {
+    element: String,
+    source: String,
+    set: &'a SampleSet,
+    values: Vec<f64>,
+    censored: usize,
     /// Mapped over the set's catchments rather than interpolated.
-    pub by_catchment: bool,
+    by_catchment: bool,
 }
 
 /// The variables of the plan's sample sets that `settings` asks for.
@@ -244,13 +244,16 @@ pub fn grid_elements(
     for (v, label) in vars.iter().zip(labels.iter()) {
         if v.by_catchment {
             let path = staging.path(&format!("geochem/{label}.tif"))?;
-            let (mapping, classifier) = catchments.write(v, &path, engine, cog)?;
+            let facts = catchments.write(&mapped(v, label), &path, engine, cog)?;
             grids.push(ElementGrid {
                 element: v.element.clone(),
                 label: label.clone(),
                 source: v.source.clone(),
-                mapping,
-                classifier: Some(classifier),
+                mapping: Mapping::Catchments {
+                    samples: facts.samples,
+                    snap_m: facts.snap_m,
+                },
+                classifier: Some(facts.classifier),
                 path,
             });
             continue;
@@ -316,8 +319,25 @@ pub fn grid_elements(
             path,
         });
     }
-    catchments.write_polygons(&vars, &labels, &staging.path("catchments.geojson")?)?;
+    let mapped: Vec<Mapped> = vars
+        .iter()
+        .zip(&labels)
+        .filter(|(v, _)| v.by_catchment)
+        .map(|(v, label)| mapped(v, label))
+        .collect();
+    catchments.write_polygons(&mapped, &staging.path("catchments.geojson")?)?;
     Ok(grids)
+}
+
+/// A variable of a stream-sediment set, as the catchment maps take it.
+fn mapped<'a>(v: &'a Variable, label: &'a str) -> Mapped<'a> {
+    Mapped {
+        set: v.set,
+        element: &v.element,
+        label,
+        values: &v.values,
+        censored: v.censored,
+    }
 }
 
 /// A file stem from free text: letters, digits, `_`, `-`, `.` kept, the rest `_`.
