@@ -53,7 +53,7 @@ pub struct CatchmentsArgs {
     #[arg(long)]
     pub productivity: bool,
     /// Background value of the productivity [default: the median of the samples].
-    #[arg(long, requires = "productivity", allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub background: Option<f64>,
     /// Compression of the COGs (`--compress`).
     #[command(flatten)]

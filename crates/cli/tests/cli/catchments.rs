@@ -281,6 +281,19 @@ fn bad_dems_and_samples_are_refused_in_one_line() {
     snap.extend(["--snap".into(), "-5".into()]);
     let e = run(snap);
     assert!(e.contains("snap"), "{e}");
+    let mut lonely = base("dem.tif", "Sn_ppm");
+    lonely.extend(["--background".into(), "3".into()]);
+    let e = run(lonely);
+    assert!(e.contains("--productivity"), "{e}");
+    // Samples nowhere on the DEM: most likely a CRS mistake, refused naming the file.
+    ws.write("far.csv", "sample,east,north,Sn_ppm\nZ,100000,200000,5\n");
+    let mut far = base("dem.tif", "Sn_ppm");
+    far[3] = "far.csv".into();
+    let e = run(far);
+    assert!(
+        e.contains("far.csv") && e.contains("none of the 1 samples"),
+        "{e}"
+    );
     assert!(!ws.path("labels.tif").exists() && !ws.path("sn.tif").exists());
 }
 
@@ -359,6 +372,22 @@ fn stream_sediments_in_a_project_are_catchment_maps() {
         ),
     );
     assert!(e.contains("samples[0]") && e.contains("soil"), "{e}");
+    // A DEM that covers only the grid's north-east corner, away from every sample.
+    write_tif(
+        &ws.path("corner.tif"),
+        UTM,
+        [X0 + 5000.0, 100.0, 0.0, Y0, 0.0, -100.0],
+        10,
+        10,
+        vec![100.0; 100],
+        None,
+    );
+    let e = project_refused(
+        &ws,
+        &project("medium = \"stream_sediment\"\n", "role = \"dem\"\n")
+            .replace("dem.tif", "corner.tif"),
+    );
+    assert!(e.contains("corner.tif") && e.contains("cover"), "{e}");
 }
 
 /// `--like GRID`: the DEM is warped onto the reference grid (here 200 m cells over the same

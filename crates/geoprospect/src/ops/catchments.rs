@@ -113,6 +113,11 @@ pub struct CatchmentSummary {
 pub fn run_catchments(req: &CatchmentRequest, engine: &Engine) -> Result<CatchmentSummary> {
     check_outputs(req)?;
     if let Some(b) = req.background {
+        if !req.productivity {
+            return Err(Error::param(
+                "--background is the productivity's background: give --productivity too",
+            ));
+        }
         if !b.is_finite() {
             return Err(Error::param(format!(
                 "--background must be a number, got {b}"
@@ -176,6 +181,17 @@ pub fn run_catchments(req: &CatchmentRequest, engine: &Engine) -> Result<Catchme
     })?;
     let snap_m = drainage.snap_m(req.snap)?;
     let basins = drainage.basins(&points.xy, snap_m);
+    if basins.outlets.iter().all(Option::is_none) {
+        return Err(Error::input(
+            &req.samples,
+            format!(
+                "none of the {} samples lies on the dem's valid cells (within {snap_m} m): are \
+                 their coordinates in {}? (--points-crs)",
+                points.xy.len(),
+                points.source_crs
+            ),
+        ));
+    }
 
     let values = &field.values;
     let t = thresholds(values);

@@ -120,7 +120,7 @@ impl Drainage {
         match snap {
             Some(s) if s.is_finite() && s >= 0.0 => Ok(s),
             Some(s) => Err(Error::param(format!(
-                "snap distance must be 0 or more metres, got {s}"
+                "the snap distance (--snap, geochem.snap) must be 0 or more metres, got {s}"
             ))),
             None => Ok(DEFAULT_SNAP_M.max(MIN_SNAP_CELLS * self.cell_m())),
         }

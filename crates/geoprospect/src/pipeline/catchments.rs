@@ -92,8 +92,20 @@ impl<'a> CatchmentMaps<'a> {
         let snap = self.snap;
         if !self.basins.contains_key(&set.name) {
             let snap_m = drainage.snap_m(snap)?;
-            self.basins
-                .insert(set.name.clone(), drainage.basins(&set.points.xy, snap_m));
+            let basins = drainage.basins(&set.points.xy, snap_m);
+            if basins.outlets.iter().all(Option::is_none) {
+                let dem = self.dem.map_or(Path::new("dem"), |d| d.1);
+                return Err(Error::input(
+                    dem,
+                    format!(
+                        "none of the {} samples of {} lies on the dem's valid cells within the \
+                         grid (snap {snap_m} m): does the dem cover the survey?",
+                        set.points.xy.len(),
+                        set.path.display()
+                    ),
+                ));
+            }
+            self.basins.insert(set.name.clone(), basins);
         }
         self.basins
             .get(&set.name)
