@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geoprospect::error::Error;
+use geoprospect::geochem::gridding::variogram::sig;
 use geoprospect::ops::catchments::{run_catchments, CatchmentRequest, CatchmentSummary};
 
 use super::anomalies::short;
@@ -97,8 +98,8 @@ fn render(req: &CatchmentRequest, s: &CatchmentSummary) -> String {
         s.with_catchment,
         s.samples,
         s.snapped,
-        s.snap_m,
-        s.cell_m,
+        sig(s.snap_m),
+        sig(s.cell_m),
         s.cells.1,
         s.cells.0
     );

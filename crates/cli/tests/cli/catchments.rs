@@ -277,6 +277,19 @@ fn bad_dems_and_samples_are_refused_in_one_line() {
     same[13] = "labels.tif".into();
     let e = run(same);
     assert!(e.contains("three different files"), "{e}");
+    // The same file spelled two ways is one file: never an input, never two outputs.
+    let mut dem_out = base("dem.tif", "Sn_ppm");
+    dem_out[11] = "./dem.tif".into();
+    let e = run(dem_out);
+    assert!(e.contains("overwrite an input"), "{e}");
+    let mut twice = base("dem.tif", "Sn_ppm");
+    twice[11] = "./sn.tif".into();
+    let e = run(twice);
+    assert!(e.contains("three different files"), "{e}");
+    let mut far_snap = base("dem.tif", "Sn_ppm");
+    far_snap.extend(["--snap".into(), "1e12".into()]);
+    let e = run(far_snap);
+    assert!(e.contains("10000 m"), "{e}");
     let mut snap = base("dem.tif", "Sn_ppm");
     snap.extend(["--snap".into(), "-5".into()]);
     let e = run(snap);
@@ -414,4 +427,42 @@ fn like_puts_the_catchments_on_another_grid() {
     assert_eq!(labels[5 * w + 3], 1.0);
     assert_eq!(labels[5 * w + 26], 2.0);
     assert!(ws.files(".").iter().all(|f| !f.contains(".geoprospect-")));
+}
+
+/// Labels are data rows in file order, whatever the features' ids: here the first feature has
+/// id 10, the second (id 2) no geometry and the third id 3, so they are rows 1 and 3.
+#[test]
+fn labels_count_features_in_file_order() {
+    let ws = setup(&[]);
+    let ((ax, ay), (bx, by)) = (xy(48, 15), xy(48, 45));
+    ws.write(
+        "s.geojson",
+        &format!(
+            "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":\
+             {{\"name\":\"urn:ogc:def:crs:EPSG::32648\"}}}},\"features\":[\
+             {{\"type\":\"Feature\",\"id\":10,\"properties\":{{\"Sn_ppm\":12}},\
+             \"geometry\":{{\"type\":\"Point\",\"coordinates\":[{ax},{ay}]}}}},\
+             {{\"type\":\"Feature\",\"id\":2,\"properties\":{{\"Sn_ppm\":5}},\"geometry\":null}},\
+             {{\"type\":\"Feature\",\"id\":3,\"properties\":{{\"Sn_ppm\":30}},\
+             \"geometry\":{{\"type\":\"Point\",\"coordinates\":[{bx},{by}]}}}}]}}"
+        ),
+    );
+    run_ok(
+        &ws,
+        &[
+            "catchments",
+            "dem.tif",
+            "--samples",
+            "s.geojson",
+            "--field",
+            "Sn_ppm",
+            "--labels",
+            "labels.tif",
+            "--out",
+            "sn.tif",
+        ],
+    );
+    let labels = read_band(&ws.path("labels.tif")).2;
+    assert_eq!(labels[10 * W + 10], 1.0);
+    assert_eq!(labels[10 * W + 50], 3.0);
 }

@@ -40,6 +40,9 @@ pub struct PointTable {
     pub source_crs: String,
     /// Rows left out because their coordinates were empty (1-based file lines).
     pub skipped_lines: Vec<u64>,
+    /// Each point's 1-based place among all the file's data rows or features, in file order
+    /// (skipped ones counted).
+    pub file_rows: Vec<usize>,
 }
 
 /// Whether a path is read as delimited text rather than through OGR.
@@ -110,6 +113,7 @@ fn read_delimited(path: &Path, src: &PointSource, analysis: &Crs) -> Result<Poin
         xy.push(p);
         keep.push(i);
     }
+    let file_rows = keep.iter().map(|&i| i + 1).collect();
     let mut table = table;
     if keep.len() != table.rows.len() {
         let lines = keep.iter().map(|&i| table.lines[i]).collect();
@@ -128,6 +132,7 @@ fn read_delimited(path: &Path, src: &PointSource, analysis: &Crs) -> Result<Poin
         xy,
         source_crs: source.label(),
         skipped_lines,
+        file_rows,
     })
 }
 
@@ -170,6 +175,7 @@ fn read_ogr(path: &Path, src: &PointSource, analysis: &Crs) -> Result<PointTable
     let mut lines = Vec::new();
     let mut xy = Vec::new();
     let mut skipped_lines = Vec::new();
+    let mut file_rows = Vec::new();
     for (i, feature) in layer.features().enumerate() {
         let id = feature.fid().unwrap_or(i as u64);
         let Some(geom) = feature.geometry().filter(|g| !g.is_empty()) else {
@@ -197,6 +203,7 @@ fn read_ogr(path: &Path, src: &PointSource, analysis: &Crs) -> Result<PointTable
         rows.push(row);
         lines.push(id);
         xy.push(p);
+        file_rows.push(i + 1);
     }
     if xy.is_empty() {
         return Err(Error::input(path, "no feature has a point geometry"));
@@ -214,5 +221,6 @@ fn read_ogr(path: &Path, src: &PointSource, analysis: &Crs) -> Result<PointTable
         xy,
         source_crs: source.label(),
         skipped_lines,
+        file_rows,
     })
 }

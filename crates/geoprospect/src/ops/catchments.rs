@@ -346,24 +346,47 @@ pub fn run_catchments(req: &CatchmentRequest, engine: &Engine) -> Result<Catchme
     })
 }
 
-/// The outputs must be three different files, none of them an input.
+/// The outputs must be three different files, none of them an input (however the paths are
+/// spelled: `./x.tif` and `x.tif` are one file).
 fn check_outputs(req: &CatchmentRequest) -> Result<()> {
     let outs = [&req.labels, &req.out, &req.geojson];
-    for (i, a) in outs.iter().enumerate() {
-        if outs[i + 1..].contains(a) {
+    let keys: Vec<PathBuf> = outs.iter().map(|p| normalised(p)).collect();
+    let inputs: Vec<PathBuf> = [Some(&req.dem), Some(&req.samples), req.like.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|p| normalised(p))
+        .collect();
+    for (i, a) in keys.iter().enumerate() {
+        if keys[i + 1..].contains(a) {
             return Err(Error::param(format!(
                 "{}: the labels, values and polygons need three different files",
-                a.display()
+                outs[i].display()
             )));
         }
-        if *a == &req.dem || *a == &req.samples || req.like.as_ref() == Some(*a) {
+        if inputs.contains(a) {
             return Err(Error::param(format!(
                 "{}: an output would overwrite an input",
-                a.display()
+                outs[i].display()
             )));
         }
     }
     Ok(())
+}
+
+/// A path as the file system resolves it: the file's canonical path when it exists, else its
+/// folder's joined with its name (the path itself when neither resolves).
+fn normalised(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(parent), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Each sample's name: the `id` column's text, else its data-row number.

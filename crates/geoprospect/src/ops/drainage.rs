@@ -26,6 +26,9 @@ pub const DEFAULT_SNAP_M: f64 = 100.0;
 /// The default snap distance reaches at least the eight neighbours of the sample's cell.
 pub const MIN_SNAP_CELLS: f64 = 1.5;
 
+/// Largest snap distance, metres: a sample farther than this from its stream is misplaced.
+pub const MAX_SNAP_M: f64 = 10_000.0;
+
 /// A DEM conditioned on its grid: flow directions and accumulation.
 pub struct Drainage {
     grid: GridSpec,
@@ -118,6 +121,10 @@ impl Drainage {
     /// [`MIN_SNAP_CELLS`] cells.
     pub fn snap_m(&self, snap: Option<f64>) -> Result<f64> {
         match snap {
+            Some(s) if s > MAX_SNAP_M => Err(Error::param(format!(
+                "a snap distance of {s} m is more than {MAX_SNAP_M} m: samples are moved to a \
+                 stream nearby, not across a map (--snap, geochem.snap)"
+            ))),
             Some(s) if s.is_finite() && s >= 0.0 => Ok(s),
             Some(s) => Err(Error::param(format!(
                 "the snap distance (--snap, geochem.snap) must be 0 or more metres, got {s}"
@@ -204,20 +211,10 @@ fn value_of(l: i32, values: &[f64]) -> f32 {
 }
 
 /// Each point's 1-based data-row number in its file, counting the rows skipped for empty
-/// coordinates too: a row's number is its place among all rows (kept and skipped, by their
-/// lines or feature ids in the file).
+/// coordinates too (the place among all rows or features, in file order).
 pub fn data_rows(points: &PointTable, path: &Path) -> Result<Vec<usize>> {
-    let mut skipped = points.skipped_lines.clone();
-    skipped.sort_unstable();
-    let mut rows = Vec::with_capacity(points.table.lines.len());
-    let mut s = 0;
-    for (i, line) in points.table.lines.iter().enumerate() {
-        while s < skipped.len() && skipped[s] < *line {
-            s += 1;
-        }
-        rows.push(i + s + 1);
-    }
-    if rows.last().is_some_and(|&r| r > i32::MAX as usize) {
+    let rows = points.file_rows.clone();
+    if rows.iter().any(|&r| r > i32::MAX as usize) {
         return Err(Error::input(
             path,
             format!("more than {} samples to label", i32::MAX),

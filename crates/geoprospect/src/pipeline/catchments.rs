@@ -232,10 +232,11 @@ impl<'a> CatchmentMaps<'a> {
                     ];
                     props.extend(common_properties(f));
                     for (v, c) in mapped.iter().zip(&classifiers) {
-                        let label = v.label;
-                        props.push((label.to_string(), number(v.values[k])));
+                        let value = unique(v.label.to_string(), &props);
+                        props.push((value, number(v.values[k])));
+                        let class = unique(format!("{}_class", v.label), &props);
                         props.push((
-                            format!("{label}_class"),
+                            class,
                             c.classify(v.values[k])
                                 .map_or(Value::Null, |c| Value::from(c.as_str())),
                         ));
@@ -247,4 +248,13 @@ impl<'a> CatchmentMaps<'a> {
         w.finish()?;
         file.commit()
     }
+}
+
+/// `key`, or `value_` before it as often as needed, so that a variable named like another
+/// property (a derived `cells`, `row` or `Sn_class`) does not repeat a key.
+fn unique(mut key: String, props: &[(String, Value)]) -> String {
+    while props.iter().any(|(k, _)| *k == key) {
+        key = format!("value_{key}");
+    }
+    key
 }
