@@ -66,6 +66,8 @@ pub struct CatchmentMaps<'a> {
     snap: Option<f64>,
     drainage: Option<Drainage>,
     basins: BTreeMap<String, SampleBasins>,
+    /// The classes of each written map, by label (a C–A fit reads the whole map: once).
+    classifiers: BTreeMap<String, Classifier>,
 }
 
 impl<'a> CatchmentMaps<'a> {
@@ -77,6 +79,7 @@ impl<'a> CatchmentMaps<'a> {
             snap,
             drainage: None,
             basins: BTreeMap::new(),
+            classifiers: BTreeMap::new(),
         }
     }
 
@@ -183,11 +186,14 @@ impl<'a> CatchmentMaps<'a> {
             category_names: Vec::new(),
         };
         write_values(basins, &plan.grid, &[v.values], &[meta], path, engine, cog)?;
-        Ok(MapFacts {
+        let facts = MapFacts {
             samples: basins.with_catchment(),
             snap_m: basins.snap_m,
             classifier: basins.classifier(v.values),
-        })
+        };
+        self.classifiers
+            .insert(v.label.to_string(), facts.classifier);
+        Ok(facts)
     }
 
     /// Writes `path` (RFC 7946) with one polygon per catchment of every stream-sediment set:
@@ -210,7 +216,13 @@ impl<'a> CatchmentMaps<'a> {
                 .iter()
                 .find_map(|c| table.headers.iter().position(|h| h.eq_ignore_ascii_case(c)));
             let mapped: Vec<&Mapped> = mapped.iter().filter(|v| v.set.name == set.name).collect();
-            let classifiers: Vec<_> = mapped.iter().map(|v| basins.classifier(v.values)).collect();
+            let classifiers: Vec<Classifier> = mapped
+                .iter()
+                .map(|v| match self.classifiers.get(v.label) {
+                    Some(c) => *c,
+                    None => basins.classifier(v.values),
+                })
+                .collect();
             write_features(
                 &mut w,
                 drainage,
