@@ -342,8 +342,9 @@ pub fn ca_grid(xy: &[(f64, f64)], crs_wkt: String) -> Result<GridSpec> {
     GridSpec::from_extent(crs_wkt, extent, res)
 }
 
-/// IDW surface of one column on `grid` and its C–A breakpoints; no breakpoints without values.
-fn ca_surface(
+/// The C–A breakpoints of one column's IDW surface on `grid` (the [`ca_grid`] of the samples),
+/// as `thresholds.csv` gives them; no breakpoints without values.
+pub fn ca_surface(
     xy: &[(f64, f64)],
     values: &[f64],
     grid: &GridSpec,
