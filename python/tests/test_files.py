@@ -1,10 +1,13 @@
 """run and info: a project run equal to `geoprospect run`, a file described as `gdalinfo` and
 `ogrinfo` see it; errors as the command line's one-line messages; kernels that let other
-Python threads run; one abi3 extension for every CPython from 3.9."""
+Python threads run; the same bits on any number of threads; one abi3 extension for every
+CPython from 3.9."""
 
 import hashlib
 import json
+import os
 import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -108,3 +111,29 @@ def test_kernels_release_the_gil():
 def test_the_extension_is_abi3():
     assert gp._geoprospect.__file__.endswith(".abi3.so")
     assert gp.__version__.count(".") == 2
+
+
+DETERMINISM = """
+import hashlib, numpy as np, geoprospect as gp
+rng = np.random.default_rng(4)
+x, y, v = rng.uniform(0, 1e4, 500), rng.uniform(0, 1e4, 500), rng.lognormal(size=500)
+h = hashlib.sha256()
+grid = gp.grid_idw(x, y, v, extent=(0, 0, 1e4, 1e4), resolution=20, log=True)
+est, var = gp.krige(x, y, v, extent=(0, 0, 1e4, 1e4), resolution=100)
+m = gp.membership(grid, "large", midpoint="p90")
+for a in [grid, est, var, m, gp.singularity(grid), gp.fuzzy([m, m ** 2], "gamma", gamma=0.9),
+          gp.index_overlay([m, m ** 2], [2, 1])]:
+    h.update(a.tobytes())
+h.update(repr(gp.thresholds(v, x=x, y=y)).encode())
+h.update(repr(gp.success_rate(grid, np.argwhere(m > 0.9))["auc"]).encode())
+print(h.hexdigest())
+"""
+
+
+def test_results_do_not_depend_on_the_thread_count():
+    def digest_with(threads):
+        env = {**os.environ, "RAYON_NUM_THREADS": str(threads)}
+        return subprocess.run([sys.executable, "-c", DETERMINISM], env=env, check=True,
+                              capture_output=True, text=True).stdout
+
+    assert digest_with(1) == digest_with(2) == digest_with(5)
