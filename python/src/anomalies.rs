@@ -23,7 +23,7 @@ use crate::errors::{to_py, value_error};
 ///   12 neighbours), exactly as `geoprospect anomalies`;
 /// - a 2-D array (a gridded surface): on its cells;
 /// - sample values without coordinates: on the values as if each were one cell of equal area
-///   (the number–size model, Agterberg 1995).
+///   (a number–size fit, Mandelbrot 1983).
 #[pyfunction]
 #[pyo3(signature = (values, *, x=None, y=None))]
 pub fn thresholds<'py>(
