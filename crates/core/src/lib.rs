@@ -11,7 +11,7 @@
 //!   values, anomaly thresholds and gridding ([`geochem`]); evidence layers: proximity, fuzzy
 //!   membership, categorical scores, exact quantiles ([`evidence`]); models: fuzzy and index
 //!   overlay, weights of evidence, logistic regression ([`models`]); success-rate curves
-//!   ([`validate`]); target-zone labelling ([`zones`]); DEM conditioning, flow and sample
+//!   ([`validate`]) and spatial block folds ([`spatial_cv`]); target-zone labelling ([`zones`]); DEM conditioning, flow and sample
 //!   catchments ([`hydrology`]);
 //! - **configuration**: the project schema ([`project`]) and the model presets and specs
 //!   ([`modelspec`]), which name kernel parameter types;
@@ -34,6 +34,7 @@ pub mod modelspec;
 pub mod progress;
 pub mod project;
 pub mod rng;
+pub mod spatial_cv;
 pub mod table;
 pub mod validate;
 pub mod zones;

@@ -90,7 +90,13 @@ pub struct ModelSpec {
     /// The evidence layers.
     #[serde(default)]
     pub evidence: Vec<EvidenceSpec>,
+    /// Side of the spatial cross-validation blocks in km (default: from the occurrences'
+    /// spacing, [`crate::spatial_cv::default_side`]).
+    pub cv_block_km: Option<f64>,
 }
+
+/// Largest spatial cross-validation block side, km.
+pub const MAX_CV_BLOCK_KM: f64 = 5000.0;
 
 /// Window sides (cells) of `transform = "singularity"` when a model gives none: five windows
 /// from the cell itself to 9 x 9 cells.
@@ -185,6 +191,8 @@ pub struct Model {
     pub group_op: FuzzyOp,
     /// Evidence layers, in the order given.
     pub evidence: Vec<Evidence>,
+    /// Side of the spatial cross-validation blocks in km, when set.
+    pub cv_block_km: Option<f64>,
 }
 
 impl ModelSpec {
@@ -229,12 +237,21 @@ impl ModelSpec {
         if evidence.is_empty() {
             return Err(Error::param("the model has no evidence"));
         }
+        if let Some(b) = self
+            .cv_block_km
+            .filter(|b| !(b.is_finite() && *b > 0.0 && *b <= MAX_CV_BLOCK_KM))
+        {
+            return Err(Error::param(format!(
+                "cv_block_km must be a number of km above 0 and at most {MAX_CV_BLOCK_KM}, got {b}"
+            )));
+        }
         Ok(Model {
             commodity,
             method: self.method,
             combine,
             group_op,
             evidence,
+            cv_block_km: self.cv_block_km,
         })
     }
 
@@ -255,6 +272,9 @@ impl ModelSpec {
         }
         if !over.evidence.is_empty() {
             m.evidence = over.evidence.clone();
+        }
+        if over.cv_block_km.is_some() {
+            m.cv_block_km = over.cv_block_km;
         }
         m
     }
@@ -364,6 +384,7 @@ pub fn preset(commodity: Commodity) -> ModelSpec {
         gamma: None,
         group_op: default_group_op(),
         evidence: Vec::new(),
+        cv_block_km: None,
     })
 }
 
