@@ -20,7 +20,7 @@
 //! values for the binary to render.
 pub use geoprospect_core::{
     area, commodity, engine, error, evidence, geochem, grid, hydrology, models, modelspec,
-    progress, project, rng, table, validate, zones,
+    progress, project, rng, spatial_cv, table, validate, zones,
 };
 
 pub mod io;

@@ -645,3 +645,50 @@ fn misspelt_class_scores_are_a_warning_naming_the_classes() {
     assert!(warning.contains("no class named granit"), "{warning}");
     assert!(warning.contains("granite, limestone"), "{warning}");
 }
+
+/// `cv_block_km` sets the side of the spatial cross-validation blocks: the manifest records it
+/// (with its half as the buffer), the summary line gives the spatial figures next to the random
+/// folds', and a side that is not a positive number of km is refused naming the model.
+#[test]
+fn cv_block_km_sets_the_spatial_blocks() {
+    let ws = Workspace::new();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/korea");
+    let base = std::fs::read_to_string(samples.join("project.toml")).unwrap();
+    for f in std::fs::read_dir(&samples).unwrap().flatten() {
+        std::fs::copy(f.path(), ws.path(&f.file_name().to_string_lossy())).unwrap();
+    }
+    let (stdout, _) =
+        crate::fixtures::project_ok(&ws, &format!("{base}\n[models.mo]\ncv_block_km = 4.0\n"));
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("Mo cross-validation"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains("weights-of-evidence check: area"), "{line}");
+    assert!(
+        line.contains("blocks of 4 km, buffer 2 km): area"),
+        "{line}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.path("out/manifest.json")).unwrap())
+            .unwrap();
+    let s = &manifest["results"]["mo"]["cross_validation"]["wofe"]["spatial"];
+    assert_eq!(s["block_km"], 4.0, "{s}");
+    assert_eq!(s["buffer_km"], 2.0);
+    assert_eq!(s["block_given"], true);
+    let folds = s["folds"].as_array().unwrap();
+    let held: u64 = folds.iter().map(|f| f["held_out"].as_u64().unwrap()).sum();
+    assert_eq!(
+        held,
+        manifest["results"]["mo"]["cross_validation"]["occurrences"]
+            .as_u64()
+            .unwrap()
+    );
+    let report = std::fs::read_to_string(ws.path("out/report.html")).unwrap();
+    assert!(report.contains("Spatial block cross-validation"));
+    std::fs::remove_dir_all(ws.path("out")).unwrap();
+    let e = crate::fixtures::project_refused(
+        &ws,
+        &format!("{base}\n[models.mo]\ncv_block_km = -1.0\n"),
+    );
+    assert!(e.contains("models.mo") && e.contains("cv_block_km"), "{e}");
+}

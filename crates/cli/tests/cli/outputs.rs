@@ -202,7 +202,19 @@ fn sample_batches_write_targets_samples_manifest_and_valid_cogs() {
             ],
         );
         assert_eq!(stdout.matches(" target zone").count(), 3, "{stdout}");
-        assert_eq!(stdout.matches("cross-validation").count(), 3, "{stdout}");
+        assert_eq!(
+            stdout
+                .lines()
+                .filter(|l| l.contains(" cross-validation ("))
+                .count(),
+            3,
+            "{stdout}"
+        );
+        assert_eq!(
+            stdout.matches("spatial block cross-validation (").count(),
+            3,
+            "{stdout}"
+        );
         let out = ws.path("out");
         for c in ["ree", "sn", "mo"] {
             let targets = out.join(format!("targets_{c}.geojson"));
@@ -343,6 +355,10 @@ fn sample_batches_write_targets_samples_manifest_and_valid_cogs() {
         }
         let cv = &m["results"]["sn"]["cross_validation"];
         assert!(cv["wofe"]["held_out_auc"].is_number(), "{cv}");
+        assert!(
+            cv["wofe"]["spatial"]["held_out_auc"].is_number(),
+            "{batch}: no spatial block cross-validation: {cv}"
+        );
 
         check_cogs(&tifs(&out));
     }

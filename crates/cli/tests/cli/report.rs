@@ -283,6 +283,7 @@ fn report_is_self_contained_and_escapes_names() {
                     method: "leave-one-out".into(),
                     auc: 0.8,
                     note: String::new(),
+                    spatial: Some((0.71, "3 folds of 4 blocks of 12.5 km".into())),
                 }),
                 model: "Fuzzy gamma overlay".into(),
                 evidence: vec![("TREO".into(), "large membership".into())],
@@ -334,6 +335,9 @@ fn report_is_self_contained_and_escapes_names() {
         assert!(!html.contains(external), "external reference {external}");
     }
     assert!(html.contains("src=\"data:image/png;base64,iVBORw0KGgo"));
+    assert!(html.contains(
+        "weights-of-evidence check: AUC 0.710 held out (3 folds of 4 blocks of 12.5 km)"
+    ));
     assert!(!html.contains("<script"));
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; block"));
     assert!(!html.contains("<img src=x"));

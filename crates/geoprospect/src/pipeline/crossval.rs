@@ -24,9 +24,16 @@
 //!    (each held-out occurrence counts once), next to `training_auc` and `training_capture10`
 //!    of weights fitted and validated on all occurrences.
 //!
-//! Unit cells are 1 km² (grid cells for geographic CRSs). Two passes over the blocks: class
-//! counts per layer, then every fold's scores counted into [`AreaCounts`]; all counts are
-//! integers merged in block order, so the figures are identical for any thread count.
+//! 5. **spatial block cross-validation** ([`crate::spatial_cv`]): the same check with folds of
+//!    whole square blocks (side `cv_block_km` of the model, or from the occurrences' spacing;
+//!    [`crate::spatial_cv::default_side`]), each fold trained without the cells and the other
+//!    occurrences within half a block side of its held-out occurrences (their cell centres).
+//!    Its `held_out_auc` and `held_out_capture10` stand next to the random folds' figures.
+//!
+//! Unit cells are 1 km² (grid cells for geographic CRSs). Passes over the blocks: class counts
+//! per layer; the class counts of each spatial fold's buffer, over the strips a buffer reaches;
+//! then every fold's scores counted into [`AreaCounts`]. All counts are integers merged in block
+//! order, so the figures are identical for any thread count.
 use std::path::PathBuf;
 
 use crate::commodity::Commodity;
@@ -39,6 +46,7 @@ use crate::models::wofe::{
     generalise, table, AllDepositsRule, ClassCount, ClassCounts, Generalise, TableKind, Units,
 };
 use crate::ops::wofe::cell_m2;
+use crate::spatial_cv::{block_folds, default_side, BlockFolds};
 use crate::validate::{validate, AreaCounts, Validation};
 
 /// Largest number of folds.
@@ -71,6 +79,29 @@ pub struct WofeCheck {
     pub training_auc: f64,
     /// Share of all occurrences in the top 10 % of that map.
     pub training_capture10: f64,
+    /// Fold-size-weighted mean AUC of held-out occurrences.
+    pub held_out_auc: f64,
+    /// Fold-size-weighted share of held-out occurrences in the top 10 % of their fold's map.
+    pub held_out_capture10: f64,
+    /// Each fold.
+    pub folds: Vec<Fold>,
+    /// The same check on spatial block folds, when the occurrences fall in two blocks or more.
+    pub spatial: Option<SpatialCheck>,
+    /// Why there is no spatial check, when there is none.
+    pub spatial_note: Option<String>,
+}
+
+/// The weights-of-evidence check on spatial block folds (module docs, 5).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SpatialCheck {
+    /// Block side, km.
+    pub block_km: f64,
+    /// Whether the side was set by the model (`cv_block_km`) rather than chosen.
+    pub block_given: bool,
+    /// Buffer around held-out occurrences left out of training, km.
+    pub buffer_km: f64,
+    /// Blocks holding occurrences.
+    pub blocks: usize,
     /// Fold-size-weighted mean AUC of held-out occurrences.
     pub held_out_auc: f64,
     /// Fold-size-weighted share of held-out occurrences in the top 10 % of their fold's map.
@@ -116,11 +147,26 @@ impl CrossValidation {
                 } else {
                     String::new()
                 };
+                let spatial = match (&w.spatial, &w.spatial_note) {
+                    (Some(s), _) => format!(
+                        "; spatial block cross-validation ({} folds of {} blocks of {} km, \
+                         buffer {} km): area {:.3} held out, top-10 % capture {:.0} %",
+                        s.folds.len(),
+                        s.blocks,
+                        km(s.block_km),
+                        km(s.buffer_km),
+                        s.held_out_auc,
+                        100.0 * s.held_out_capture10
+                    ),
+                    (None, Some(note)) => format!("; spatial block cross-validation: {note}"),
+                    (None, None) => String::new(),
+                };
                 // "AUC" is kept for the success-rate line of each map in the run summary.
                 format!(
                     "{} cross-validation ({}, {} occurrences): knowledge-driven model, held out = \
                      training (success-rate area {}); weights-of-evidence check: area {:.3} held \
-                     out vs {:.3} fitted on all, top-10 % capture {:.0} % vs {:.0} %{caveat}",
+                     out vs {:.3} fitted on all, top-10 % capture {:.0} % vs {:.0} %{caveat}\
+                     {spatial}",
                     self.commodity,
                     self.scheme,
                     self.occurrences,
@@ -140,6 +186,12 @@ impl CrossValidation {
     }
 }
 
+/// A length in km with up to three significant decimals (`2.5`, `0.375`, `40`).
+pub fn km(v: f64) -> String {
+    let r = (v * 1000.0).round() / 1000.0;
+    format!("{r}")
+}
+
 /// What the check reads.
 pub struct CrossValRequest<'a> {
     /// The commodity.
@@ -154,6 +206,8 @@ pub struct CrossValRequest<'a> {
     pub occurrences: &'a [(f64, f64)],
     /// The model's own validation against them.
     pub training: Option<&'a Validation>,
+    /// Side of the spatial blocks in km (`None`: from the occurrences' spacing).
+    pub block_km: Option<f64>,
 }
 
 /// The membership class of a value.
@@ -172,6 +226,9 @@ struct LayerFit {
     w: [f64; WOFE_CLASSES],
     cut: Option<f64>,
 }
+
+/// Cells per membership class of each layer.
+type Histogram = Vec<[u64; WOFE_CLASSES]>;
 
 /// Fits binary weights of every layer from `train` occurrences (indices into `occ_classes`).
 fn fit(
@@ -340,10 +397,12 @@ pub fn cross_validate(req: &CrossValRequest, engine: &Engine) -> Result<CrossVal
                 },
             )?;
             // Those on cells where some layer has data, in file order.
-            let occ_classes: Vec<Vec<u8>> = classes_on_grid
-                .into_iter()
-                .filter(|c| c.iter().any(|&v| v != NODATA))
-                .collect();
+            let (occ_cells, occ_classes): (Vec<(usize, usize)>, Vec<Vec<u8>>) = on_grid
+                .iter()
+                .copied()
+                .zip(classes_on_grid)
+                .filter(|(_, c)| c.iter().any(|&v| v != NODATA))
+                .unzip();
             let n = occ_classes.len();
             cv.occurrences = n;
             if n < 2 {
@@ -369,6 +428,32 @@ pub fn cross_validate(req: &CrossValRequest, engine: &Engine) -> Result<CrossVal
                 let train: Vec<usize> = (0..n).filter(|&i| fold_of(i) != f).collect();
                 fits.push(fit(&hist, &occ_classes, &train, units));
                 tests.push((0..n).filter(|&i| fold_of(i) == f).collect());
+            }
+            // Spatial block folds: fits without each fold's buffer.
+            let occ_xy: Vec<(f64, f64)> = occ_cells
+                .iter()
+                .map(|&(r, c)| grid.cell_centre(r, c))
+                .collect();
+            let (spatial, spatial_note) = spatial_folds(&occ_xy, req.block_km, req.crs);
+            if let Some((sf, _)) = &spatial {
+                let buffers = buffer_histograms(
+                    sf,
+                    &occ_xy,
+                    grid,
+                    &strips,
+                    &read_classes,
+                    layers.len(),
+                    engine,
+                )?;
+                for (f, bh) in buffers.iter().enumerate() {
+                    let h: Histogram = hist
+                        .iter()
+                        .zip(bh)
+                        .map(|(a, b)| std::array::from_fn(|c| a[c] - b[c]))
+                        .collect();
+                    fits.push(fit(&h, &occ_classes, &sf.training(f, &occ_xy), units));
+                    tests.push(sf.held_out(f));
+                }
             }
             let all: Vec<usize> = (0..n).collect();
             fits.push(fit(&hist, &occ_classes, &all, units));
@@ -412,32 +497,168 @@ pub fn cross_validate(req: &CrossValRequest, engine: &Engine) -> Result<CrossVal
                 results.push(validate(s, c)?);
             }
             let names: Vec<String> = req.layers.iter().map(|(n, _)| n.clone()).collect();
-            let folds: Vec<Fold> = (0..k)
-                .map(|f| Fold {
-                    held_out: tests[f].len(),
-                    auc: results[f].auc,
-                    capture10: results[f].capture[1].1,
-                    cuts: names
-                        .iter()
-                        .cloned()
-                        .zip(fits[f].iter().map(|l| l.cut))
-                        .collect(),
-                })
-                .collect();
-            let weighted = |g: fn(&Fold) -> f64| {
-                folds.iter().map(|f| f.held_out as f64 * g(f)).sum::<f64>() / n as f64
+            let fold = |f: usize| Fold {
+                held_out: tests[f].len(),
+                auc: results[f].auc,
+                capture10: results[f].capture[1].1,
+                cuts: names
+                    .iter()
+                    .cloned()
+                    .zip(fits[f].iter().map(|l| l.cut))
+                    .collect(),
             };
+            let weighted = |folds: &[Fold], g: fn(&Fold) -> f64| {
+                let held: usize = folds.iter().map(|f| f.held_out).sum();
+                folds.iter().map(|f| f.held_out as f64 * g(f)).sum::<f64>() / held as f64
+            };
+            let folds: Vec<Fold> = (0..k).map(fold).collect();
+            let spatial = spatial.map(|(sf, given)| {
+                let folds: Vec<Fold> = (k..k + sf.folds).map(fold).collect();
+                SpatialCheck {
+                    block_km: sf.side / 1000.0,
+                    block_given: given,
+                    buffer_km: sf.buffer / 1000.0,
+                    blocks: sf.blocks,
+                    held_out_auc: weighted(&folds, |f| f.auc),
+                    held_out_capture10: weighted(&folds, |f| f.capture10),
+                    folds,
+                }
+            });
+            let last = results.len() - 1;
             cv.wofe = Some(WofeCheck {
                 layers: names,
-                training_auc: results[k].auc,
-                training_capture10: results[k].capture[1].1,
-                held_out_auc: weighted(|f| f.auc),
-                held_out_capture10: weighted(|f| f.capture10),
+                training_auc: results[last].auc,
+                training_capture10: results[last].capture[1].1,
+                held_out_auc: weighted(&folds, |f| f.auc),
+                held_out_capture10: weighted(&folds, |f| f.capture10),
                 folds,
+                spatial,
+                spatial_note,
             });
             Ok(cv)
         },
     )
+}
+
+/// The spatial block folds of the occurrences at `xy` (cell centres, metres) with the side
+/// `block_km` or the default one, and whether the side was given; or why there are none.
+fn spatial_folds(
+    xy: &[(f64, f64)],
+    block_km: Option<f64>,
+    crs: &Crs,
+) -> (Option<(BlockFolds, bool)>, Option<String>) {
+    if crs.is_geographic() {
+        return (
+            None,
+            Some("not run: blocks in km need a projected analysis CRS".into()),
+        );
+    }
+    let Some(side) = block_km
+        .map(|b| b * 1000.0)
+        .or_else(|| default_side(xy, CV_FOLDS))
+    else {
+        return (None, Some("not run: the occurrences share one cell".into()));
+    };
+    match block_folds(xy, side, side / 2.0, CV_FOLDS) {
+        Some(f) => (Some((f, block_km.is_some())), None),
+        None => (
+            None,
+            Some(format!(
+                "not run: every occurrence lies in one block of {} km",
+                km(side / 1000.0)
+            )),
+        ),
+    }
+}
+
+/// Cells within `radius` of `(x, y)` among rows `row0 .. row0 + rows` of `grid`, marked in
+/// `mask` (row-major over those rows): cell centres at a distance `<= radius`.
+fn mark_disk(grid: &GridSpec, row0: usize, mask: &mut [bool], (x, y): (f64, f64), radius: f64) {
+    let rows = mask.len() / grid.width.max(1);
+    let reach = (radius / grid.res).ceil() as i64 + 1;
+    let to_index = |v: f64| v.floor() as i64;
+    let (r_mid, c_mid) = (
+        to_index((grid.y0 - y) / grid.res),
+        to_index((x - grid.x0) / grid.res),
+    );
+    let (r_lo, r_hi) = (
+        (r_mid - reach).max(row0 as i64),
+        (r_mid + reach).min((row0 + rows) as i64 - 1),
+    );
+    let (c_lo, c_hi) = (
+        (c_mid - reach).max(0),
+        (c_mid + reach).min(grid.width as i64 - 1),
+    );
+    for r in r_lo..=r_hi {
+        for c in c_lo..=c_hi {
+            let (cx, cy) = grid.cell_centre(r as usize, c as usize);
+            if (cx - x).hypot(cy - y) <= radius {
+                mask[(r as usize - row0) * grid.width + c as usize] = true;
+            }
+        }
+    }
+}
+
+/// Per spatial fold, the cells per class of each of the `layers` within the buffer of its
+/// held-out occurrences, over the strips a buffer reaches.
+fn buffer_histograms(
+    folds: &BlockFolds,
+    xy: &[(f64, f64)],
+    grid: &GridSpec,
+    strips: &[crate::engine::Block],
+    read_classes: &(dyn Fn(&crate::engine::Block) -> Result<Vec<Vec<u8>>> + Sync),
+    layers: usize,
+    engine: &Engine,
+) -> Result<Vec<Histogram>> {
+    let reach = folds.buffer + grid.res;
+    let touched: Vec<crate::engine::Block> = strips
+        .iter()
+        .filter(|b| {
+            let top = grid.y0 - b.row0 as f64 * grid.res;
+            let bottom = top - b.rows as f64 * grid.res;
+            xy.iter()
+                .any(|&(_, y)| y <= top + reach && y >= bottom - reach)
+        })
+        .cloned()
+        .collect();
+    let held: Vec<Vec<(f64, f64)>> = (0..folds.folds)
+        .map(|f| folds.held_out(f).into_iter().map(|i| xy[i]).collect())
+        .collect();
+    let mut out: Vec<Histogram> = vec![vec![[0u64; WOFE_CLASSES]; layers]; folds.folds];
+    engine.for_each_block(
+        &touched,
+        |b| {
+            let classes = read_classes(b)?;
+            let mut per_fold: Vec<Histogram> = Vec::with_capacity(held.len());
+            for points in &held {
+                let mut mask = vec![false; b.rows * grid.width];
+                for &p in points {
+                    mark_disk(grid, b.row0, &mut mask, p, folds.buffer);
+                }
+                let mut h = vec![[0u64; WOFE_CLASSES]; classes.len()];
+                for (hj, cj) in h.iter_mut().zip(&classes) {
+                    for (&c, _) in cj.iter().zip(&mask).filter(|(_, &m)| m) {
+                        if c != NODATA {
+                            hj[c as usize] += 1;
+                        }
+                    }
+                }
+                per_fold.push(h);
+            }
+            Ok(per_fold)
+        },
+        |_, per_fold| {
+            for (a, b) in out.iter_mut().zip(&per_fold) {
+                for (x, y) in a.iter_mut().zip(b) {
+                    for (p, q) in x.iter_mut().zip(y) {
+                        *p += q;
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -494,6 +715,7 @@ mod tests {
                     layers: &layers,
                     occurrences: &occ,
                     training: None,
+                    block_km: None,
                 },
                 &engine,
             )
@@ -514,6 +736,91 @@ mod tests {
     }
 
     #[test]
+    fn a_disk_marks_the_cells_whose_centres_are_within_the_radius() {
+        let (g, _) = grid();
+        let p = (503_300.0, 4_011_700.0);
+        for (row0, rows) in [(0, 20), (5, 4), (9, 1)] {
+            let mut mask = vec![false; rows * g.width];
+            mark_disk(&g, row0, &mut mask, p, 2_600.0);
+            for r in row0..row0 + rows {
+                for c in 0..g.width {
+                    let (x, y) = g.cell_centre(r, c);
+                    let inside = (x - p.0).hypot(y - p.1) <= 2_600.0;
+                    assert_eq!(mask[(r - row0) * g.width + c], inside, "{r} {c}");
+                }
+            }
+        }
+    }
+
+    /// Occurrences in three districts of the left quarter; 5 km blocks: each fold holds out
+    /// whole blocks, trains without a 2.5 km buffer, and the figures do not depend on threads.
+    #[test]
+    fn spatial_folds_hold_out_whole_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let (g, crs) = grid();
+        let v: Vec<f32> = (0..400)
+            .map(|i| {
+                if i % 20 < 5 {
+                    1.0
+                } else {
+                    0.1 * (i % 7) as f32
+                }
+            })
+            .collect();
+        let path = dir.path().join("m.tif");
+        let mut w =
+            CogWriter::create(&g, &path, PixelType::Float32, &LayerMeta::default()).unwrap();
+        w.write_rows(0, v).unwrap();
+        w.finish(&CogOptions::default(), &Engine::new(1).unwrap())
+            .unwrap();
+        let cells = [(1, 1), (1, 2), (8, 0), (8, 1), (9, 1), (16, 3), (17, 4)];
+        let occ: Vec<(f64, f64)> = cells.iter().map(|&(r, c)| g.cell_centre(r, c)).collect();
+        let layers = vec![("m".to_string(), path)];
+        let mut seen = Vec::new();
+        for threads in [1, 2] {
+            let cv = cross_validate(
+                &CrossValRequest {
+                    commodity: Commodity::SN,
+                    grid: &g,
+                    crs: &crs,
+                    layers: &layers,
+                    occurrences: &occ,
+                    training: None,
+                    block_km: Some(5.0),
+                },
+                &Engine::new(threads).unwrap(),
+            )
+            .unwrap();
+            let w = cv.wofe.unwrap();
+            let s = w.spatial.clone().unwrap();
+            assert_eq!((s.block_km, s.buffer_km, s.block_given), (5.0, 2.5, true));
+            assert_eq!(s.blocks, 3);
+            assert_eq!(s.folds.len(), 3);
+            assert_eq!(s.folds.iter().map(|f| f.held_out).sum::<usize>(), 7);
+            assert!(s.held_out_auc > 0.5 && s.held_out_auc <= 1.0, "{s:?}");
+            assert!(cv_line_names_spatial(&cv.commodity, &w));
+            seen.push(s);
+        }
+        assert_eq!(seen[0], seen[1]);
+    }
+
+    fn cv_line_names_spatial(c: &Commodity, w: &WofeCheck) -> bool {
+        let cv = CrossValidation {
+            commodity: *c,
+            occurrences: 7,
+            folds: 5,
+            scheme: "5-fold".into(),
+            model_auc: Some(0.9),
+            model_capture10: Some(0.5),
+            model_note: String::new(),
+            wofe: Some(w.clone()),
+            wofe_note: None,
+        };
+        cv.describe()
+            .contains("spatial block cross-validation (3 folds of 3 blocks of 5 km, buffer 2.5 km)")
+    }
+
+    #[test]
     fn a_single_occurrence_gives_no_check() {
         let (g, crs) = grid();
         let dir = tempfile::tempdir().unwrap();
@@ -531,6 +838,7 @@ mod tests {
                 layers: &[("m".to_string(), path)],
                 occurrences: &[g.cell_centre(1, 1), (0.0, 0.0)],
                 training: None,
+                block_km: None,
             },
             &Engine::new(1).unwrap(),
         )

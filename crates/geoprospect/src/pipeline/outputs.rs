@@ -149,6 +149,7 @@ pub fn write_outputs(
                 layers: &layers,
                 occurrences: &xy,
                 training: result.validation.as_ref(),
+                block_km: model.cv_block_km,
             },
             engine,
         )?;

@@ -145,6 +145,22 @@ pub fn write_report_stage(
                     method: format!("{}; knowledge-driven model, nothing refitted", cv.scheme),
                     auc,
                     note: cv.describe(),
+                    spatial: cv.wofe.as_ref().and_then(|w| w.spatial.as_ref()).map(|s| {
+                        (
+                            s.held_out_auc,
+                            format!(
+                                "{} folds of {} blocks of {} km, {} km buffer; random folds {:.3}, \
+                                 top-10 % capture {:.0} % vs {:.0} %",
+                                s.folds.len(),
+                                s.blocks,
+                                super::crossval::km(s.block_km),
+                                super::crossval::km(s.buffer_km),
+                                cv.wofe.as_ref().map_or(f64::NAN, |w| w.held_out_auc),
+                                100.0 * s.held_out_capture10,
+                                100.0 * cv.wofe.as_ref().map_or(f64::NAN, |w| w.held_out_capture10),
+                            ),
+                        )
+                    }),
                 })
             });
         sections.push(CommodityReport {

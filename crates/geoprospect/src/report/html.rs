@@ -90,6 +90,9 @@ pub struct CrossValidationRow {
     pub auc: f64,
     /// Anything else worth saying (e.g. the spread over folds).
     pub note: String,
+    /// The spatial block cross-validation's held-out area under the success-rate curve and
+    /// how it was made (blocks, folds, buffer), when it ran.
+    pub spatial: Option<(f64, String)>,
 }
 
 /// One target of the ranked-targets table.
@@ -421,6 +424,13 @@ fn summary_card(h: &mut String, c: &CommodityReport, k: usize) {
             num(cv.auc, 3),
             escape(&cv.method)
         );
+        if let Some((auc, _)) = &cv.spatial {
+            let _ = write!(
+                h,
+                "<div class=\"small\">spatial block cross-validation: check AUC {}</div>",
+                num(*auc, 3)
+            );
+        }
     }
     let _ = writeln!(
         h,
@@ -507,6 +517,16 @@ fn commodity_section(h: &mut String, c: &CommodityReport, k: usize) -> Result<()
                 let _ = write!(v, "; {}", cv.note);
             }
             row(h, "Cross-validated", &v);
+            if let Some((auc, how)) = &cv.spatial {
+                row(
+                    h,
+                    "Spatial block cross-validation",
+                    &format!(
+                        "weights-of-evidence check: AUC {} held out ({how})",
+                        num(*auc, 3)
+                    ),
+                );
+            }
         }
         None => row(h, "Cross-validated", "not computed"),
     }
