@@ -33,6 +33,20 @@ pub struct Global {
     /// More log lines (-v info, -vv debug).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// How progress is shown on stderr: auto (bars on a terminal, a log line per stage
+    /// otherwise) or json (one JSON object per line for each stage, step and finish, even
+    /// with --quiet).
+    #[arg(long, global = true, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+}
+
+/// The `--progress` modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// Bars on a terminal, one log line per stage otherwise.
+    Auto,
+    /// One JSON object per line on stderr, for front ends (the QGIS provider).
+    Json,
 }
 
 /// The coordinate columns of a delimited text file.

@@ -19,14 +19,12 @@ mod singularity;
 mod validate;
 mod wofe;
 
-use std::sync::Arc;
-
 use clap::{Parser, Subcommand};
 use geoprospect::engine::Engine;
 use geoprospect::error::Error;
 
-use crate::args::Global;
-use crate::ui::Bars;
+use crate::args::{Global, ProgressMode};
+use crate::ui;
 
 /// Mineral prospectivity mapping for REE, Sn and Mo.
 #[derive(Debug, Parser)]
@@ -119,10 +117,12 @@ pub enum Outcome {
 pub struct Context {
     threads: usize,
     quiet: bool,
+    progress: ProgressMode,
 }
 
 impl Context {
-    /// The context of the global options: `--threads` (default: all cores), `--quiet`.
+    /// The context of the global options: `--threads` (default: all cores), `--quiet`,
+    /// `--progress`.
     pub fn new(g: &Global) -> Context {
         Context {
             threads: g
@@ -130,12 +130,13 @@ impl Context {
                 .map(usize::from)
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
             quiet: g.quiet,
+            progress: g.progress,
         }
     }
 
     /// The block engine with progress shown as the user asked.
     pub fn engine(&self) -> Result<Engine, Error> {
-        Ok(Engine::new(self.threads)?.with_progress(Arc::new(Bars::new(self.quiet))))
+        Ok(Engine::new(self.threads)?.with_progress(ui::progress(self.progress, self.quiet)))
     }
 }
 

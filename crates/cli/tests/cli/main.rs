@@ -18,6 +18,7 @@ mod hostile_vector;
 mod ingest;
 mod models;
 mod outputs;
+mod progress;
 mod report;
 mod reproject;
 mod run;
