@@ -352,3 +352,70 @@ fn report_is_self_contained_and_escapes_names() {
     let b64 = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&png).unwrap());
     assert!(html.contains(&b64));
 }
+
+/// The elements of a style file as (name, attributes), checked balanced.
+fn xml_elements(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    loop {
+        let e = match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(e) => {
+                depth += 1;
+                e
+            }
+            quick_xml::events::Event::Empty(e) => e,
+            quick_xml::events::Event::End(_) => {
+                depth -= 1;
+                continue;
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => continue,
+        };
+        let attributes = e
+            .attributes()
+            .map(|a| {
+                let a = a.unwrap();
+                (
+                    String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                    a.unescape_value().unwrap().into_owned(),
+                )
+            })
+            .collect();
+        out.push((
+            String::from_utf8(e.name().as_ref().to_vec()).unwrap(),
+            attributes,
+        ));
+    }
+    assert_eq!(depth, 0, "unbalanced elements");
+    out
+}
+
+#[test]
+fn vector_styles_are_well_formed_outlines_and_classes() {
+    let targets = xml_elements(&qml::targets_qml("Sn <targets> -- & more"));
+    let get = |elements: &[(String, Vec<(String, String)>)], name: &str, key: &str| {
+        elements
+            .iter()
+            .filter(|(n, _)| n == name)
+            .flat_map(|(_, a)| a.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(get(&targets, "renderer-v2", "type"), ["singleSymbol"]);
+    assert_eq!(get(&targets, "symbol", "type"), ["fill"]);
+    assert_eq!(
+        get(&targets, "layer", "class"),
+        ["SimpleLine", "SimpleLine"]
+    );
+    assert_eq!(get(&targets, "text-style", "fieldName"), ["rank"]);
+
+    let samples = xml_elements(&qml::samples_qml("Sn samples", Some("Sn & W_class")));
+    assert_eq!(get(&samples, "renderer-v2", "attr"), ["Sn & W_class"]);
+    assert_eq!(
+        get(&samples, "category", "value"),
+        ["background", "anomalous", "strongly anomalous", ""]
+    );
+    assert_eq!(get(&samples, "symbol", "type").len(), 4);
+    let plain = xml_elements(&qml::samples_qml("REE samples", None));
+    assert_eq!(get(&plain, "renderer-v2", "type"), ["singleSymbol"]);
+}

@@ -22,6 +22,27 @@ fn sample_batches_give_three_prospectivity_maps() {
                 valid.iter().all(|v| (0.0..=1.0).contains(v)),
                 "{batch} {c}: score outside [0, 1]"
             );
+            // QGIS styles beside the map, the targets and the samples; the samples are classed
+            // by a property they have.
+            for stem in ["prospectivity", "targets", "samples"] {
+                assert!(
+                    ws.path(&format!("out/{stem}_{c}.qml")).exists(),
+                    "{batch} {stem}_{c}.qml"
+                );
+            }
+            let style = std::fs::read_to_string(ws.path(&format!("out/samples_{c}.qml"))).unwrap();
+            let samples =
+                std::fs::read_to_string(ws.path(&format!("out/samples_{c}.geojson"))).unwrap();
+            if let Some(attr) = style
+                .split("attr=\"")
+                .nth(1)
+                .and_then(|a| a.split('"').next())
+            {
+                assert!(
+                    attr.ends_with("_class") && samples.contains(&format!("\"{attr}\"")),
+                    "{batch} {c}: {attr}"
+                );
+            }
         }
         assert_eq!(stdout.matches("AUC").count(), 3, "{stdout}");
         // Element grids and memberships are kept for inspection.

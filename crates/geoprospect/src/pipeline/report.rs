@@ -15,7 +15,7 @@ use crate::report::html::{
 };
 use crate::report::manifest::project_inputs;
 use crate::report::map::{render_map, Legend, MapInput};
-use crate::report::qml::write_qml;
+use crate::report::qml::{samples_qml, targets_qml, write_qml, write_style};
 use crate::report::samples::model_elements;
 use crate::report::sha256_file;
 
@@ -41,6 +41,21 @@ pub fn write_report_stage(
         write_qml(
             &staging.path(&format!("prospectivity_{id}.qml"))?,
             &format!("{} prospectivity", c.commodity),
+        )?;
+        write_style(
+            &staging.path(&format!("targets_{id}.qml"))?,
+            &targets_qml(&format!("{} targets", c.commodity)),
+        )?;
+        // Samples classed by the first element of the commodity's model.
+        let class_field = products
+            .samples
+            .iter()
+            .find(|(e, _)| e.commodity == c.commodity)
+            .and_then(|(e, _)| e.elements.first())
+            .map(|el| format!("{el}_class"));
+        write_style(
+            &staging.path(&format!("samples_{id}.qml"))?,
+            &samples_qml(&format!("{} samples", c.commodity), class_field.as_deref()),
         )?;
         let targets = products
             .targets

@@ -7,7 +7,7 @@
 //!   timings);
 //! - [`map`]: the score map as a PNG picture (colour ramp, legend, scale bar, north arrow,
 //!   targets, occurrences, faults); [`curve`]: success-rate and P-A charts as PNG;
-//! - [`qml`]: the QGIS style file beside each score COG; [`html`]: the self-contained
+//! - [`qml`]: the QGIS style files beside each score COG, targets and samples file; [`html`]: the self-contained
 //!   `report.html`.
 //!
 //! These modules read finished layers block by block through the engine and write through
