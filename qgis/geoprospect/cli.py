@@ -1,0 +1,166 @@
+"""Running the geoprospect binary for an algorithm.
+
+The binary is the provider setting's, else `$GEOPROSPECT_BIN`'s, else the first `geoprospect`
+on PATH; one that is missing or older than `MIN_VERSION` is one clear error. It runs with
+`--progress json`: its JSON lines on stderr become the progress bar and the log, its other
+stderr lines warnings, and its one-line `error: ...` message the algorithm's error. Cancelling
+kills it and removes what it left beside the outputs (its `.staging-<pid>` folder, `.<name>.tmp-
+<pid>` files and lock), so a cancelled run leaves no partial output.
+"""
+import glob
+import json
+import os
+import queue
+import re
+import shlex
+import shutil
+import subprocess
+import threading
+
+from processing.core.ProcessingConfig import ProcessingConfig
+from qgis.core import QgsProcessingException
+
+BINARY_SETTING = "GEOPROSPECT_BINARY"
+"""The provider setting naming the binary."""
+
+MIN_VERSION = (0, 2, 0)
+"""The oldest geoprospect with `--progress json`."""
+
+
+def find_binary():
+    """The geoprospect binary to run: the setting, `$GEOPROSPECT_BIN` or PATH's."""
+    configured = (ProcessingConfig.getSetting(BINARY_SETTING) or "").strip()
+    environment = os.environ.get("GEOPROSPECT_BIN", "").strip()
+    named = configured or environment
+    if named:
+        if not (os.path.isfile(named) and os.access(named, os.X_OK)):
+            source = "the provider setting" if configured else "$GEOPROSPECT_BIN"
+            raise QgsProcessingException(
+                f"geoprospect binary {named} (from {source}) is not an executable file"
+            )
+        return named
+    found = shutil.which("geoprospect")
+    if found is None:
+        raise QgsProcessingException(
+            "geoprospect not found: put it on PATH or set its path in Processing > Options > "
+            "Providers > geoprospect"
+        )
+    return found
+
+
+def check_version(binary):
+    """Raises unless `binary --version` says geoprospect MIN_VERSION or later."""
+    wanted = ".".join(map(str, MIN_VERSION))
+    try:
+        said = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, timeout=60, check=False
+        ).stdout
+    except OSError as e:
+        raise QgsProcessingException(f"cannot run geoprospect binary {binary}: {e}") from e
+    match = re.match(r"geoprospect (\d+)\.(\d+)\.(\d+)", said)
+    if match is None:
+        raise QgsProcessingException(
+            f"{binary} is not geoprospect (--version said {said.strip()!r})"
+        )
+    version = tuple(int(v) for v in match.groups())
+    if version < MIN_VERSION:
+        raise QgsProcessingException(
+            f"geoprospect {'.'.join(map(str, version))} at {binary} is too old: the QGIS "
+            f"provider needs {wanted} or later"
+        )
+
+
+def run(arguments, feedback, outputs):
+    """Runs `geoprospect --progress json ARGUMENTS`, following it in `feedback`; `outputs` are
+    the paths the command writes (files or folders). Returns its stdout (the summary). Raises
+    with the command's one-line message when it fails; returns None when cancelled."""
+    binary = find_binary()
+    check_version(binary)
+    command = [binary, "--progress", "json", *arguments]
+    feedback.pushCommandInfo(" ".join(shlex.quote(a) for a in command))
+    missing = [p for p in outputs if not os.path.exists(p)]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    lines = queue.Queue()
+    readers = [
+        threading.Thread(target=_read, args=(stream, name, lines), daemon=True)
+        for stream, name in ((process.stdout, "out"), (process.stderr, "err"))
+    ]
+    for reader in readers:
+        reader.start()
+    summary, errors = [], []
+    while any(r.is_alive() for r in readers) or not lines.empty():
+        if feedback.isCanceled():
+            process.kill()
+            process.wait()
+            remove_leftovers(process.pid, outputs, missing)
+            feedback.reportError("cancelled: geoprospect stopped, nothing written", False)
+            return None
+        try:
+            stream, line = lines.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        if stream == "out":
+            summary.append(line)
+            feedback.pushInfo(line)
+        elif line.startswith("{"):
+            _progress(json.loads(line), feedback)
+        elif line.startswith("error: "):
+            errors.append(line[len("error: "):])
+        elif line.strip():
+            feedback.pushWarning(line.strip())
+    if process.wait() != 0:
+        raise QgsProcessingException(
+            errors[-1] if errors else f"geoprospect exited with status {process.returncode}"
+        )
+    return "\n".join(summary)
+
+
+def _read(stream, name, lines):
+    """Puts each line of `stream` on `lines` as (name, line)."""
+    for line in stream:
+        lines.put((name, line.rstrip("\n")))
+    stream.close()
+
+
+def _progress(event, feedback):
+    """One `--progress json` event: a stage's name as the progress text (and, for an outermost
+    stage, a log line), its steps as the bar."""
+    total = event.get("total", 0)
+    if event["event"] == "stage":
+        feedback.setProgressText(event["stage"])
+        if event.get("depth", 0) == 0:
+            feedback.pushInfo(event["stage"])
+    elif total:
+        feedback.setProgress(100.0 * event["done"] / total)
+
+
+def remove_leftovers(pid, outputs, missing):
+    """Removes what the killed process `pid` left for `outputs`: its staging folder, temporary
+    files and lock beside or inside each output, and the output folders (in `missing`) it
+    created that are now empty."""
+    for path in outputs:
+        for folder in {path, os.path.dirname(path) or "."}:
+            if not os.path.isdir(folder):
+                continue
+            shutil.rmtree(os.path.join(folder, f".staging-{pid}"), ignore_errors=True)
+            for tmp in glob.glob(os.path.join(glob.escape(folder), f".*.tmp-{pid}")):
+                os.remove(tmp)
+            lock = os.path.join(folder, ".geoprospect.lock")
+            try:
+                with open(lock, encoding="utf-8") as f:
+                    held = f.read().strip() == str(pid)
+            except OSError:
+                held = False
+            if held:
+                os.remove(lock)
+    for path in missing:
+        if os.path.isdir(path) and not os.listdir(path):
+            os.rmdir(path)
