@@ -414,7 +414,18 @@ class Algorithms:
 
 
 def binary_errors(qgis, work):
-    """No binary, and one too old: one clear message each, before anything runs."""
+    """The binary found on PATH when neither the setting nor $GEOPROSPECT_BIN names one; no
+    binary, and one too old: one clear message each, before anything runs."""
+    env = {k: v for k, v in qgis.env.items() if k != "GEOPROSPECT_BIN"}
+    env["PATH"] = os.path.dirname(qgis.env["GEOPROSPECT_BIN"]) + os.pathsep + env["PATH"]
+    out = os.path.join(work, "from_path.tif")
+    p, results = qgis.run(
+        "singularity",
+        {"INPUT": os.path.join(SAMPLES, "mongolia", "dem.tif"), "WINDOWS": "1,3",
+         "OUTPUT": out},
+        env=env,
+    )
+    check(results is not None and os.path.exists(out), f"binary on PATH: {p.stdout}{p.stderr}")
     fake = os.path.join(work, "old", "geoprospect")
     os.makedirs(os.path.dirname(fake))
     with open(fake, "w", encoding="utf-8") as f:
@@ -430,7 +441,7 @@ def binary_errors(qgis, work):
         check(p.returncode != 0 and expected in p.stdout + p.stderr,
               f"{binary}: {expected!r} not in {p.stdout}{p.stderr}")
     check(not os.path.exists(params["OUTPUT"]), "a refused binary left an output")
-    print("ok: a too old and a missing binary are one clear message each")
+    print("ok: the binary found on PATH; a too old and a missing one are one message each")
 
 
 def in_process(env, work):
@@ -447,10 +458,14 @@ def in_process(env, work):
     from processing.core.Processing import Processing
 
     Processing.initialize()
+    from geoprospect.cli import BINARY_SETTING
     from geoprospect.provider import GeoprospectProvider
+    from processing.core.ProcessingConfig import ProcessingConfig
 
     provider = GeoprospectProvider()
     QgsApplication.processingRegistry().addProvider(provider)
+    # The binary from the provider setting (as set in Processing > Options), not the environment.
+    ProcessingConfig.setSettingValue(BINARY_SETTING, os.environ.pop("GEOPROSPECT_BIN"))
     algorithm = QgsApplication.processingRegistry().algorithmById("geoprospect:run")
     project = os.path.join(SAMPLES, "mongolia", "project.toml")
 

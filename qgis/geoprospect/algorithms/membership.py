@@ -29,13 +29,13 @@ class MembershipAlgorithm(GeoprospectAlgorithm):
             )
         )
         for name, what in (
-            ("LOW", "where a linear membership is 0"),
-            ("HIGH", "where a linear membership is 1"),
-            ("MIDPOINT", "midpoint of large, small, gaussian, sigmoid"),
+            ("LOW", "Where a linear membership is 0"),
+            ("HIGH", "Where a linear membership is 1"),
+            ("MIDPOINT", "Midpoint of large, small, gaussian and sigmoid"),
         ):
             self.addParameter(
                 QgsProcessingParameterString(
-                    name, f"Value or percentile (p10) {what}", optional=True
+                    name, f"{what}: a value or a percentile such as p90", optional=True
                 )
             )
         self.addParameter(
