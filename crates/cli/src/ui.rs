@@ -18,7 +18,8 @@ pub fn progress(mode: ProgressMode, quiet: bool) -> Arc<dyn Progress> {
     }
 }
 
-/// Bars on stderr when it is a terminal; otherwise one log line per finished stage.
+/// Bars on stderr when it is a terminal, one at a time (an inner stage's bar replaces the bar
+/// of the stage holding it, such as a run's); otherwise one log line per stage.
 pub struct Bars {
     bar: Mutex<Option<ProgressBar>>,
     terminal: bool,
@@ -44,16 +45,18 @@ impl Progress for Bars {
         if self.terminal {
             let bar = ProgressBar::new(total);
             if let Ok(style) =
-                ProgressStyle::with_template("{msg:>24} [{bar:40}] {pos}/{len} blocks {elapsed}")
+                ProgressStyle::with_template("{msg:>24} [{bar:40}] {pos}/{len} {elapsed}")
             {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.set_message(name.to_string());
             if let Ok(mut slot) = self.bar.lock() {
-                *slot = Some(bar);
+                if let Some(outer) = slot.replace(bar) {
+                    outer.finish_and_clear();
+                }
             }
         } else {
-            tracing::info!("{name}: {total} blocks");
+            tracing::info!("{name}: {total} steps");
         }
     }
 

@@ -113,7 +113,7 @@ fn json_progress_of_a_command_is_one_object_per_stage_and_step() {
 }
 
 #[test]
-fn json_progress_of_a_run_names_its_stages_and_shows_even_with_quiet() {
+fn json_progress_of_a_run_is_its_phases_around_named_stages_even_with_quiet() {
     let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     let project = root.join("samples/korea/project.toml");
     let ws = Workspace::new();
@@ -133,7 +133,16 @@ fn json_progress_of_a_run_names_its_stages_and_shows_even_with_quiet() {
     assert!(o.stdout.is_empty(), "--quiet keeps the summary off stdout");
     let (events, other) = split(&o.stderr);
     assert!(other.is_empty(), "non-JSON lines on stderr: {other:?}");
-    let names: Vec<String> = check_events(&events).into_iter().map(|s| s.0).collect();
+    let stages = check_events(&events);
+    // One outer stage, the run, whose steps are its phases (plan, ingest, geochem,
+    // prospectivity, points and validation, report, manifest); every other stage is inside it.
+    assert_eq!(stages[0], ("run".to_string(), 7), "{stages:?}");
+    let outer = events
+        .iter()
+        .filter(|e| e["event"] == "stage" && e["depth"] == 0)
+        .count();
+    assert_eq!(outer, 1, "{events:?}");
+    let names: Vec<String> = stages.into_iter().map(|s| s.0).collect();
     for stage in ["layer tmi", "layer geology"] {
         assert!(
             names.iter().any(|n| n == stage),

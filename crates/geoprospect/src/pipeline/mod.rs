@@ -39,6 +39,7 @@ use crate::io::vsi;
 use crate::ops::area::area_file;
 use crate::ops::deposits::{read_deposits, Occurrence};
 use crate::ops::samples::{read_samples, SampleSet};
+use crate::progress::Progress;
 use crate::project::Project;
 
 use ingest::layer_tasks;
@@ -240,6 +241,11 @@ fn samples_bbox(samples: &[SampleSet]) -> Option<[f64; 4]> {
     }))
 }
 
+/// The phases of a run, each closed by a [`Lap::mark`]: plan, ingest, geochem, prospectivity,
+/// points and validation, report, manifest. They are the steps of the run's outer progress
+/// stage `run`, whose inner stages are the layers, grids and maps of each phase.
+pub const RUN_PHASES: u64 = 7;
+
 /// Runs `project` into `out`.
 pub fn run(
     project: &Project,
@@ -247,37 +253,52 @@ pub fn run(
     engine: &Engine,
     options: &RunOptions,
 ) -> Result<RunSummary> {
-    let start = Instant::now();
-    let mut lap = Lap::new();
-    let plan = plan(project)?;
-    lap.mark("plan");
-    let (staging, _local) = stage_output(out)?;
-    let computed = compute(
-        project,
-        &plan,
-        &staging,
-        engine,
-        &options.cog,
-        None,
-        &mut lap,
-    )?;
-    finish(
-        project, &plan, computed, staging, out, engine, options, lap, start,
-    )
+    engine.staged("run", RUN_PHASES, || {
+        let start = Instant::now();
+        let mut lap = Lap::reporting(engine.progress());
+        let plan = plan(project)?;
+        lap.mark("plan");
+        let (staging, _local) = stage_output(out)?;
+        let computed = compute(
+            project,
+            &plan,
+            &staging,
+            engine,
+            &options.cog,
+            None,
+            &mut lap,
+        )?;
+        finish(
+            project, &plan, computed, staging, out, engine, options, lap, start,
+        )
+    })
 }
 
-/// Stage timings: `(stage, seconds)` in run order.
-pub struct Lap {
+/// Stage timings: `(stage, seconds)` in run order; each mark may also be one step of a
+/// progress stage (a run's phases).
+pub struct Lap<'a> {
     timings: Vec<(String, f64)>,
     since: Instant,
+    progress: Option<&'a dyn Progress>,
 }
 
-impl Lap {
+impl Lap<'static> {
     /// Starts timing.
-    pub fn new() -> Lap {
+    pub fn new() -> Lap<'static> {
         Lap {
             timings: Vec::new(),
             since: Instant::now(),
+            progress: None,
+        }
+    }
+}
+
+impl<'a> Lap<'a> {
+    /// Starts timing; each mark advances the current stage of `progress` by one step.
+    pub fn reporting(progress: &'a dyn Progress) -> Lap<'a> {
+        Lap {
+            progress: Some(progress),
+            ..Lap::new()
         }
     }
 
@@ -286,10 +307,13 @@ impl Lap {
         self.timings
             .push((stage.to_string(), self.since.elapsed().as_secs_f64()));
         self.since = Instant::now();
+        if let Some(progress) = self.progress {
+            progress.advance(1);
+        }
     }
 }
 
-impl Default for Lap {
+impl Default for Lap<'static> {
     fn default() -> Self {
         Lap::new()
     }
@@ -323,7 +347,7 @@ pub fn compute(
     engine: &Engine,
     cog: &CogOptions,
     globals: Option<&Globals>,
-    lap: &mut Lap,
+    lap: &mut Lap<'_>,
 ) -> Result<Computed> {
     // Layers one after another; within a layer, blocks in parallel on the engine's workers,
     // each with its own GDAL handles.
@@ -396,7 +420,7 @@ pub fn finish(
     out: &Path,
     engine: &Engine,
     options: &RunOptions,
-    mut lap: Lap,
+    mut lap: Lap<'_>,
     start: Instant,
 ) -> Result<RunSummary> {
     let Computed {
