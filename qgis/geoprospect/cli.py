@@ -95,7 +95,7 @@ def run(arguments, feedback, outputs):
     ]
     for reader in readers:
         reader.start()
-    summary, errors = [], []
+    summary, errors, progress = [], [], Progress(feedback)
     while any(r.is_alive() for r in readers) or not lines.empty():
         if feedback.isCanceled():
             process.kill()
@@ -111,7 +111,7 @@ def run(arguments, feedback, outputs):
             summary.append(line)
             feedback.pushInfo(line)
         elif line.startswith("{"):
-            _progress(json.loads(line), feedback)
+            progress.event(json.loads(line))
         elif line.startswith("error: "):
             errors.append(line[len("error: "):])
         elif line.strip():
@@ -130,16 +130,35 @@ def _read(stream, name, lines):
     stream.close()
 
 
-def _progress(event, feedback):
-    """One `--progress json` event: a stage's name as the progress text (and, for an outermost
-    stage, a log line), its steps as the bar."""
-    total = event.get("total", 0)
-    if event["event"] == "stage":
-        feedback.setProgressText(event["stage"])
-        if event.get("depth", 0) == 0:
-            feedback.pushInfo(event["stage"])
-    elif total:
-        feedback.setProgress(100.0 * event["done"] / total)
+class Progress:
+    """The `--progress json` events of one command in a feedback: a stage's start is the
+    progress text and a log line (indented by depth); the bar is the share done of the
+    outermost stage, counting the shares of the stages inside it (a run's 7 phases, the blocks
+    of the layer being ingested within the second), and never moves back (a phase's next inner
+    stage starts from 0)."""
+
+    def __init__(self, feedback):
+        self.feedback = feedback
+        self.open = []  # [done, total] of the open stages, outermost first
+        self.shown = 0.0
+
+    def event(self, event):
+        depth = event.get("depth", 0)
+        del self.open[depth:]
+        if event["event"] == "stage":
+            self.open.append([0, event["total"]])
+            self.feedback.setProgressText(event["stage"])
+            self.feedback.pushInfo("  " * depth + event["stage"])
+            return
+        self.open.append([event["done"], event["total"]])
+        share = 0.0
+        for done, total in reversed(self.open):
+            if total:
+                share = min(1.0, (done + share) / total)
+        if event["event"] == "finish":
+            self.open.pop()
+        self.shown = max(self.shown, share)
+        self.feedback.setProgress(100.0 * self.shown)
 
 
 def remove_leftovers(pid, outputs, missing):

@@ -496,9 +496,27 @@ def in_process(env, work):
     check(os.listdir(out) == [], f"a cancelled run into an existing folder left {os.listdir(out)}")
     print("ok: a cancelled run into an existing folder leaves it empty")
 
+    class Recording(QgsProcessingFeedback):
+        """Keeps the progress values and the log lines."""
+
+        def __init__(self):
+            super().__init__()
+            self.values, self.lines = [], []
+            self.progressChanged.connect(self.values.append)
+
+        def pushInfo(self, info):  # noqa: N802
+            self.lines.append(info)
+
     out = os.path.join(work, "styled")
-    _, ok = algorithm.run({"PROJECT": project, "OUTPUT": out}, context, QgsProcessingFeedback())
+    feedback = Recording()
+    _, ok = algorithm.run({"PROJECT": project, "OUTPUT": out}, context, feedback)
     check(ok, "run failed in process")
+    values = feedback.values
+    check(values == sorted(values) and values[-1] == 100 and len(set(values)) >= 7,
+          f"progress of a run: {values}")
+    check(feedback.lines[0] == "run" and "  layer eTh" in feedback.lines,
+          f"log of a run: {feedback.lines[:5]}")
+    print(f"ok: a run's progress rises through {len(set(values))} values to 100, stages logged")
     # What QGIS desktop does with the results: the layers to load, each with its style loader.
     pending = context.layersToLoadOnCompletion().values()
     check(all(details.postProcessor() for details in pending), "a layer without its style")
