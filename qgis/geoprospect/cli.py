@@ -97,7 +97,7 @@ def run(arguments, feedback, outputs):
         reader.start()
     summary, errors, progress = [], [], Progress(feedback)
     while any(r.is_alive() for r in readers) or not lines.empty():
-        if feedback.isCanceled():
+        if feedback.isCanceled() and process.poll() is None:
             process.kill()
             process.wait()
             remove_leftovers(process.pid, outputs, missing)
@@ -110,10 +110,10 @@ def run(arguments, feedback, outputs):
         if stream == "out":
             summary.append(line)
             feedback.pushInfo(line)
-        elif line.startswith("{"):
-            progress.event(json.loads(line))
         elif line.startswith("error: "):
             errors.append(line[len("error: "):])
+        elif progress.follow(line):
+            continue
         elif line.strip():
             feedback.pushWarning(line.strip())
     if process.wait() != 0:
@@ -142,10 +142,20 @@ class Progress:
         self.open = []  # [done, total] of the open stages, outermost first
         self.shown = 0.0
 
-    def event(self, event):
-        depth = event.get("depth", 0)
+    def follow(self, line):
+        """Follows one stderr line; False when it is not a progress event."""
+        try:
+            event = json.loads(line)
+            depth = event["depth"]
+            kind = event["event"]
+        except (ValueError, KeyError, TypeError):
+            return False
+        self._show(event, kind, depth)
+        return True
+
+    def _show(self, event, kind, depth):
         del self.open[depth:]
-        if event["event"] == "stage":
+        if kind == "stage":
             self.open.append([0, event["total"]])
             self.feedback.setProgressText(event["stage"])
             self.feedback.pushInfo("  " * depth + event["stage"])
@@ -155,7 +165,7 @@ class Progress:
         for done, total in reversed(self.open):
             if total:
                 share = min(1.0, (done + share) / total)
-        if event["event"] == "finish":
+        if kind == "finish":
             self.open.pop()
         self.shown = max(self.shown, share)
         self.feedback.setProgress(100.0 * self.shown)
