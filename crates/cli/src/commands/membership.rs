@@ -86,8 +86,10 @@ fn spec(a: &MembershipArgs) -> Result<MembershipSpec, Error> {
     use MembershipFn as F;
     let unused = |flags: &[(&str, bool)]| match flags.iter().find(|f| f.1) {
         Some((name, _)) => Err(Error::param(format!(
-            "--{name} does not apply to --fn {:?}",
+            "--{name} does not apply to --fn {}",
             a.function
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string())
         ))),
         None => Ok(()),
     };

@@ -377,6 +377,22 @@ fn membership_parameter_errors() {
         None,
     );
     assert!(e.contains("--midpoint"), "{e}");
+    // The function as the user typed it, not its Rust name.
+    let e = refused(
+        &ws,
+        &[
+            "membership",
+            "a.tif",
+            "--fn",
+            "large",
+            "--low",
+            "3",
+            "--out",
+            "m.tif",
+        ],
+        None,
+    );
+    assert!(e.ends_with("--low does not apply to --fn large"), "{e}");
     let e = refused(
         &ws,
         &[
