@@ -81,7 +81,8 @@ impl Progress for Bars {
 /// QGIS provider). Stages nest (a stage of 0 units holds inner stages); `depth` is 0 for an
 /// outermost stage. Each event names its stage:
 /// - `{"event":"stage","stage":"layer tmi","total":12,"depth":0}` when a stage begins;
-/// - `{"event":"advance","stage":"layer tmi","done":3,"total":12,"depth":0}` after each step;
+/// - `{"event":"advance","stage":"layer tmi","done":3,"total":12,"depth":0}` after each step
+///   (one step or several; a step of nothing is no event);
 /// - `{"event":"finish","stage":"layer tmi","done":12,"total":12,"depth":0}` when it ends
 ///   (whether or not its work succeeded: an error follows as the usual `error: ...` line).
 #[derive(Default)]
@@ -113,6 +114,9 @@ impl Progress for JsonLines {
     }
 
     fn advance(&self, n: u64) {
+        if n == 0 {
+            return;
+        }
         if let Ok(mut open) = self.open.lock() {
             let depth = open.len().saturating_sub(1);
             if let Some(top) = open.last_mut() {

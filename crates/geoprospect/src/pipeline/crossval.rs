@@ -30,9 +30,10 @@
 //!    occurrences within half a block side of its held-out occurrences (their cell centres).
 //!    Its `held_out_auc` and `held_out_capture10` stand next to the random folds' figures.
 //!
-//! Unit cells are 1 km² (grid cells for geographic CRSs). Passes over the blocks: class counts
-//! per layer; the class counts of each spatial fold's buffer, over the strips a buffer reaches;
-//! then every fold's scores counted into [`AreaCounts`]. All counts are integers merged in block
+//! Unit cells are 1 km² (grid cells for geographic CRSs). Passes over the blocks, three units
+//! of progress per strip: class counts per layer; the class counts of each spatial fold's
+//! buffer, over the strips a buffer reaches; then every fold's scores counted into
+//! [`AreaCounts`]. All counts are integers merged in block
 //! order, so the figures are identical for any thread count.
 use std::path::PathBuf;
 
@@ -357,7 +358,7 @@ pub fn cross_validate(req: &CrossValRequest, engine: &Engine) -> Result<CrossVal
     // Pass 1: cells per class and layer, and the classes of the occurrences' cells.
     engine.staged(
         &format!("{} cross-validation", req.commodity),
-        2 * strips.len() as u64,
+        3 * strips.len() as u64,
         || {
             let mut hist = vec![[0u64; WOFE_CLASSES]; layers.len()];
             let mut classes_on_grid: Vec<Vec<u8>> = vec![Vec::new(); on_grid.len()];
@@ -435,6 +436,9 @@ pub fn cross_validate(req: &CrossValRequest, engine: &Engine) -> Result<CrossVal
                 .map(|&(r, c)| grid.cell_centre(r, c))
                 .collect();
             let (spatial, spatial_note) = spatial_folds(&occ_xy, req.block_km, req.crs);
+            if spatial.is_none() {
+                engine.progress().advance(strips.len() as u64);
+            }
             if let Some((sf, _)) = &spatial {
                 let buffers = buffer_histograms(
                     sf,
@@ -621,6 +625,10 @@ fn buffer_histograms(
         })
         .cloned()
         .collect();
+    // The strips no buffer reaches count as done at once.
+    engine
+        .progress()
+        .advance((strips.len() - touched.len()) as u64);
     let held: Vec<Vec<(f64, f64)>> = (0..folds.folds)
         .map(|f| folds.held_out(f).into_iter().map(|i| xy[i]).collect())
         .collect();
