@@ -1,9 +1,11 @@
-//! Prospectivity models: fuzzy overlay, index overlay, weights of evidence, logistic regression.
+//! Prospectivity models: fuzzy overlay, index overlay, weights of evidence, logistic regression,
+//! and the data-driven learners: gradient boosting and random forests of histogram trees.
 //!
 //! Kernels are pure functions over slices and parameter structs, applied block by block; the
 //! commands around them are in `geoprospect::ops`.
 pub mod fuzzy;
 pub mod logistic;
+pub mod trees;
 pub mod wofe;
 
 /// The complementary error function, with fractional error below 1.2e-7 everywhere
