@@ -207,9 +207,63 @@ mod tests {
         assert_ne!(b.bin(0, a), b.bin(0, next));
     }
 
+    /// scikit-learn's `_BinMapper` (HistGradientBoosting's binning) run live on the same rows:
+    /// its distinct thresholds are our edges, to f32 rounding, for few distinct values (the
+    /// midpoints), many (the quantiles) and heavy ties with missing values. Skips without
+    /// scikit-learn.
+    #[test]
+    fn edges_match_scikit_learn() {
+        let mut rng = crate::rng::SplitMix64::new(4);
+        let x: Vec<f32> = (0..3000)
+            .flat_map(|i| {
+                let few = rng.below(12) as f32 * 0.25;
+                let many = (rng.uniform() * 8.0).exp() as f32;
+                let tied = match i % 9 {
+                    0 => f32::NAN,
+                    1..=3 => 0.0,
+                    _ => rng.uniform() as f32,
+                };
+                [few, many, tied]
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.txt");
+        let text: String = x
+            .chunks(3)
+            .map(|r| format!("{:?} {:?} {:?}\n", r[0], r[1], r[2]))
+            .collect();
+        std::fs::write(&path, text).unwrap();
+        let script = r#"
+import sys, numpy as np
+from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
+X = np.loadtxt(sys.argv[1])
+for n_bins in (256, 17):
+    for t in _BinMapper(n_bins=n_bins).fit(X).bin_thresholds_:
+        print(" ".join(repr(float(v)) for v in np.unique(t)))
+"#;
+        let Some(out) = crate::models::trees::tests::python_sklearn(script, &[&path]) else {
+            return;
+        };
+        let lines: Vec<Vec<f64>> = out
+            .lines()
+            .map(|l| l.split_whitespace().map(|v| v.parse().unwrap()).collect())
+            .collect();
+        for (k, max_bins) in [255, 16].into_iter().enumerate() {
+            let b = Binning::fit(&x, 3, max_bins);
+            for f in 0..3 {
+                let (ours, theirs) = (&b.edges[f], &lines[3 * k + f]);
+                assert_eq!(ours.len(), theirs.len(), "max_bins {max_bins}, feature {f}");
+                for (&e, &t) in ours.iter().zip(theirs) {
+                    let ulp = f32::EPSILON as f64 * t.abs().max(f32::MIN_POSITIVE as f64);
+                    assert!((e as f64 - t).abs() <= ulp, "feature {f}: {e} vs {t}");
+                }
+            }
+        }
+    }
+
     proptest! {
-        /// The fixed-length search agrees with the number of edges below the value, bins stay
-        /// below the missing bin and are monotone in the value.
+        /// The fixed-length search agrees with the number of edges below the value, alone and
+        /// eight at a time; bins stay below the missing bin and are monotone in the value.
         #[test]
         fn bin_is_the_count_of_edges_below(
             v in proptest::collection::vec(-1e3f32..1e3, 1..600),
@@ -222,6 +276,14 @@ mod tests {
             let mut probe = probe;
             probe.sort_by(f32::total_cmp);
             let mut last = 0;
+            for chunk in probe.chunks(BIN_LANES) {
+                let mut lanes = [f32::NAN; BIN_LANES];
+                lanes[..chunk.len()].copy_from_slice(chunk);
+                let together = b.bin_lanes(0, lanes);
+                for (k, &p) in chunk.iter().enumerate() {
+                    prop_assert_eq!(together[k], b.bin(0, p));
+                }
+            }
             for &p in &probe {
                 let k = b.bin(0, p);
                 prop_assert_eq!(k as usize, b.edges[0].iter().filter(|&&e| e < p).count());

@@ -77,3 +77,65 @@ pub fn permutation_importance(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::trees::{fit, Hyper, Learner};
+
+    /// On held-out rows: the feature that decides the label matters most, a weak one less, a
+    /// pure-noise one about 0, and a constant one (never split on) exactly 0.
+    #[test]
+    fn signal_matters_and_noise_does_not() {
+        let make = |seed: u64| {
+            let mut rng = SplitMix64::new(seed);
+            let mut x = Vec::new();
+            let mut y = Vec::new();
+            for _ in 0..1500 {
+                let r = [
+                    rng.uniform() as f32,
+                    rng.uniform() as f32,
+                    rng.uniform() as f32,
+                    0.5,
+                ];
+                let eta = 8.0 * (r[0] as f64 - 0.5) + 2.0 * (r[1] as f64 - 0.5);
+                y.push(rng.uniform() < 1.0 / (1.0 + (-eta).exp()));
+                x.extend(r);
+            }
+            (x, y)
+        };
+        let (x, y) = make(1);
+        let train = Dataset {
+            features: 4,
+            x: &x,
+            y: &y,
+            weight: None,
+        };
+        let hyper = Hyper {
+            trees: Some(30),
+            ..Hyper::default()
+        };
+        let model = fit(Learner::GradientBoosting, &hyper, &train, 2).unwrap();
+        let (hx, hy) = make(3);
+        let held = Dataset {
+            features: 4,
+            x: &hx,
+            y: &hy,
+            weight: None,
+        };
+        let imp = permutation_importance(&model, &held, 4, 7);
+        assert!(imp[0] > 0.2, "{imp:?}");
+        assert!(imp[1] > 0.01 && imp[1] < imp[0], "{imp:?}");
+        assert!(imp[2].abs() < 0.01, "{imp:?}");
+        assert_eq!(imp[3], 0.0);
+        // Undefined without repeats or without both classes.
+        assert!(permutation_importance(&model, &held, 0, 7)
+            .iter()
+            .all(|v| v.is_nan()));
+        let ones = vec![true; 1500];
+        let one_class = Dataset { y: &ones, ..held };
+        assert!(permutation_importance(&model, &one_class, 2, 7)
+            .iter()
+            .all(|v| v.is_nan()));
+    }
+}

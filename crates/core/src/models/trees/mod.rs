@@ -51,6 +51,9 @@ mod predict;
 /// The histogram tree learner.
 mod tree;
 
+#[cfg(test)]
+mod tests;
+
 pub use auc::roc_auc;
 pub use ensemble::{fit, Dataset, Ensemble, MAX_FEATURES};
 pub use hyper::{Hyper, Learner, GBM_MAX_DEPTH, GBM_MAX_LEAVES, GBM_MEMBERS, GBM_TREES, RF_TREES};

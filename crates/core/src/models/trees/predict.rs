@@ -525,6 +525,55 @@ mod tests {
     use crate::models::trees::tree::{grow, GradHess, Rules};
     use crate::rng::SplitMix64;
 
+    /// The AVX2 build of a chunk gives the portable build's bits (both learners, missing
+    /// values, a partial chunk); nothing to compare on a CPU without AVX2.
+    #[test]
+    fn avx2_gives_the_portable_bits() {
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx2") {
+            use crate::models::trees::{fit, Dataset, Hyper, Learner};
+            let mut rng = SplitMix64::new(8);
+            let x: Vec<f32> = (0..4000)
+                .map(|i| {
+                    if i % 13 == 0 {
+                        f32::NAN
+                    } else {
+                        rng.uniform() as f32
+                    }
+                })
+                .collect();
+            let y: Vec<bool> = x.chunks(4).map(|r| r[0] > 0.5 || r[1].is_nan()).collect();
+            let data = Dataset {
+                features: 4,
+                x: &x,
+                y: &y,
+                weight: None,
+            };
+            for learner in [Learner::GradientBoosting, Learner::RandomForest] {
+                let hyper = Hyper {
+                    trees: Some(10),
+                    ..Hyper::default()
+                };
+                let model = fit(learner, &hyper, &data, 3).unwrap();
+                let n = 200;
+                let value = |f: usize, i: usize| x[i * 4 + f];
+                let mut code = vec![[0u8; CHUNK]; 8];
+                let (mut m1, mut s1) = (vec![0f32; n], vec![0f32; n]);
+                let (mut m2, mut s2) = (vec![0f32; n], vec![0f32; n]);
+                let c = &model.compiled;
+                c.chunk_with(&model.binning, value, &mut code, &mut m1, &mut s1);
+                // Safety: the CPU has AVX2.
+                unsafe { c.chunk_avx2(&model.binning, value, &mut code, &mut m2, &mut s2) };
+                let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    (bits(&m1), bits(&s1)),
+                    (bits(&m2), bits(&s2)),
+                    "{learner:?}"
+                );
+            }
+        }
+    }
+
     /// Every layout gives, cell by cell, the value of the leaf the tree reaches node by node:
     /// trees of 1, up to 32, up to 64 and more leaves, with missing values both ways.
     #[test]
