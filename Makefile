@@ -1,7 +1,8 @@
 # geoprospect — two commands: `make demo` and `make test` (`make test-qgis` for the QGIS provider).
 SHELL := /bin/bash
 APT_PACKAGES := libgdal-dev libproj-dev gdal-bin pkg-config build-essential libclang-dev python3-gdal python3-numpy proj-bin \
-  python3-venv python3-pip python3-pytest python3-nbclient python3-nbformat python3-ipykernel python3-matplotlib
+  python3-venv python3-pip python3-pytest python3-nbclient python3-nbformat python3-ipykernel python3-matplotlib \
+  python3-sklearn
 QGIS_PACKAGES := qgis python3-qgis
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -23,7 +24,8 @@ define apt_install
 endef
 
 # Installs the system libraries when any is missing (Debian 12). libclang-dev is needed by
-# proj-sys's bindgen; python3-gdal, python3-numpy and proj-bin are test references only;
+# proj-sys's bindgen; python3-gdal, python3-numpy, proj-bin and python3-sklearn (the trees'
+# tests and bench/boosting.sh) are test references only;
 # python3-venv builds the Python package's test environment, whose pytest, nbclient, ipykernel
 # and matplotlib run its tests and notebook.
 deps:

@@ -8,7 +8,7 @@ cargo build --release -q || exit 1
 export GEOPROSPECT=${CARGO_TARGET_DIR:-target}/release/geoprospect
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), GDAL $(gdal-config --version 2>/dev/null)"
 status=0
-for b in idw proximity overlay fuzzy singularity catchments bandwidth; do
+for b in idw proximity overlay fuzzy singularity catchments boosting bandwidth; do
   bash "bench/$b.sh" 2>&1 | grep -E "^$b:" || { echo "$b: failed"; status=1; }
 done
 # The one pass again on a quarter of the cells (1.4 GB read + written), where the process's
