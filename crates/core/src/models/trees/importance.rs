@@ -6,6 +6,8 @@
 //! Feature `f` shuffles with `SplitMix64::new(s_f)`, `s_f` output `f + 1` of
 //! `SplitMix64::new(seed)`, one Fisher-Yates shuffle per repeat in turn; features run in
 //! parallel and each is computed alone, so the values are the same for any thread count.
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use super::auc::roc_auc;
@@ -38,7 +40,48 @@ pub fn permutation_importance(
     repeats: usize,
     seed: u64,
 ) -> Vec<f64> {
+    let singles: Vec<Range<usize>> = (0..data.features).map(|f| f..f + 1).collect();
+    grouped_permutation_importance(model, data, &singles, repeats, seed)
+}
+
+/// [`permutation_importance`] of groups of columns, each group's columns shuffled together
+/// by one permutation of the rows (the one-hot columns of a class layer, so that a cell keeps
+/// one class): one value per group, group `g` shuffled from output `g + 1` of the seed's
+/// generator.
+///
+/// Panics unless `data` has the model's features and `rows · features` values, and every
+/// group is a range of its columns.
+///
+/// ```
+/// use geoprospect_core::models::trees::{fit, grouped_permutation_importance, Dataset, Hyper, Learner};
+/// use geoprospect_core::rng::SplitMix64;
+/// let mut rng = SplitMix64::new(3);
+/// // Columns 0 and 1 one-hot a class that decides the label; column 2 is noise.
+/// let x: Vec<f32> = (0..400)
+///     .flat_map(|_| {
+///         let a = rng.uniform() > 0.5;
+///         [a as u8 as f32, !a as u8 as f32, rng.uniform() as f32]
+///     })
+///     .collect();
+/// let y: Vec<bool> = x.chunks(3).map(|r| r[0] == 1.0).collect();
+/// let data = Dataset { features: 3, x: &x, y: &y, weight: None };
+/// let hyper = Hyper { trees: Some(20), ..Hyper::default() };
+/// let model = fit(Learner::GradientBoosting, &hyper, &data, 0).unwrap();
+/// let imp = grouped_permutation_importance(&model, &data, &[0..2, 2..3], 3, 0);
+/// assert!(imp[0] > 0.3 && imp[1].abs() < 0.02);
+/// ```
+pub fn grouped_permutation_importance(
+    model: &Ensemble,
+    data: &Dataset,
+    groups: &[Range<usize>],
+    repeats: usize,
+    seed: u64,
+) -> Vec<f64> {
     let (n, p) = (data.rows(), data.features);
+    assert!(
+        groups.iter().all(|g| g.start < g.end && g.end <= p),
+        "groups are ranges of the columns"
+    );
     assert!(
         p == model.features() && Some(data.x.len()) == n.checked_mul(p),
         "the model's features, rows × features values"
@@ -54,88 +97,32 @@ pub fn permutation_importance(
     let original: Vec<&[f32]> = columns.iter().map(|c| c.as_slice()).collect();
     let base = match score(&original) {
         Some(a) if repeats > 0 => a,
-        _ => return vec![f64::NAN; p],
+        _ => return vec![f64::NAN; groups.len()],
     };
     let mut master = SplitMix64::new(seed);
-    let seeds: Vec<u64> = (0..p).map(|_| master.next_u64()).collect();
+    let seeds: Vec<u64> = groups.iter().map(|_| master.next_u64()).collect();
     seeds
         .par_iter()
-        .enumerate()
-        .map(|(f, &s)| {
+        .zip(groups)
+        .map(|(&s, g)| {
             let mut rng = SplitMix64::new(s);
-            let mut shuffled = columns[f].clone();
+            let mut order: Vec<usize> = (0..n).collect();
             let mut drop = 0.0;
             for _ in 0..repeats {
                 for i in (1..n).rev() {
-                    shuffled.swap(i, rng.below_or_eq(i as u64) as usize);
+                    order.swap(i, rng.below_or_eq(i as u64) as usize);
                 }
+                let shuffled: Vec<Vec<f32>> = g
+                    .clone()
+                    .map(|f| order.iter().map(|&i| columns[f][i]).collect())
+                    .collect();
                 let mut cols = original.clone();
-                cols[f] = &shuffled;
+                for (f, c) in g.clone().zip(&shuffled) {
+                    cols[f] = c;
+                }
                 drop += base - score(&cols).unwrap_or(f64::NAN);
             }
             drop / repeats as f64
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::models::trees::{fit, Hyper, Learner};
-
-    /// On held-out rows: the feature that decides the label matters most, a weak one less, a
-    /// pure-noise one about 0, and a constant one (never split on) exactly 0.
-    #[test]
-    fn signal_matters_and_noise_does_not() {
-        let make = |seed: u64| {
-            let mut rng = SplitMix64::new(seed);
-            let mut x = Vec::new();
-            let mut y = Vec::new();
-            for _ in 0..1500 {
-                let r = [
-                    rng.uniform() as f32,
-                    rng.uniform() as f32,
-                    rng.uniform() as f32,
-                    0.5,
-                ];
-                let eta = 8.0 * (r[0] as f64 - 0.5) + 2.0 * (r[1] as f64 - 0.5);
-                y.push(rng.uniform() < 1.0 / (1.0 + (-eta).exp()));
-                x.extend(r);
-            }
-            (x, y)
-        };
-        let (x, y) = make(1);
-        let train = Dataset {
-            features: 4,
-            x: &x,
-            y: &y,
-            weight: None,
-        };
-        let hyper = Hyper {
-            trees: Some(30),
-            ..Hyper::default()
-        };
-        let model = fit(Learner::GradientBoosting, &hyper, &train, 2).unwrap();
-        let (hx, hy) = make(3);
-        let held = Dataset {
-            features: 4,
-            x: &hx,
-            y: &hy,
-            weight: None,
-        };
-        let imp = permutation_importance(&model, &held, 4, 7);
-        assert!(imp[0] > 0.2, "{imp:?}");
-        assert!(imp[1] > 0.01 && imp[1] < imp[0], "{imp:?}");
-        assert!(imp[2].abs() < 0.01, "{imp:?}");
-        assert_eq!(imp[3], 0.0);
-        // Undefined without repeats or without both classes.
-        assert!(permutation_importance(&model, &held, 0, 7)
-            .iter()
-            .all(|v| v.is_nan()));
-        let ones = vec![true; 1500];
-        let one_class = Dataset { y: &ones, ..held };
-        assert!(permutation_importance(&model, &one_class, 2, 7)
-            .iter()
-            .all(|v| v.is_nan()));
-    }
 }

@@ -57,4 +57,4 @@ mod tests;
 pub use auc::roc_auc;
 pub use ensemble::{fit, Dataset, Ensemble, MAX_FEATURES};
 pub use hyper::{Hyper, Learner, GBM_MAX_DEPTH, GBM_MAX_LEAVES, GBM_MEMBERS, GBM_TREES, RF_TREES};
-pub use importance::permutation_importance;
+pub use importance::{grouped_permutation_importance, permutation_importance};
