@@ -23,6 +23,7 @@
 use std::collections::BTreeMap;
 
 use crate::geochem::gridding::reach::median_spacing;
+use crate::grid::GridSpec;
 
 /// Occurrences assigned to folds by spatial blocks (module docs).
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +40,8 @@ pub struct BlockFolds {
     pub fold_of: Vec<usize>,
     /// Each occurrence's block, in input order.
     pub block_of: Vec<(i64, i64)>,
+    /// The fold of each block holding occurrences.
+    pub fold_of_block: BTreeMap<(i64, i64), usize>,
 }
 
 /// The block of a point.
@@ -142,6 +145,7 @@ pub fn block_folds(
         blocks: order.len(),
         fold_of,
         block_of,
+        fold_of_block,
     })
 }
 
@@ -163,9 +167,72 @@ impl BlockFolds {
             .collect()
     }
 
+    /// The fold holding out the block of `(x, y)`, when that block holds occurrences.
+    pub fn fold_at(&self, x: f64, y: f64) -> Option<usize> {
+        self.fold_of_block.get(&block(x, y, self.side)).copied()
+    }
+
+    /// The background points fold `f` trains on: those outside its blocks and farther than
+    /// the buffer from every occurrence it holds out (`xy` the occurrences, `background` the
+    /// background points), in input order.
+    pub fn background_training(
+        &self,
+        f: usize,
+        xy: &[(f64, f64)],
+        background: &[(f64, f64)],
+    ) -> Vec<usize> {
+        let held: Vec<(f64, f64)> = self.held_out(f).into_iter().map(|i| xy[i]).collect();
+        (0..background.len())
+            .filter(|&i| {
+                let (x, y) = background[i];
+                self.fold_at(x, y) != Some(f)
+                    && held.iter().all(|&o| !self.within_buffer((x, y), o))
+            })
+            .collect()
+    }
+
     /// Whether point `p` lies within the buffer of occurrence `o` (distance `<=` buffer).
     pub fn within_buffer(&self, p: (f64, f64), o: (f64, f64)) -> bool {
         (p.0 - o.0).hypot(p.1 - o.1) <= self.buffer
+    }
+}
+
+/// Cells within `radius` of `(x, y)` among rows `row0 .. row0 + rows` of `grid`, marked in
+/// `mask` (row-major over those rows, `rows = mask.len() / grid.width`): cell centres at a
+/// distance `<= radius`.
+///
+/// ```
+/// use geoprospect_core::grid::GridSpec;
+/// use geoprospect_core::spatial_cv::mark_disk;
+/// let grid = GridSpec::from_extent(String::new(), [0.0, 0.0, 1000.0, 1000.0], 100.0).unwrap();
+/// let mut mask = vec![false; 100];
+/// mark_disk(&grid, 0, &mut mask, (550.0, 450.0), 100.0);
+/// // The centre cell and its four edge neighbours.
+/// assert_eq!(mask.iter().filter(|&&m| m).count(), 5);
+/// ```
+pub fn mark_disk(grid: &GridSpec, row0: usize, mask: &mut [bool], (x, y): (f64, f64), radius: f64) {
+    let rows = mask.len() / grid.width.max(1);
+    let reach = (radius / grid.res).ceil() as i64 + 1;
+    let to_index = |v: f64| v.floor() as i64;
+    let (r_mid, c_mid) = (
+        to_index((grid.y0 - y) / grid.res),
+        to_index((x - grid.x0) / grid.res),
+    );
+    let (r_lo, r_hi) = (
+        (r_mid - reach).max(row0 as i64),
+        (r_mid + reach).min((row0 + rows) as i64 - 1),
+    );
+    let (c_lo, c_hi) = (
+        (c_mid - reach).max(0),
+        (c_mid + reach).min(grid.width as i64 - 1),
+    );
+    for r in r_lo..=r_hi {
+        for c in c_lo..=c_hi {
+            let (cx, cy) = grid.cell_centre(r as usize, c as usize);
+            if (cx - x).hypot(cy - y) <= radius {
+                mask[(r as usize - row0) * grid.width + c as usize] = true;
+            }
+        }
     }
 }
 

@@ -47,7 +47,7 @@ use crate::models::wofe::{
     generalise, table, AllDepositsRule, ClassCount, ClassCounts, Generalise, TableKind, Units,
 };
 use crate::ops::wofe::cell_m2;
-use crate::spatial_cv::{block_folds, default_side, BlockFolds};
+use crate::spatial_cv::{block_folds, default_side, mark_disk, BlockFolds};
 use crate::validate::{validate, AreaCounts, Validation};
 
 /// Largest number of folds.
@@ -572,34 +572,6 @@ fn spatial_folds(
                 km(side / 1000.0)
             )),
         ),
-    }
-}
-
-/// Cells within `radius` of `(x, y)` among rows `row0 .. row0 + rows` of `grid`, marked in
-/// `mask` (row-major over those rows): cell centres at a distance `<= radius`.
-fn mark_disk(grid: &GridSpec, row0: usize, mask: &mut [bool], (x, y): (f64, f64), radius: f64) {
-    let rows = mask.len() / grid.width.max(1);
-    let reach = (radius / grid.res).ceil() as i64 + 1;
-    let to_index = |v: f64| v.floor() as i64;
-    let (r_mid, c_mid) = (
-        to_index((grid.y0 - y) / grid.res),
-        to_index((x - grid.x0) / grid.res),
-    );
-    let (r_lo, r_hi) = (
-        (r_mid - reach).max(row0 as i64),
-        (r_mid + reach).min((row0 + rows) as i64 - 1),
-    );
-    let (c_lo, c_hi) = (
-        (c_mid - reach).max(0),
-        (c_mid + reach).min(grid.width as i64 - 1),
-    );
-    for r in r_lo..=r_hi {
-        for c in c_lo..=c_hi {
-            let (cx, cy) = grid.cell_centre(r as usize, c as usize);
-            if (cx - x).hypot(cy - y) <= radius {
-                mask[(r as usize - row0) * grid.width + c as usize] = true;
-            }
-        }
     }
 }
 
