@@ -8,6 +8,12 @@
 //! group are combined first (fuzzy OR unless `group_op` says otherwise), then the groups with
 //! `combine`.
 //!
+//! A model may instead be data-driven (`method = "random-forest"` or `"gradient-boosting"`,
+//! [`crate::models::trees`]): the evidence layers are then features taken as raw values (a
+//! distance in metres, an element in ppm or its log10, a raster value, a class layer one-hot
+//! encoded), trained on the commodity's occurrences against background cells ([`Learning`]).
+//! `compare = [...]` asks a run for the maps of further methods beside the model's own.
+//!
 //! Presets adapt to what a survey holds: an evidence layer whose source is missing drops out
 //! with a warning. A project can replace a preset (`[models.sn]` with its own `evidence`) or
 //! change its combination only (`[models.sn] gamma = 0.7` keeps the preset's evidence).
@@ -21,6 +27,7 @@ use crate::evidence::categorical::CategoricalScores;
 use crate::evidence::membership::MembershipSpec;
 use crate::evidence::singularity::Windows;
 use crate::models::fuzzy::FuzzyOp;
+use crate::models::trees::{Hyper, Learner};
 
 /// What a vector layer stands for geologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -59,14 +66,124 @@ pub const PRESETS: [(Commodity, &str); 3] = [
 ];
 
 /// How evidence is combined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// Fuzzy overlay (memberships combined with a fuzzy operator).
     #[default]
     Fuzzy,
     /// Weighted index overlay of memberships, `Σ wᵢ mᵢ / Σ wᵢ`.
     Index,
+    /// A random forest of probability trees on the evidence's raw values.
+    RandomForest,
+    /// Gradient-boosted trees on the evidence's raw values.
+    GradientBoosting,
+}
+
+impl Method {
+    /// The method's name as written in project files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Fuzzy => "fuzzy",
+            Method::Index => "index",
+            Method::RandomForest => "random-forest",
+            Method::GradientBoosting => "gradient-boosting",
+        }
+    }
+
+    /// The learner of a data-driven method (`None` for knowledge-driven ones).
+    pub fn learner(self) -> Option<Learner> {
+        match self {
+            Method::Fuzzy | Method::Index => None,
+            Method::RandomForest => Some(Learner::RandomForest),
+            Method::GradientBoosting => Some(Learner::GradientBoosting),
+        }
+    }
+}
+
+/// Background cells drawn as negatives of a data-driven model, as written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegativesSpec {
+    /// Background cells per positive (default [`DEFAULT_NEGATIVES_PER_POSITIVE`]).
+    pub per_positive: Option<f64>,
+    /// No background cell within this many km of an occurrence (default
+    /// [`DEFAULT_EXCLUDE_KM`]).
+    pub exclude_km: Option<f64>,
+}
+
+/// Background cells per positive when a model gives none: the ratio of `geoprospect
+/// logistic`; balanced class weights make the figure a matter of how well the background is
+/// covered, not of the predicted probabilities.
+pub const DEFAULT_NEGATIVES_PER_POSITIVE: f64 = 10.0;
+/// Radius around occurrences where no background cell is drawn, km: about the footprint of
+/// a deposit and its alteration halo, so that cells of the deposit itself are never labelled
+/// background (positive-unlabelled sampling).
+pub const DEFAULT_EXCLUDE_KM: f64 = 1.0;
+/// Seed of a data-driven model's draws when a model gives none.
+pub const DEFAULT_SEED: u64 = 1;
+/// Most background cells per positive.
+pub const MAX_NEGATIVES_PER_POSITIVE: f64 = 1000.0;
+
+impl Learning {
+    /// Checks training settings for `learners` and fills in the defaults.
+    pub fn check(
+        hyper: Hyper,
+        negatives: NegativesSpec,
+        thin_km: Option<f64>,
+        seed: Option<u64>,
+        learners: &[Learner],
+    ) -> Result<Learning> {
+        for &l in learners {
+            hyper
+                .check(l)
+                .map_err(|e| Error::param(format!("hyperparameters: {e}")))?;
+        }
+        let per_positive = negatives
+            .per_positive
+            .unwrap_or(DEFAULT_NEGATIVES_PER_POSITIVE);
+        if !(per_positive.is_finite() && (1.0..=MAX_NEGATIVES_PER_POSITIVE).contains(&per_positive))
+        {
+            return Err(Error::param(format!(
+                "negatives.per_positive must be a number from 1 to {MAX_NEGATIVES_PER_POSITIVE}, got {per_positive}"
+            )));
+        }
+        let exclude_km = negatives.exclude_km.unwrap_or(DEFAULT_EXCLUDE_KM);
+        if !(exclude_km.is_finite() && (0.0..=MAX_CV_BLOCK_KM).contains(&exclude_km)) {
+            return Err(Error::param(format!(
+                "negatives.exclude_km must be a number of km from 0 to {MAX_CV_BLOCK_KM}, got {exclude_km}"
+            )));
+        }
+        if let Some(t) = thin_km.filter(|t| !(t.is_finite() && *t > 0.0 && *t <= MAX_CV_BLOCK_KM)) {
+            return Err(Error::param(format!(
+                "thin_km must be a number of km above 0 and at most {MAX_CV_BLOCK_KM}, got {t}"
+            )));
+        }
+        Ok(Learning {
+            hyper,
+            negatives_per_positive: per_positive,
+            exclude_km,
+            thin_km,
+            seed: seed.unwrap_or(DEFAULT_SEED),
+        })
+    }
+}
+
+/// How a data-driven model is trained (checked, with the defaults filled in).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Learning {
+    /// Hyperparameters of the learner.
+    pub hyper: Hyper,
+    /// Background cells per positive.
+    pub negatives_per_positive: f64,
+    /// No background cell within this many km of an occurrence.
+    pub exclude_km: f64,
+    /// Occurrences thinned to one per this many km, when set.
+    pub thin_km: Option<f64>,
+    /// Seed of every random draw (background cells, bootstraps, features per split).
+    pub seed: u64,
 }
 
 /// A model as written in a preset or project file.
@@ -93,6 +210,17 @@ pub struct ModelSpec {
     /// Side of the spatial cross-validation blocks in km (default: from the occurrences'
     /// spacing, [`crate::spatial_cv::default_side`]).
     pub cv_block_km: Option<f64>,
+    /// Hyperparameters of a data-driven method.
+    pub hyperparameters: Option<Hyper>,
+    /// Background cells of a data-driven method.
+    pub negatives: Option<NegativesSpec>,
+    /// Occurrences thinned to one per this many km before training (data-driven methods).
+    pub thin_km: Option<f64>,
+    /// Seed of a data-driven method's draws.
+    pub seed: Option<u64>,
+    /// Methods whose maps a run makes beside the model's own (`["fuzzy",
+    /// "gradient-boosting"]`).
+    pub compare: Option<Vec<Method>>,
 }
 
 /// Largest spatial cross-validation block side, km.
@@ -131,6 +259,9 @@ pub struct EvidenceSpec {
     pub scores: Option<BTreeMap<String, f64>>,
     /// Score of classes `scores` does not name (default 0).
     pub default_score: Option<f64>,
+    /// Data-driven methods: the feature is the log10 of the raw values (values <= 0 are
+    /// missing). Trees split on ranks, so this changes which cells are missing, not the fit.
+    pub log10: Option<bool>,
     /// A transform of the raw values before the membership: `singularity` (the local
     /// singularity index α, Cheng 2007; its thresholds are then on α, and α < 2 is enrichment).
     pub transform: Option<String>,
@@ -176,6 +307,8 @@ pub struct Evidence {
     pub weight: f64,
     /// Group name.
     pub group: String,
+    /// Data-driven methods take the log10 of the raw values.
+    pub log10: bool,
 }
 
 /// A checked model.
@@ -193,6 +326,28 @@ pub struct Model {
     pub evidence: Vec<Evidence>,
     /// Side of the spatial cross-validation blocks in km, when set.
     pub cv_block_km: Option<f64>,
+    /// How a data-driven method trains (used when `method` or `compare` names one).
+    pub learning: Learning,
+    /// Further methods a run maps beside `method`, in the order given, without repeats.
+    pub compare: Vec<Method>,
+}
+
+impl Model {
+    /// Whether the model's own method or one it compares is knowledge-driven.
+    pub fn needs_memberships(&self) -> bool {
+        std::iter::once(self.method)
+            .chain(self.compare.iter().copied())
+            .any(|m| m.learner().is_none())
+    }
+
+    /// This model scored by `method` instead (a `compare` entry).
+    pub fn with_method(&self, method: Method) -> Model {
+        Model {
+            method,
+            compare: Vec::new(),
+            ..self.clone()
+        }
+    }
 }
 
 impl ModelSpec {
@@ -213,6 +368,15 @@ impl ModelSpec {
             .map_err(|e| Error::param(format!("combine: {e}")))?;
         let group_op = FuzzyOp::parse(&self.group_op, gamma)
             .map_err(|e| Error::param(format!("group_op: {e}")))?;
+        let compare: Vec<Method> = self.compare.iter().flatten().fold(Vec::new(), |mut v, &m| {
+            if m != self.method && !v.contains(&m) {
+                v.push(m);
+            }
+            v
+        });
+        let memberships = std::iter::once(self.method)
+            .chain(compare.iter().copied())
+            .any(|m| m.learner().is_none());
         let mut names = std::collections::BTreeSet::new();
         let evidence = self
             .evidence
@@ -224,7 +388,7 @@ impl ModelSpec {
                         e.name
                     )));
                 }
-                e.check_evidence()
+                e.check_evidence(memberships)
             })
             .collect::<Result<Vec<_>, _>>()?;
         if evidence.is_empty() && !commodity.has_preset() {
@@ -245,6 +409,7 @@ impl ModelSpec {
                 "cv_block_km must be a number of km above 0 and at most {MAX_CV_BLOCK_KM}, got {b}"
             )));
         }
+        let learning = self.learning()?;
         Ok(Model {
             commodity,
             method: self.method,
@@ -252,7 +417,24 @@ impl ModelSpec {
             group_op,
             evidence,
             cv_block_km: self.cv_block_km,
+            learning,
+            compare,
         })
+    }
+
+    /// The training settings with their defaults, checked.
+    fn learning(&self) -> Result<Learning> {
+        let learners: Vec<Learner> = std::iter::once(self.method)
+            .chain(self.compare.iter().flatten().copied())
+            .filter_map(Method::learner)
+            .collect();
+        Learning::check(
+            self.hyperparameters.clone().unwrap_or_default(),
+            self.negatives.unwrap_or_default(),
+            self.thin_km,
+            self.seed,
+            &learners,
+        )
     }
 
     /// This spec with `over`'s settings on top: its evidence replaces ours when it has any.
@@ -276,12 +458,29 @@ impl ModelSpec {
         if over.cv_block_km.is_some() {
             m.cv_block_km = over.cv_block_km;
         }
+        if over.hyperparameters.is_some() {
+            m.hyperparameters = over.hyperparameters.clone();
+        }
+        if over.negatives.is_some() {
+            m.negatives = over.negatives;
+        }
+        if over.thin_km.is_some() {
+            m.thin_km = over.thin_km;
+        }
+        if over.seed.is_some() {
+            m.seed = over.seed;
+        }
+        if over.compare.is_some() {
+            m.compare = over.compare.clone();
+        }
         m
     }
 }
 
 impl EvidenceSpec {
-    fn check_evidence(&self) -> Result<Evidence> {
+    /// Checks one evidence entry; `memberships`: a knowledge-driven method will score it, so
+    /// it needs its membership function (or class scores).
+    fn check_evidence(&self, memberships: bool) -> Result<Evidence> {
         let n = &self.name;
         let sources = [
             self.proximity.is_some(),
@@ -307,9 +506,15 @@ impl EvidenceSpec {
             Source::Raster(names.clone())
         } else {
             let layer = self.classes.clone().unwrap_or_default();
-            let table = self.scores.clone().ok_or_else(|| {
-                Error::param(format!("evidence {n:?}: classes need a scores table"))
-            })?;
+            let table = match (&self.scores, memberships) {
+                (Some(t), _) => t.clone(),
+                (None, false) => BTreeMap::new(),
+                (None, true) => {
+                    return Err(Error::param(format!(
+                        "evidence {n:?}: classes need a scores table"
+                    )))
+                }
+            };
             let scores = CategoricalScores::new(
                 table.iter().map(|(k, v)| (k.as_str(), *v)),
                 self.default_score.unwrap_or(0.0),
@@ -319,7 +524,7 @@ impl EvidenceSpec {
         };
         let is_classes = matches!(source, Source::Classes { .. });
         match (is_classes, &self.membership) {
-            (false, None) => {
+            (false, None) if memberships => {
                 return Err(Error::param(format!(
                     "evidence {n:?} needs a membership function"
                 )))
@@ -353,6 +558,11 @@ impl EvidenceSpec {
                     .map_err(|e| Error::param(format!("evidence {n:?}: {e}")))?,
             ),
         };
+        if self.log10.is_some() && !matches!(source, Source::Element(_) | Source::Raster(_)) {
+            return Err(Error::param(format!(
+                "evidence {n:?}: log10 applies to element and raster values only"
+            )));
+        }
         let weight = self.weight.unwrap_or(1.0);
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(Error::param(format!(
@@ -366,6 +576,7 @@ impl EvidenceSpec {
             membership: self.membership,
             weight,
             group: self.group.clone().unwrap_or_else(|| n.clone()),
+            log10: self.log10.unwrap_or(false),
         })
     }
 }
@@ -385,6 +596,11 @@ pub fn preset(commodity: Commodity) -> ModelSpec {
         group_op: default_group_op(),
         evidence: Vec::new(),
         cv_block_km: None,
+        hyperparameters: None,
+        negatives: None,
+        thin_km: None,
+        seed: None,
+        compare: None,
     })
 }
 
@@ -453,6 +669,61 @@ mod tests {
         let e =
             err("classes = \"geology\"\ntransform = \"singularity\"\nscores = { granite = 1.0 }\n");
         assert!(e.contains("class scores take no transform"), "{e}");
+    }
+
+    #[test]
+    fn data_driven_models_take_raw_values_and_check_their_settings() {
+        let spec = |text: &str| ModelSpec::parse(text).unwrap();
+        let m = preset(Commodity::MO)
+            .overridden_by(&spec(
+                "method = \"gradient-boosting\"\ncompare = [\"fuzzy\", \"gradient-boosting\", \"fuzzy\"]\n\
+                 seed = 9\nthin_km = 0.5\nnegatives = { per_positive = 20.0 }\n\
+                 [hyperparameters]\ntrees = 50\n",
+            ))
+            .check(Commodity::MO)
+            .unwrap();
+        assert_eq!(m.method, Method::GradientBoosting);
+        assert_eq!(m.compare, vec![Method::Fuzzy]);
+        assert!(m.needs_memberships());
+        assert_eq!(m.learning.seed, 9);
+        assert_eq!(m.learning.negatives_per_positive, 20.0);
+        assert_eq!(m.learning.exclude_km, DEFAULT_EXCLUDE_KM);
+        assert_eq!(m.learning.thin_km, Some(0.5));
+        assert_eq!(m.learning.hyper.trees, Some(50));
+        assert_eq!(m.with_method(Method::Fuzzy).method, Method::Fuzzy);
+        // Only data-driven: class layers need no scores, values no membership.
+        let own = spec(
+            "method = \"random-forest\"\n[[evidence]]\nname = \"rock\"\nclasses = \"geology\"\n\
+             [[evidence]]\nname = \"Mo\"\nelement = \"Mo\"\nlog10 = true\n",
+        )
+        .check(Commodity::MO)
+        .unwrap();
+        assert!(!own.needs_memberships());
+        assert!(own.evidence[1].log10 && own.evidence[1].membership.is_none());
+        let err = |text: &str| {
+            preset(Commodity::MO)
+                .overridden_by(&spec(text))
+                .check(Commodity::MO)
+                .unwrap_err()
+                .to_string()
+        };
+        let e = err("method = \"random-forest\"\ncompare = [\"fuzzy\"]\n[[evidence]]\nname = \"rock\"\nclasses = \"geology\"\n");
+        assert!(e.contains("classes need a scores table"), "{e}");
+        let e = err("method = \"random-forest\"\n[[evidence]]\nname = \"f\"\nproximity = \"faults\"\nlog10 = true\n");
+        assert!(
+            e.contains("log10 applies to element and raster values"),
+            "{e}"
+        );
+        let e = err("method = \"gradient-boosting\"\n[hyperparameters]\nlearning_rate = 2.0\n");
+        assert!(
+            e.starts_with("hyperparameters: ") && e.contains("learning_rate"),
+            "{e}"
+        );
+        let e = err("method = \"gradient-boosting\"\nnegatives = { exclude_km = -1.0 }\n");
+        assert!(e.contains("negatives.exclude_km"), "{e}");
+        let e = err("method = \"gradient-boosting\"\nthin_km = 0.0\n");
+        assert!(e.contains("thin_km"), "{e}");
+        assert!(ModelSpec::parse("method = \"svm\"").is_err());
     }
 
     #[test]

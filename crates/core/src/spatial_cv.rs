@@ -263,6 +263,16 @@ mod tests {
             let sizes: Vec<usize> = (0..f.folds).map(|k| f.held_out(k).len()).collect();
             prop_assert!(sizes.iter().all(|&s| s > 0));
             prop_assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= largest);
+            // Background points a fold trains on: never in its blocks, never in its buffer.
+            let background: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (y, x)).collect();
+            for k in 0..f.folds {
+                let held: Vec<usize> = f.held_out(k);
+                for j in f.background_training(k, &pts, &background) {
+                    let b = background[j];
+                    prop_assert!(f.fold_at(b.0, b.1) != Some(k));
+                    prop_assert!(held.iter().all(|&i| !f.within_buffer(b, pts[i])));
+                }
+            }
             for k in 0..f.folds {
                 for i in f.training(k, &pts) {
                     prop_assert!(f.fold_of[i] != k);

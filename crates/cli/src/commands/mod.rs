@@ -10,6 +10,7 @@ mod info;
 mod logistic;
 mod membership;
 mod merge;
+mod model;
 mod overlay;
 mod plan;
 mod proximity;
@@ -74,6 +75,9 @@ pub enum Command {
     Wofe(wofe::WofeArgs),
     /// Logistic regression of deposits against evidence layers (CSV of coefficients).
     Logistic(logistic::LogisticArgs),
+    /// Random forest or gradient boosting of deposits against evidence layers: probability
+    /// and uncertainty maps, importance and cross-validation tables.
+    Model(Box<model::ModelArgs>),
     /// Success-rate curve, AUC, capture and prediction-area plot of a score map against deposits.
     Validate(validate::ValidateArgs),
 }
@@ -97,6 +101,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Outcome, Error> {
         Command::Singularity(a) => singularity::run(a, ctx),
         Command::Wofe(a) => wofe::run(a, ctx),
         Command::Logistic(a) => logistic::run(a, ctx),
+        Command::Model(a) => model::run(*a, ctx),
         Command::Validate(a) => validate::run(a, ctx),
     }
 }

@@ -108,6 +108,13 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
             c.path.display(),
             used.join(", ")
         ));
+        if let Some(u) = &c.uncertainty {
+            s.push_str(&format!(
+                " by {} (uncertainty {})",
+                c.method.as_str(),
+                u.display()
+            ));
+        }
         match &c.validation {
             Some(v) => s.push_str(&format!(
                 "; AUC {:.3} on {} occurrences, {:.0} % of them in the top 10 % of the area\n",
@@ -122,6 +129,26 @@ pub fn render(summary: &RunSummary, out: &Path) -> String {
                 "; validation not possible: {} occurrence on scored cells, at least {} are needed\n",
                 c.scored_occurrences, MIN_VALIDATION_OCCURRENCES
             )),
+        }
+        for m in &c.compared {
+            s.push_str(&format!(
+                "  {} compared: {} ({}){}",
+                c.commodity,
+                m.path.display(),
+                m.method.as_str(),
+                m.uncertainty
+                    .as_ref()
+                    .map_or(String::new(), |u| format!(", uncertainty {}", u.display()))
+            ));
+            match &m.validation {
+                Some(v) => s.push_str(&format!(
+                    "; AUC {:.3} on {} occurrences, {:.0} % of them in the top 10 % of the area\n",
+                    v.auc,
+                    v.occurrences,
+                    100.0 * v.capture[1].1
+                )),
+                None => s.push_str("; not validated\n"),
+            }
         }
     }
     for line in summary.products.lines() {

@@ -16,6 +16,7 @@ mod hostile_csv;
 mod hostile_raster;
 mod hostile_vector;
 mod ingest;
+mod learning;
 mod models;
 mod outputs;
 mod progress;

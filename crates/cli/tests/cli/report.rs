@@ -274,6 +274,9 @@ fn report_is_self_contained_and_escapes_names() {
                 name: "REE".into(),
                 map_png: Some(png.clone()),
                 catchment_png: None,
+                maps: vec![(png.clone(), "REE uncertainty <sd>".into())],
+                importance: vec![("TREO".into(), 0.12), ("faults".into(), -0.01)],
+                importance_note: "spatial folds".into(),
                 curve: vec![(0.0, 0.0), (0.1, 0.6), (1.0, 1.0)],
                 auc: Some(0.87),
                 occurrences: 5,
@@ -284,6 +287,7 @@ fn report_is_self_contained_and_escapes_names() {
                     auc: 0.8,
                     note: String::new(),
                     spatial: Some((0.71, "3 folds of 4 blocks of 12.5 km".into())),
+                    refit: "weights-of-evidence check".into(),
                 }),
                 model: "Fuzzy gamma overlay".into(),
                 evidence: vec![("TREO".into(), "large membership".into())],
@@ -343,6 +347,10 @@ fn report_is_self_contained_and_escapes_names() {
     assert!(!html.contains("<img src=x"));
     assert!(html.contains("samples/&lt;odd&gt;&amp;name.csv"));
     assert!(html.contains("Weights of evidence") && html.contains("AUC 0.870"));
+    assert!(html.contains("REE uncertainty &lt;sd&gt;"));
+    assert!(
+        html.contains("Evidence importance") && html.contains("aria-label=\"evidence importance\"")
+    );
     assert!(
         html.contains("not validated"),
         "a commodity without occurrences says so"

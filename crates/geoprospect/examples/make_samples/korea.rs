@@ -681,4 +681,10 @@ role = "faults"
 path = "occurrences.geojson"
 commodity = "commodity"
 name = "name"
+
+# Mo is mapped twice: by its fuzzy preset (prospectivity_mo.tif) and by gradient boosting on
+# the raw values of the same evidence, trained on the Mo occurrences against background cells
+# (prospectivity_mo_gradient-boosting.tif, with its uncertainty), side by side in report.html.
+[models.mo]
+compare = ["gradient-boosting"]
 "#;

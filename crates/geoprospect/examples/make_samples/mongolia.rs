@@ -656,4 +656,10 @@ where = "lithology IN ('alkaline syenite', 'carbonatite')"
 path = "occurrences.geojson"
 commodity = "commodity"
 name = "name"
+
+# Sn is mapped twice: by its fuzzy preset (prospectivity_sn.tif) and by gradient boosting on
+# the raw values of the same evidence, trained on the Sn occurrences against background cells
+# (prospectivity_sn_gradient-boosting.tif, with its uncertainty), side by side in report.html.
+[models.sn]
+compare = ["gradient-boosting"]
 "#;

@@ -35,7 +35,7 @@ pub struct LogisticRequest<'a> {
 }
 
 /// Term names from file stems (paths when two stems are equal).
-fn term_names(paths: &[PathBuf]) -> Vec<String> {
+pub(crate) fn term_names(paths: &[PathBuf]) -> Vec<String> {
     let stems: Vec<String> = paths
         .iter()
         .map(|p| {

@@ -17,10 +17,15 @@ pub mod fuzzy;
 pub mod grid;
 /// `geoprospect info`: what an input file holds.
 pub mod info;
+/// Data-driven models (random forests, gradient boosting) on evidence layers, shared by
+/// `geoprospect run` and `geoprospect model`.
+pub mod learn;
 /// `geoprospect logistic`: logistic regression of deposits against layers.
 pub mod logistic;
 /// `geoprospect membership`: a fuzzy membership function applied to a layer.
 pub mod membership;
+/// `geoprospect model`: a random forest or gradient boosting on evidence layers.
+pub mod model;
 /// `geoprospect overlay`: fuzzy or weighted index overlay of layers.
 pub mod overlay;
 /// Exact percentiles of a layer on disk, in two passes.

@@ -121,9 +121,9 @@ pub fn score(
     target: &Path,
     cog: &CogOptions,
 ) -> Result<Option<ScoreSummary>> {
-    if bound.is_empty() {
+    if bound.is_empty() || model.method.learner().is_some() {
         return Err(Error::Internal(format!(
-            "no evidence to score {}",
+            "no evidence or a data-driven method to score {}",
             model.commodity
         )));
     }
@@ -309,7 +309,10 @@ fn score_block(
             continue;
         }
         *s = match model.method {
-            Method::Fuzzy => model.combine.apply_available(&group_values),
+            // `score` refuses data-driven methods.
+            Method::Fuzzy | Method::RandomForest | Method::GradientBoosting => {
+                model.combine.apply_available(&group_values)
+            }
             Method::Index => {
                 let total: f64 = group_weights.iter().sum();
                 if total > 0.0 {
@@ -350,6 +353,9 @@ pub fn model_description(model: &Model) -> String {
     let how = match model.method {
         Method::Fuzzy => format!("fuzzy {}", model.combine.name()),
         Method::Index => "index overlay".to_string(),
+        m @ (Method::RandomForest | Method::GradientBoosting) => {
+            return format!("{} on the raw values of {}", m.as_str(), names.join(", "))
+        }
     };
     format!(
         "{how} of {} (groups by {})",

@@ -5,8 +5,9 @@
 //! The level of a `top_area` selection is the exact `1 − a` quantile of the valid cells (numpy's
 //! linear interpolation, two passes over the blocks, [`crate::evidence::quantiles`]). Per zone
 //! the evidence layer with the highest mean membership over the zone's cells (cells where that
-//! layer has data) is its top evidence, and the known occurrences whose cell belongs to the zone
-//! are named.
+//! layer has data) is its top evidence (for a data-driven model, the layer with the highest
+//! mean contribution to the predicted probability, [`crate::ops::learn::explain`]), and the
+//! known occurrences whose cell belongs to the zone are named.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ use crate::grid::GridSpec;
 use crate::io::crs::{Crs, Transformer};
 use crate::io::layer::{aligned_blocks, GridLayer};
 use crate::io::polygonize::{polygonize, MEM_CELLS};
+use crate::ops::learn::explain::Explainer;
 use crate::ops::percentiles::layer_percentiles;
 use crate::zones::{CellArea, Labeller, Selection, StripRuns, Zones};
 
@@ -48,6 +50,9 @@ pub struct TargetRequest<'a> {
     pub min_cells: usize,
     /// Evidence memberships on `grid`: name and file, in model order.
     pub evidence: &'a [(String, PathBuf)],
+    /// A data-driven model's explainer: the zones' evidence values are then the layers'
+    /// contributions to the probability at the selected cells, and `evidence` is not read.
+    pub explainer: Option<&'a Explainer<'a>>,
     /// Known occurrences of the commodity, in file order.
     pub occurrences: &'a [NamedPoint],
     /// Folder for a temporary label raster (large grids only).
@@ -149,16 +154,39 @@ pub fn find_targets(req: &TargetRequest, engine: &Engine) -> Result<TargetSet> {
     let Some(level) = level else {
         return Ok(set);
     };
-    let mut labels = Labeller::new(evidence.len());
+    let names: Vec<String> = match req.explainer {
+        Some(x) => x.names(),
+        None => req.evidence.iter().map(|(n, _)| n.clone()).collect(),
+    };
+    let explainer = req.explainer;
+    let mut labels = Labeller::new(names.len());
     engine.stage(
         &format!("{} targets: zones", req.commodity),
         &strips,
         |b| {
             let values = layer.read_block(b)?;
-            let mut runs = StripRuns::select(&values, b.row0, grid.width, level, evidence.len());
-            if !runs.is_empty() {
-                for (j, e) in evidence.iter().enumerate() {
-                    runs.add_evidence(j, &e.read_block(b)?);
+            let mut runs = StripRuns::select(&values, b.row0, grid.width, level, names.len());
+            if runs.is_empty() {
+                return Ok(runs);
+            }
+            match explainer {
+                Some(x) => {
+                    let raw = x.features.layers.read(b)?;
+                    let selected: Vec<usize> = (0..values.len())
+                        .filter(|&i| values[i] as f64 >= level)
+                        .collect();
+                    for (j, c) in x
+                        .contributions(&raw, &selected, values.len())
+                        .iter()
+                        .enumerate()
+                    {
+                        runs.add_evidence(j, c);
+                    }
+                }
+                None => {
+                    for (j, e) in evidence.iter().enumerate() {
+                        runs.add_evidence(j, &e.read_block(b)?);
+                    }
                 }
             }
             Ok(runs)
@@ -199,12 +227,8 @@ pub fn find_targets(req: &TargetRequest, engine: &Engine) -> Result<TargetSet> {
                 format!("zone centroid ({cx}, {cy}) cannot be moved to WGS 84"),
             )
         })?;
-        let evidence_means: Vec<(String, f64)> = req
-            .evidence
-            .iter()
-            .map(|(name, _)| name.clone())
-            .zip(z.evidence_means())
-            .collect();
+        let evidence_means: Vec<(String, f64)> =
+            names.iter().cloned().zip(z.evidence_means()).collect();
         let top_evidence = evidence_means
             .iter()
             .filter(|(_, m)| !m.is_nan())
@@ -365,6 +389,7 @@ mod tests {
                     selection: Selection::MinScore(0.65),
                     min_cells: 2,
                     evidence: &evidence,
+                    explainer: None,
                     occurrences: &occurrences,
                     scratch: dir.path(),
                 },
@@ -427,6 +452,7 @@ mod tests {
                 selection: Selection::TopArea(0.05),
                 min_cells: 1,
                 evidence: &[],
+                explainer: None,
                 occurrences: &[],
                 scratch: dir.path(),
             },

@@ -135,6 +135,7 @@ struct ElementRecord {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CommodityRecord {
     commodity: String,
+    method: crate::modelspec::Method,
     summary: ScoreSummary,
     dropped: Vec<String>,
 }
@@ -291,6 +292,20 @@ fn refuse_neighbourhood_evidence(project: &Project) -> Result<()> {
         let Ok(model) = project.model(c) else {
             continue;
         };
+        if let Some(m) = std::iter::once(model.method)
+            .chain(model.compare.iter().copied())
+            .find(|m| m.learner().is_some())
+        {
+            return Err(Error::input(
+                &project.file,
+                format!(
+                    "models.{}: method {:?} is trained on the whole grid, and tiles see only \
+                     their rows: run this project with `geoprospect run`",
+                    c.id(),
+                    m.as_str()
+                ),
+            ));
+        }
         if let Some(e) = model.evidence.iter().find(|e| e.singularity.is_some()) {
             return Err(Error::input(
                 &project.file,
@@ -476,6 +491,7 @@ pub fn run_tile(plan_dir: &Path, k: usize, force: bool, engine: &Engine) -> Resu
             .iter()
             .map(|c| CommodityRecord {
                 commodity: c.commodity.id().to_string(),
+                method: c.method,
                 summary: c.summary.clone(),
                 dropped: c.dropped.clone(),
             })
@@ -613,6 +629,10 @@ fn merged_layers(
             dropped: c.dropped.clone(),
             validation: None,
             scored_occurrences: 0,
+            method: c.method,
+            uncertainty: None,
+            learned: None,
+            compared: Vec::new(),
         });
     }
     Ok(Computed {

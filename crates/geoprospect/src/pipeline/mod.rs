@@ -497,7 +497,13 @@ pub fn finish(
     let commodities = commodities
         .into_iter()
         .map(|mut c| {
-            c.path = out.join(c.path.strip_prefix(&staged).unwrap_or(&c.path));
+            let placed = |p: &Path| out.join(p.strip_prefix(&staged).unwrap_or(p));
+            c.path = placed(&c.path);
+            c.uncertainty = c.uncertainty.as_deref().map(placed);
+            for m in &mut c.compared {
+                m.path = placed(&m.path);
+                m.uncertainty = m.uncertainty.as_deref().map(placed);
+            }
             c
         })
         .collect();

@@ -35,8 +35,11 @@ pub struct Products {
     pub samples: Vec<(SampleExport, PathBuf)>,
     /// Anomaly thresholds of every element column written to a samples file.
     pub anomaly_columns: Vec<ColumnClasses>,
-    /// Cross-validation per commodity.
+    /// Cross-validation per commodity with a knowledge-driven map (the weights-of-evidence
+    /// check on its memberships).
     pub crossval: Vec<CrossValidation>,
+    /// Summary lines of the data-driven maps' cross-validation, in commodity order.
+    pub learned: Vec<String>,
     /// `(stage, seconds)` of this stage's parts.
     pub timings: Vec<(String, f64)>,
 }
@@ -51,18 +54,21 @@ impl Products {
         for cv in &self.crossval {
             out.push(cv.describe());
         }
+        out.extend(self.learned.iter().cloned());
         out
     }
 }
 
-/// The membership layers of a scored commodity: `evidence/<c>/<name>.tif` in the staging
-/// folder, in model order.
+/// The membership layers of a scored commodity's knowledge-driven map (its own or the first
+/// it compares): `evidence/<c>/<name>.tif` in the staging folder, in model order; none when
+/// every map is data-driven.
 pub fn membership_layers(staging: &Staging, result: &CommodityResult) -> Vec<(String, PathBuf)> {
     let dir = staging.root().join("evidence").join(result.commodity.id());
-    result
-        .summary
-        .used
-        .iter()
+    let used = std::iter::once((result.method, &result.summary))
+        .chain(result.compared.iter().map(|m| (m.method, &m.summary)))
+        .find(|(m, _)| m.learner().is_none())
+        .map_or(&[][..], |(_, s)| s.used.as_slice());
+    used.iter()
         .map(|(name, _)| (name.clone(), dir.join(format!("{name}.tif"))))
         .collect()
 }
@@ -102,6 +108,7 @@ pub fn write_outputs(
             .collect();
 
         let start = Instant::now();
+        let explainer = result.learned.as_ref().map(|l| l.explainer());
         let set = find_targets(
             &TargetRequest {
                 commodity: c,
@@ -110,7 +117,8 @@ pub fn write_outputs(
                 crs: &plan.crs,
                 selection,
                 min_cells: project.targets.min_cells,
-                evidence: &layers,
+                evidence: if explainer.is_some() { &[] } else { &layers },
+                explainer: explainer.as_ref(),
                 occurrences: &occurrences,
                 scratch: staging.root(),
             },
@@ -141,20 +149,49 @@ pub fn write_outputs(
 
         let start = Instant::now();
         let xy: Vec<(f64, f64)> = occurrences.iter().map(|o| (o.x, o.y)).collect();
-        let cv = cross_validate(
-            &CrossValRequest {
-                commodity: c,
-                grid: &plan.grid,
-                crs: &plan.crs,
-                layers: &layers,
-                occurrences: &xy,
-                training: result.validation.as_ref(),
-                block_km: model.cv_block_km,
-            },
-            engine,
-        )?;
-        tracing::info!("{}", cv.describe());
-        products.crossval.push(cv);
+        // The knowledge-driven map, the model's own or the first it compares.
+        let knowledge = std::iter::once((result.method, result.validation.as_ref()))
+            .chain(
+                result
+                    .compared
+                    .iter()
+                    .map(|m| (m.method, m.validation.as_ref())),
+            )
+            .find(|(m, _)| m.learner().is_none());
+        if let Some((_, training)) = knowledge {
+            let cv = cross_validate(
+                &CrossValRequest {
+                    commodity: c,
+                    grid: &plan.grid,
+                    crs: &plan.crs,
+                    layers: &layers,
+                    occurrences: &xy,
+                    training,
+                    block_km: model.cv_block_km,
+                },
+                engine,
+            )?;
+            tracing::info!("{}", cv.describe());
+            products.crossval.push(cv);
+        }
+        let learned = std::iter::once((result.method, result.learned.as_ref())).chain(
+            result
+                .compared
+                .iter()
+                .map(|m| (m.method, m.learned.as_ref())),
+        );
+        for (method, l) in learned {
+            if let Some(l) = l {
+                let line = format!(
+                    "{c} cross-validation ({}, {} occurrences): {}",
+                    method.as_str(),
+                    l.summary.positives,
+                    l.summary.validation.describe()
+                );
+                tracing::info!("{line}");
+                products.learned.push(line);
+            }
+        }
         t_cv += start.elapsed().as_secs_f64();
     }
     products.anomaly_columns = cache.columns().cloned().collect();
@@ -164,6 +201,18 @@ pub fn write_outputs(
         ("cross-validation".into(), t_cv),
     ];
     Ok(products)
+}
+
+/// A map's success rate for the manifest.
+fn validation_json(v: Option<&crate::validate::Validation>) -> Value {
+    v.map_or(Value::Null, |v| {
+        json!({
+            "occurrences": v.occurrences,
+            "auc": v.auc,
+            "capture": v.capture.iter().map(|(a, s)| json!({ "area": a, "occurrences": s })).collect::<Vec<_>>(),
+            "pa_intersection": v.pa_intersection.map(|(t, p)| json!({ "score": t, "prediction_rate": p })),
+        })
+    })
 }
 
 /// Writes `manifest.json` into the staging folder: call it last, after every other output is
@@ -190,7 +239,17 @@ pub fn write_manifest(
             c.id().into(),
             json!({
                 "description": model_description(&model),
-                "method": format!("{:?}", model.method).to_lowercase(),
+                "method": model.method.as_str(),
+                "compare": model.compare.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+                "learning": if std::iter::once(model.method)
+                    .chain(model.compare.iter().copied())
+                    .any(|m| m.learner().is_some())
+                {
+                    serde_json::to_value(&model.learning)
+                        .map_err(|e| Error::Internal(format!("cannot serialise the learning settings: {e}")))?
+                } else {
+                    Value::Null
+                },
                 "combine": model.combine.name(),
                 "group_op": model.group_op.name(),
                 "evidence": model.evidence.iter().map(|e| e.name.clone()).collect::<Vec<_>>(),
@@ -207,14 +266,7 @@ pub fn write_manifest(
             results.insert(c.id().into(), json!({ "score_map": null }));
             continue;
         };
-        let validation = r.validation.as_ref().map_or(Value::Null, |v| {
-            json!({
-                "occurrences": v.occurrences,
-                "auc": v.auc,
-                "capture": v.capture.iter().map(|(a, s)| json!({ "area": a, "occurrences": s })).collect::<Vec<_>>(),
-                "pa_intersection": v.pa_intersection.map(|(t, p)| json!({ "score": t, "prediction_rate": p })),
-            })
-        });
+        let validation = validation_json(r.validation.as_ref());
         let targets = products
             .targets
             .iter()
@@ -235,14 +287,39 @@ pub fn write_manifest(
             .find(|v| v.commodity == c)
             .map_or(Ok(Value::Null), serde_json::to_value)
             .map_err(|e| Error::Internal(format!("cannot serialise cross-validation: {e}")))?;
+        let rel = |p: &std::path::Path| {
+            p.strip_prefix(staging.root())
+                .unwrap_or(p)
+                .display()
+                .to_string()
+        };
+        let learned = |l: Option<&std::sync::Arc<crate::ops::learn::Learned>>| {
+            l.map_or(Ok(Value::Null), |l| serde_json::to_value(&l.summary))
+                .map_err(|e| Error::Internal(format!("cannot serialise a fitted model: {e}")))
+        };
+        let mut compared = Vec::new();
+        for m in &r.compared {
+            compared.push(json!({
+                "method": m.method.as_str(),
+                "score_map": rel(&m.path),
+                "uncertainty_map": m.uncertainty.as_deref().map(rel),
+                "scored_cells": m.summary.scored_cells,
+                "validation": validation_json(m.validation.as_ref()),
+                "model": learned(m.learned.as_ref())?,
+            }));
+        }
         results.insert(
             c.id().into(),
             json!({
+                "method": r.method.as_str(),
                 "score_map": format!("prospectivity_{}.tif", c.id()),
+                "uncertainty_map": r.uncertainty.as_deref().map(rel),
                 "scored_cells": r.summary.scored_cells,
                 "validation": validation,
                 "targets": targets,
                 "cross_validation": cv,
+                "model": learned(r.learned.as_ref())?,
+                "compared": compared,
             }),
         );
     }

@@ -1,7 +1,11 @@
 //! The prospectivity stage: each commodity's model bound to the layers this survey has,
-//! scored over the grid, and validated against the known occurrences of that commodity.
+//! scored over the grid (knowledge-driven methods, [`crate::ops::score`]) or trained on the
+//! commodity's occurrences and predicted over it (data-driven ones, [`crate::ops::learn`]),
+//! the model's own method first and then each method of its `compare` list, and validated
+//! against the known occurrences of that commodity.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::commodity::Commodity;
 use crate::engine::Engine;
@@ -14,7 +18,10 @@ use crate::io::crs::Crs;
 use crate::io::layer::GridLayer;
 use crate::io::vector::{read_vector, VectorData};
 use crate::modelspec::VectorRole;
-use crate::modelspec::{Evidence, Model, Source};
+use crate::modelspec::{Evidence, Method, Model, Source};
+use crate::ops::learn::features::FeatureLayer;
+use crate::ops::learn::sample::units_per_km;
+use crate::ops::learn::{learn, LearnRequest, Learned};
 use crate::ops::proximity::write_distance;
 use crate::ops::score::{
     resolve_percentiles, score, BoundEvidence, EvidencePercentiles, ScoreSummary,
@@ -27,13 +34,22 @@ use crate::validate::Validation;
 use super::geochem::ElementGrid;
 use super::Plan;
 
-/// What scoring one commodity gave.
+/// What scoring one commodity gave: the map of the model's own method, and those of the
+/// methods it compares.
 #[derive(Debug, Clone)]
 pub struct CommodityResult {
     /// The commodity.
     pub commodity: Commodity,
+    /// The method of the map.
+    pub method: Method,
     /// The staged score map.
     pub path: PathBuf,
+    /// The staged uncertainty map of a data-driven method.
+    pub uncertainty: Option<PathBuf>,
+    /// The fitted model of a data-driven method.
+    pub learned: Option<Arc<Learned>>,
+    /// The maps of the methods the model compares, in its order.
+    pub compared: Vec<ComparedMap>,
     /// Evidence used and how.
     pub summary: ScoreSummary,
     /// Evidence the survey could not provide, with the reason.
@@ -43,6 +59,31 @@ pub struct CommodityResult {
     pub validation: Option<Validation>,
     /// Occurrences of the commodity on scored cells.
     pub scored_occurrences: usize,
+}
+
+/// The map of a method a model compares with its own (`compare = [...]`).
+#[derive(Debug, Clone)]
+pub struct ComparedMap {
+    /// The method.
+    pub method: Method,
+    /// The staged score map, `prospectivity_<c>_<method>.tif`.
+    pub path: PathBuf,
+    /// The staged uncertainty map of a data-driven method.
+    pub uncertainty: Option<PathBuf>,
+    /// Evidence used and how.
+    pub summary: ScoreSummary,
+    /// The fitted model of a data-driven method.
+    pub learned: Option<Arc<Learned>>,
+    /// Success rate against the commodity's occurrences.
+    pub validation: Option<Validation>,
+}
+
+/// One map of a commodity as scored: file, uncertainty, model, cells.
+struct Scored {
+    path: PathBuf,
+    uncertainty: Option<PathBuf>,
+    learned: Option<Arc<Learned>>,
+    summary: ScoreSummary,
 }
 
 /// Occurrences on scored cells a success-rate curve needs: with one, the curve is a single
@@ -180,32 +221,104 @@ pub fn score_commodities(
             tracing::warn!("{c}: no evidence in this survey; no prospectivity map");
             continue;
         }
-        let percentiles = match fixed {
-            Some(all) => all.get(c.id()).cloned().unwrap_or_default(),
-            None => resolve_percentiles(&model, &bound, &plan.grid, engine)?,
+        let methods: Vec<Method> = std::iter::once(model.method)
+            .chain(model.compare.iter().copied())
+            .collect();
+        let mut maps = Vec::with_capacity(methods.len());
+        let percentiles = if model.needs_memberships() {
+            match fixed {
+                Some(all) => all.get(c.id()).cloned().unwrap_or_default(),
+                None => resolve_percentiles(&model, &bound, &plan.grid, engine)?,
+            }
+        } else {
+            EvidencePercentiles::default()
         };
-        let path = staging.path(&format!("prospectivity_{}.tif", c.id()))?;
-        let dir = staging.path(&format!("evidence/{}/.keep", c.id()))?;
-        let dir = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let Some(summary) = score(
-            &model,
-            &bound,
-            &percentiles,
-            &plan.grid,
-            engine,
-            &dir,
-            &path,
-            cog,
-        )?
-        else {
+        for (k, &method) in methods.iter().enumerate() {
+            let name = match k {
+                0 => format!("prospectivity_{}", c.id()),
+                _ => format!("prospectivity_{}_{}", c.id(), method.as_str()),
+            };
+            let path = staging.path(&format!("{name}.tif"))?;
+            let scored = match method.learner() {
+                None => {
+                    let dir = staging.path(&format!("evidence/{}/.keep", c.id()))?;
+                    let dir = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+                    score(
+                        &model.with_method(method),
+                        &bound,
+                        &percentiles,
+                        &plan.grid,
+                        engine,
+                        &dir,
+                        &path,
+                        cog,
+                    )?
+                    .map(|summary| Scored {
+                        path,
+                        uncertainty: None,
+                        learned: None,
+                        summary,
+                    })
+                }
+                Some(learner) => {
+                    let uncertainty = staging.path(&format!("{name}_uncertainty.tif"))?;
+                    let learned = learn_commodity(
+                        project,
+                        plan,
+                        &model,
+                        learner,
+                        &bound,
+                        &path,
+                        &uncertainty,
+                        engine,
+                        cog,
+                    )?;
+                    let used = bound
+                        .iter()
+                        .map(|b| (b.evidence.name.clone(), feature_note(b)))
+                        .collect();
+                    Some(Scored {
+                        path,
+                        uncertainty: Some(uncertainty),
+                        summary: ScoreSummary {
+                            used,
+                            scored_cells: learned.summary.scored_cells,
+                            left_out: Vec::new(),
+                        },
+                        learned: Some(Arc::new(learned)),
+                    })
+                }
+            };
+            match scored {
+                Some(s) => maps.push((method, s)),
+                None if k == 0 => break,
+                None => {}
+            }
+        }
+        let mut maps = maps.into_iter();
+        let Some((method, first)) = maps.next() else {
             tracing::warn!("{c}: no evidence with data on the grid; no prospectivity map");
             continue;
         };
-        dropped.extend(summary.left_out.iter().cloned());
+        dropped.extend(first.summary.left_out.iter().cloned());
+        let compared = maps
+            .map(|(method, m)| ComparedMap {
+                method,
+                path: m.path,
+                uncertainty: m.uncertainty,
+                summary: m.summary,
+                learned: m.learned,
+                validation: None,
+            })
+            .collect();
         results.push(CommodityResult {
             commodity: c,
-            path,
-            summary,
+            method,
+            path: first.path,
+            uncertainty: first.uncertainty,
+            learned: first.learned,
+            compared,
+            summary: first.summary,
             dropped,
             validation: None,
             scored_occurrences: 0,
@@ -273,9 +386,85 @@ pub fn validate_commodities(
             } else {
                 None
             };
+            for m in &mut r.compared {
+                let layer = GridLayer::open(&m.path, &plan.grid)?;
+                let scores = scores_at(&layer, &plan.grid, &occurrences)?;
+                let on_map = scores.iter().filter(|s| !s.is_nan()).count();
+                m.validation = if on_map >= MIN_VALIDATION_OCCURRENCES {
+                    success_rate(&layer, &plan.grid, &scores, engine)?
+                } else {
+                    None
+                };
+            }
         }
     }
     Ok(())
+}
+
+/// How a data-driven model takes an evidence layer, for the report.
+fn feature_note(b: &BoundEvidence) -> String {
+    match (&b.evidence.source, b.evidence.log10) {
+        (Source::Classes { .. }, _) => "classes, one column per class (one-hot)".into(),
+        (Source::Proximity(_), _) => "distance in metres".into(),
+        (_, true) => "log10 of the values".into(),
+        (Source::Element(_), false) => "values in ppm".into(),
+        (_, false) => "raster values".into(),
+    }
+}
+
+/// Trains `learner` on the commodity's occurrences with the bound evidence's raw values and
+/// writes its maps.
+#[allow(clippy::too_many_arguments)]
+fn learn_commodity(
+    project: &Project,
+    plan: &Plan,
+    model: &Model,
+    learner: crate::models::trees::Learner,
+    bound: &[BoundEvidence],
+    map: &Path,
+    uncertainty: &Path,
+    engine: &Engine,
+    cog: &CogOptions,
+) -> Result<Learned> {
+    let c = model.commodity;
+    let occurrences: Vec<(f64, f64)> = plan
+        .occurrences
+        .iter()
+        .filter(|o| o.commodities.contains(&c))
+        .map(|o| (o.x, o.y))
+        .collect();
+    let layers = bound
+        .iter()
+        .map(|b| FeatureLayer {
+            name: b.evidence.name.clone(),
+            path: b.raw.clone(),
+            classes: matches!(b.evidence.source, Source::Classes { .. }),
+            log10: b.evidence.log10,
+        })
+        .collect();
+    learn(
+        LearnRequest {
+            commodity: c,
+            learner,
+            learning: &model.learning,
+            layers,
+            grid: &plan.grid,
+            units_per_km: units_per_km(plan.crs.is_geographic(), plan.crs.metres_per_unit()),
+            occurrences: &occurrences,
+            block_km: model.cv_block_km,
+            map,
+            uncertainty,
+            cog,
+        },
+        engine,
+    )
+    .map_err(|e| match e {
+        Error::Param(m) => Error::input(
+            &project.file,
+            format!("models.{}: method {:?}: {m}", c.id(), learner.as_str()),
+        ),
+        e => e,
+    })
 }
 
 /// Finds each evidence layer's raw values among the run's layers (making distance layers as
@@ -499,6 +688,7 @@ mod tests {
             membership: None,
             weight: 1.0,
             group: "g".into(),
+            log10: false,
         }
     }
 

@@ -56,6 +56,14 @@ pub struct CommodityReport {
     /// The anomaly classes of the stream-sediment catchments of the model's first element
     /// evidence mapped over them, and that grid's label.
     pub catchment_png: Option<(PathBuf, String)>,
+    /// Further maps shown side by side under the score map (a data-driven model's
+    /// uncertainty, the maps of the methods a model compares), each with its caption.
+    pub maps: Vec<(PathBuf, String)>,
+    /// Permutation importance of each evidence layer of a data-driven model (drop in
+    /// held-out AUC), in model order, and how it was measured.
+    pub importance: Vec<(String, f64)>,
+    /// How the importance was measured.
+    pub importance_note: String,
     /// Success-rate curve `(share of area, share of occurrences)`; empty when there were no
     /// occurrences to validate against.
     pub curve: Vec<(f64, f64)>,
@@ -93,6 +101,8 @@ pub struct CrossValidationRow {
     /// The spatial block cross-validation's held-out area under the success-rate curve and
     /// how it was made (blocks, folds, buffer), when it ran.
     pub spatial: Option<(f64, String)>,
+    /// What the spatial folds refit, e.g. `weights-of-evidence check`.
+    pub refit: String,
 }
 
 /// One target of the ranked-targets table.
@@ -313,6 +323,7 @@ figure img { width:100%; height:auto; border:1px solid var(--line); border-radiu
 figcaption { color:var(--muted); font-size:13px; margin-top:4px; }
 .two { display:grid; grid-template-columns:minmax(300px, 380px) 1fr; gap:28px; align-items:start; }
 @media (max-width: 820px) { .two { grid-template-columns:1fr; } }
+.maps { display:grid; grid-template-columns:repeat(auto-fit, minmax(320px, 1fr)); gap:16px; }
 table { border-collapse:collapse; width:100%; font-size:13.5px; background:#fff; }
 th, td { padding:5px 9px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }
 th { background:#eef1f4; font-weight:600; color:#303a44; white-space:nowrap; }
@@ -463,6 +474,18 @@ fn commodity_section(h: &mut String, c: &CommodityReport, k: usize) -> Result<()
             data_uri(png)?
         );
     }
+    if !c.maps.is_empty() {
+        h.push_str("<div class=\"maps\">\n");
+        for (png, caption) in &c.maps {
+            let _ = writeln!(
+                h,
+                "<figure><img alt=\"{0}\" src=\"{1}\"><figcaption>{0}</figcaption></figure>",
+                escape(caption),
+                data_uri(png)?
+            );
+        }
+        h.push_str("</div>\n");
+    }
     // Validation: chart and figures side by side.
     h.push_str("<h3>Success rate</h3>\n<div class=\"two\">\n<div>");
     if c.curve.len() >= 2 {
@@ -521,10 +544,7 @@ fn commodity_section(h: &mut String, c: &CommodityReport, k: usize) -> Result<()
                 row(
                     h,
                     "Spatial block cross-validation",
-                    &format!(
-                        "weights-of-evidence check: AUC {} held out ({how})",
-                        num(*auc, 3)
-                    ),
+                    &format!("{}: AUC {} held out ({how})", cv.refit, num(*auc, 3)),
                 );
             }
         }
@@ -554,6 +574,27 @@ fn commodity_section(h: &mut String, c: &CommodityReport, k: usize) -> Result<()
             let _ = write!(h, "<li>{}</li>", escape(d));
         }
         h.push_str("</ul></div>\n");
+    }
+    if !c.importance.is_empty() {
+        h.push_str("<h3>Evidence importance</h3>\n<div class=\"two\">\n<div>");
+        h.push_str(&importance_svg(&c.importance));
+        let _ = write!(
+            h,
+            "</div>\n<div><table><thead><tr><th>Evidence</th><th class=\"num\">Drop in held-out AUC</th></tr></thead><tbody>\n"
+        );
+        for (name, drop) in &c.importance {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(name),
+                num(*drop, 3)
+            );
+        }
+        let _ = writeln!(
+            h,
+            "</tbody></table><p class=\"note\">{}</p></div>\n</div>",
+            escape(&c.importance_note)
+        );
     }
     for t in &c.tables {
         table(h, t);
@@ -680,6 +721,48 @@ fn inputs_section(h: &mut String, inputs: &[InputFile]) {
 /// The success-rate curve as an inline SVG chart with the diagonal, the area under the curve
 /// shaded, and the capture at 10 % of the area marked (`top10` when given, as the validation
 /// computed it; otherwise read off the curve).
+/// Horizontal bars of the evidence's permutation importance, longest first, from 0 to the
+/// largest drop (negative drops, noise, drawn as nothing).
+fn importance_svg(importance: &[(String, f64)]) -> String {
+    let mut rows: Vec<&(String, f64)> = importance.iter().collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let top = rows
+        .iter()
+        .map(|r| r.1)
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max)
+        .max(1e-3);
+    let (w, bar, gap, l, r) = (380.0, 16.0, 6.0, 120.0, 48.0);
+    let hgt = rows.len() as f64 * (bar + gap) + gap;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg viewBox=\"0 0 {w} {hgt}\" width=\"100%\" role=\"img\" aria-label=\"evidence importance\">"
+    );
+    for (k, (name, v)) in rows.iter().enumerate() {
+        let y = gap + k as f64 * (bar + gap);
+        let len = if v.is_finite() {
+            (v / top).max(0.0) * (w - l - r)
+        } else {
+            0.0
+        };
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#1f2933\">{}</text>\
+             <rect x=\"{l}\" y=\"{y:.1}\" width=\"{len:.1}\" height=\"{bar}\" fill=\"#21918c\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#5b6570\">{}</text>",
+            l - 6.0,
+            y + bar - 4.0,
+            escape(name),
+            l + len + 4.0,
+            y + bar - 4.0,
+            num(*v, 3)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 fn curve_svg(curve: &[(f64, f64)], auc: Option<f64>, top10: Option<f64>) -> String {
     let (w, hgt) = (380.0, 330.0);
     let (l, r, t, b) = (52.0, 22.0, 14.0, 46.0);

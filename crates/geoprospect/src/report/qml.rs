@@ -44,6 +44,18 @@ pub fn write_style(out: &Path, text: &str) -> Result<()> {
 /// assert!(xml.contains("REE &lt;score&gt;"));
 /// ```
 pub fn qml(title: &str) -> String {
+    qml_range(title, 1.0, 1)
+}
+
+/// The style of a raster in [0, `max`] under the same ramp, labels with `decimals` decimals
+/// (an uncertainty map: the spread of predicted probabilities).
+///
+/// ```
+/// let xml = geoprospect::report::qml::qml_range("sd", 0.25, 3);
+/// assert!(xml.contains(r#"classificationMax="0.25""#));
+/// assert!(xml.contains(r##"<item alpha="255" value="0.25" label="0.250" color="#fde725"/>"##));
+/// ```
+pub fn qml_range(title: &str, max: f64, decimals: usize) -> String {
     let rgba = |c: [u8; 3]| format!("{},{},{},255", c[0], c[1], c[2]);
     let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
     let first = RAMP[0].1;
@@ -56,8 +68,9 @@ pub fn qml(title: &str) -> String {
     let items: String = RAMP
         .iter()
         .map(|(v, c)| {
+            let v = v * max;
             format!(
-                "          <item alpha=\"255\" value=\"{v}\" label=\"{v:.1}\" color=\"{}\"/>\n",
+                "          <item alpha=\"255\" value=\"{v}\" label=\"{v:.decimals$}\" color=\"{}\"/>\n",
                 hex(*c)
             )
         })
@@ -86,7 +99,7 @@ pub fn qml(title: &str) -> String {
     <provider>\n\
       <resampling enabled=\"false\" zoomedInResamplingMethod=\"nearestNeighbour\" zoomedOutResamplingMethod=\"nearestNeighbour\" maxOversampling=\"2\"/>\n\
     </provider>\n\
-    <rasterrenderer type=\"singlebandpseudocolor\" band=\"1\" opacity=\"1\" alphaBand=\"-1\" nodataColor=\"\" classificationMin=\"0\" classificationMax=\"1\">\n\
+    <rasterrenderer type=\"singlebandpseudocolor\" band=\"1\" opacity=\"1\" alphaBand=\"-1\" nodataColor=\"\" classificationMin=\"0\" classificationMax=\"{max}\">\n\
       <rasterTransparency/>\n\
       <minMaxOrigin>\n\
         <limits>None</limits>\n\
@@ -97,7 +110,7 @@ pub fn qml(title: &str) -> String {
         <stdDevFactor>2</stdDevFactor>\n\
       </minMaxOrigin>\n\
       <rastershader>\n\
-        <colorrampshader colorRampType=\"INTERPOLATED\" classificationMode=\"1\" clip=\"0\" minimumValue=\"0\" maximumValue=\"1\" labelPrecision=\"1\">\n\
+        <colorrampshader colorRampType=\"INTERPOLATED\" classificationMode=\"1\" clip=\"0\" minimumValue=\"0\" maximumValue=\"{max}\" labelPrecision=\"{decimals}\">\n\
           <colorramp type=\"gradient\" name=\"[source]\">\n\
 {ramp_options}\
           </colorramp>\n\
