@@ -1,10 +1,12 @@
-//! Prospectivity models: fuzzy overlay, index overlay, weights of evidence, logistic regression,
-//! and the data-driven learners: gradient boosting and random forests of histogram trees.
+//! Prospectivity models: fuzzy overlay, index overlay, inference networks of grouped evidence,
+//! weights of evidence, logistic regression, and the data-driven learners: gradient boosting
+//! and random forests of histogram trees.
 //!
 //! Kernels are pure functions over slices and parameter structs, applied block by block; the
 //! commands around them are in `geoprospect::ops`.
 pub mod fuzzy;
 pub mod logistic;
+pub mod network;
 pub mod trees;
 pub mod wofe;
 

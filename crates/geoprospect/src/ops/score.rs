@@ -4,9 +4,11 @@
 //! the layer files of the run, its membership thresholds given as percentiles are resolved over
 //! the whole grid in two exact passes, and a last pass computes, block by block, every
 //! membership and the combined score. Memberships are combined within groups, then groups
-//! across (an inference network, Bonham-Carter 1994, ch. 9). A cell where an evidence layer has
-//! no data is scored on the evidence it has (missing evidence is unknown, not unfavourable, as
-//! weights of evidence treats it); a cell with no evidence at all is nodata.
+//! across (an inference network, Bonham-Carter 1994, ch. 9; [`crate::models::network`]): with a
+//! fuzzy operator, or in an index overlay where a group weighs the sum of its evidence weights.
+//! A cell where an evidence layer has no data is scored on the evidence it has (missing evidence
+//! is unknown, not unfavourable, as weights of evidence treats it); a cell with no evidence at
+//! all is nodata.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,7 @@ use crate::evidence::membership::Membership;
 use crate::grid::GridSpec;
 use crate::io::cog::{CogOptions, CogWriter, LayerMeta, PixelType};
 use crate::io::layer::GridLayer;
+use crate::models::network::{Across, Network, Scratch};
 use crate::modelspec::{Evidence, Method, Model, Source};
 use crate::ops::percentiles::layer_percentiles;
 
@@ -205,13 +208,10 @@ pub fn score(
         .filter(|(i, _)| kept.contains(i))
         .map(|(_, l)| l)
         .collect();
-    let groups = group_indices(
-        &bound
-            .iter()
-            .map(|b| b.evidence.group.clone())
-            .collect::<Vec<_>>(),
+    let network = network(
+        model,
+        &bound.iter().map(|b| &b.evidence).collect::<Vec<_>>(),
     );
-    let weights: Vec<f64> = bound.iter().map(|b| b.evidence.weight).collect();
     let mut writers = bound
         .iter()
         .map(|b| {
@@ -239,7 +239,7 @@ pub fn score(
     engine.stage(
         &format!("{} score", model.commodity),
         &all,
-        |block| score_block(block, &layers, &transforms, model, &groups, &weights),
+        |block| score_block(block, &layers, &transforms, &network),
         |block, (memberships, score)| {
             scored += score.iter().filter(|v| !v.is_nan()).count() as u64;
             for (w, m) in writers.iter_mut().zip(memberships) {
@@ -264,9 +264,7 @@ fn score_block(
     block: &Block,
     layers: &[GridLayer],
     transforms: &[Transform],
-    model: &Model,
-    groups: &[Vec<usize>],
-    weights: &[f64],
+    network: &Network,
 ) -> Result<(Vec<Vec<f32>>, Vec<f32>)> {
     let mut memberships = Vec::with_capacity(layers.len());
     for (layer, t) in layers.iter().zip(transforms) {
@@ -288,47 +286,38 @@ fn score_block(
     let n = memberships.first().map_or(0, Vec::len);
     let mut score = vec![f32::NAN; n];
     let mut cell = Vec::with_capacity(layers.len());
-    let mut group_values = Vec::with_capacity(groups.len());
-    let mut group_weights = Vec::with_capacity(groups.len());
+    let mut scratch = Scratch::default();
     for (j, s) in score.iter_mut().enumerate() {
-        group_values.clear();
-        group_weights.clear();
-        for g in groups {
-            cell.clear();
-            cell.extend(
-                g.iter()
-                    .map(|&i| memberships[i][j] as f64)
-                    .filter(|v| !v.is_nan()),
-            );
-            if !cell.is_empty() {
-                group_values.push(model.group_op.apply_available(&cell));
-                group_weights.push(g.iter().map(|&i| weights[i]).sum::<f64>());
-            }
-        }
-        if group_values.is_empty() {
-            continue;
-        }
-        *s = match model.method {
-            // `score` refuses data-driven methods.
-            Method::Fuzzy | Method::RandomForest | Method::GradientBoosting => {
-                model.combine.apply_available(&group_values)
-            }
-            Method::Index => {
-                let total: f64 = group_weights.iter().sum();
-                if total > 0.0 {
-                    group_values
-                        .iter()
-                        .zip(&group_weights)
-                        .map(|(v, w)| v * w)
-                        .sum::<f64>()
-                        / total
-                } else {
-                    f64::NAN
-                }
-            }
-        } as f32;
+        cell.clear();
+        cell.extend(memberships.iter().map(|m| m[j] as f64));
+        *s = network.cell(&cell, &mut scratch) as f32;
     }
     Ok((memberships, score))
+}
+
+/// The inference network of `model` over `evidence` (the model's evidence that is scored, in
+/// the order of the memberships): groups in order of first appearance; in an index overlay,
+/// each group weighs the sum of its evidence weights.
+pub fn network(model: &Model, evidence: &[&Evidence]) -> Network {
+    let names: Vec<String> = evidence.iter().map(|e| e.group.clone()).collect();
+    let groups = group_indices(&names);
+    let across = match model.method {
+        // `score` refuses data-driven methods.
+        Method::Fuzzy | Method::RandomForest | Method::GradientBoosting => {
+            Across::Fuzzy(model.combine)
+        }
+        Method::Index => Across::Index(
+            groups
+                .iter()
+                .map(|g| g.iter().map(|&i| evidence[i].weight).sum::<f64>())
+                .collect(),
+        ),
+    };
+    Network {
+        groups,
+        within: model.group_op,
+        across,
+    }
 }
 
 /// Indices of the evidence in each group, groups in order of first appearance.
