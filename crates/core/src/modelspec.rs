@@ -6,7 +6,8 @@
 //! function, and says how to combine them (Bonham-Carter 1994, ch. 9): fuzzy operators or a
 //! weighted index overlay. Evidence may be grouped into an inference network: memberships in a
 //! group are combined first (fuzzy OR unless `group_op` says otherwise), then the groups with
-//! `combine`.
+//! `combine`, or with an index overlay (`method = "index"`) in which each group weighs the sum
+//! of its evidence weights or, with `group_weights`, its own weight.
 //!
 //! A model may instead be data-driven (`method = "random-forest"` or `"gradient-boosting"`,
 //! [`crate::models::trees`]): the evidence layers are then features taken as raw values (a
@@ -15,8 +16,9 @@
 //! `compare = [...]` asks a run for the maps of further methods beside the model's own.
 //!
 //! Presets adapt to what a survey holds: an evidence layer whose source is missing drops out
-//! with a warning. A project can replace a preset (`[models.sn]` with its own `evidence`) or
-//! change its combination only (`[models.sn] gamma = 0.7` keeps the preset's evidence).
+//! with a warning. A project can replace a preset (`[models.sn]` with its own `evidence`, which
+//! starts from the default combination, not the preset's) or change its combination only
+//! (`[models.sn] gamma = 0.7` keeps the preset's evidence).
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -192,9 +194,9 @@ pub struct Learning {
 pub struct ModelSpec {
     /// The commodity (presets only; project tables are keyed by it).
     pub commodity: Option<Commodity>,
-    /// Fuzzy or index overlay.
-    #[serde(default)]
-    pub method: Method,
+    /// Fuzzy or index overlay (default fuzzy; `None` when not written, so that a project
+    /// can say `method = "fuzzy"` over an index preset).
+    pub method: Option<Method>,
     /// Fuzzy operator across groups: `and`, `or`, `product`, `sum`, `gamma`.
     #[serde(default = "default_combine")]
     pub combine: String,
@@ -207,6 +209,11 @@ pub struct ModelSpec {
     /// The evidence layers.
     #[serde(default)]
     pub evidence: Vec<EvidenceSpec>,
+    /// Weight of each group in an index overlay, by group name (`{ source = 0.35, ... }`):
+    /// every group gets one, and the evidence weights are then not used. Without it a group
+    /// weighs the sum of its evidence weights. Only for `method = "index"`: the fuzzy
+    /// operators take no weights, and a fuzzy model with group weights is an error.
+    pub group_weights: Option<BTreeMap<String, f64>>,
     /// Side of the spatial cross-validation blocks in km (default: from the occurrences'
     /// spacing, [`crate::spatial_cv::default_side`]).
     pub cv_block_km: Option<f64>,
@@ -324,6 +331,9 @@ pub struct Model {
     pub group_op: FuzzyOp,
     /// Evidence layers, in the order given.
     pub evidence: Vec<Evidence>,
+    /// Index-overlay weight of each group, by name (empty: each group weighs the sum of its
+    /// evidence weights).
+    pub group_weights: BTreeMap<String, f64>,
     /// Side of the spatial cross-validation blocks in km, when set.
     pub cv_block_km: Option<f64>,
     /// How a data-driven method trains (used when `method` or `compare` names one).
@@ -369,12 +379,12 @@ impl ModelSpec {
         let group_op = FuzzyOp::parse(&self.group_op, gamma)
             .map_err(|e| Error::param(format!("group_op: {e}")))?;
         let compare: Vec<Method> = self.compare.iter().flatten().fold(Vec::new(), |mut v, &m| {
-            if m != self.method && !v.contains(&m) {
+            if m != self.method.unwrap_or_default() && !v.contains(&m) {
                 v.push(m);
             }
             v
         });
-        let memberships = std::iter::once(self.method)
+        let memberships = std::iter::once(self.method.unwrap_or_default())
             .chain(compare.iter().copied())
             .any(|m| m.learner().is_none());
         let mut names = std::collections::BTreeSet::new();
@@ -401,6 +411,7 @@ impl ModelSpec {
         if evidence.is_empty() {
             return Err(Error::param("the model has no evidence"));
         }
+        let group_weights = self.check_group_weights(&evidence)?;
         if let Some(b) = self
             .cv_block_km
             .filter(|b| !(b.is_finite() && *b > 0.0 && *b <= MAX_CV_BLOCK_KM))
@@ -412,10 +423,11 @@ impl ModelSpec {
         let learning = self.learning()?;
         Ok(Model {
             commodity,
-            method: self.method,
+            method: self.method.unwrap_or_default(),
             combine,
             group_op,
             evidence,
+            group_weights,
             cv_block_km: self.cv_block_km,
             learning,
             compare,
@@ -424,7 +436,7 @@ impl ModelSpec {
 
     /// The training settings with their defaults, checked.
     fn learning(&self) -> Result<Learning> {
-        let learners: Vec<Learner> = std::iter::once(self.method)
+        let learners: Vec<Learner> = std::iter::once(self.method.unwrap_or_default())
             .chain(self.compare.iter().flatten().copied())
             .filter_map(Method::learner)
             .collect();
@@ -438,10 +450,26 @@ impl ModelSpec {
     }
 
     /// This spec with `over`'s settings on top: its evidence replaces ours when it has any.
+    ///
+    /// A project's own evidence is a model of its own: the preset's method, operators and
+    /// group weights, written for the preset's components, do not carry over to it. A method
+    /// other than the preset's drops the preset's group weights (they weigh its index overlay).
     pub fn overridden_by(&self, over: &ModelSpec) -> ModelSpec {
         let mut m = self.clone();
-        if over.method != Method::default() {
-            m.method = over.method;
+        if !over.evidence.is_empty() {
+            m = ModelSpec {
+                cv_block_km: self.cv_block_km,
+                ..empty(self.commodity)
+            };
+        }
+        if let Some(method) = over.method {
+            if method != m.method.unwrap_or_default() {
+                m.group_weights = None;
+            }
+            m.method = Some(method);
+        }
+        if over.group_weights.is_some() {
+            m.group_weights = over.group_weights.clone();
         }
         if over.combine != default_combine() {
             m.combine = over.combine.clone();
@@ -474,6 +502,65 @@ impl ModelSpec {
             m.compare = over.compare.clone();
         }
         m
+    }
+}
+
+impl ModelSpec {
+    /// Checks `group_weights` against the groups of `evidence`: a finite weight >= 0 for every
+    /// group and for no other, a positive sum, an index overlay, no evidence weight beside them
+    /// and no fuzzy operator across groups (`combine`, `gamma`) that would go unused.
+    fn check_group_weights(&self, evidence: &[Evidence]) -> Result<BTreeMap<String, f64>> {
+        let Some(weights) = &self.group_weights else {
+            return Ok(BTreeMap::new());
+        };
+        let mut groups: Vec<&str> = Vec::new();
+        for e in evidence {
+            if !groups.contains(&e.group.as_str()) {
+                groups.push(&e.group);
+            }
+        }
+        let list = groups.join(", ");
+        if self.method != Some(Method::Index) {
+            return Err(Error::param(
+                "group_weights weigh the groups of an index overlay: give method = \"index\" \
+                 (fuzzy operators take no weights)",
+            ));
+        }
+        if self.combine != default_combine() || self.gamma.is_some() {
+            return Err(Error::param(
+                "combine and gamma choose a fuzzy operator across groups, but this model is an \
+                 index overlay of weighted groups: give method = \"fuzzy\" to combine its groups \
+                 with one",
+            ));
+        }
+        for (g, &w) in weights {
+            if !groups.contains(&g.as_str()) {
+                return Err(Error::param(format!(
+                    "group_weights: no evidence is in group {g:?} (groups: {list})"
+                )));
+            }
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::param(format!(
+                    "group_weights: the weight of group {g:?} must be a number >= 0, got {w}"
+                )));
+            }
+        }
+        if let Some(g) = groups.iter().find(|g| !weights.contains_key(**g)) {
+            return Err(Error::param(format!(
+                "group_weights: group {g:?} has no weight (give every group one: {list})"
+            )));
+        }
+        if weights.values().sum::<f64>() <= 0.0 {
+            return Err(Error::param("group_weights: the weights sum to 0"));
+        }
+        if let Some(e) = self.evidence.iter().find(|e| e.weight.is_some()) {
+            return Err(Error::param(format!(
+                "evidence {:?}: a weight has no effect where group_weights weigh the groups \
+                 (within a group memberships combine with group_op): drop it",
+                e.name
+            )));
+        }
+        Ok(weights.clone())
     }
 }
 
@@ -588,20 +675,26 @@ pub fn preset(commodity: Commodity) -> ModelSpec {
         .find(|(c, _)| *c == commodity)
         .map_or("", |(_, t)| t);
     // The presets are part of the program and tested to parse.
-    ModelSpec::parse(text).unwrap_or_else(|_| ModelSpec {
-        commodity: Some(commodity),
-        method: Method::Fuzzy,
+    ModelSpec::parse(text).unwrap_or_else(|_| empty(Some(commodity)))
+}
+
+/// A spec with no evidence and every setting at its default.
+fn empty(commodity: Option<Commodity>) -> ModelSpec {
+    ModelSpec {
+        commodity,
+        method: None,
         combine: default_combine(),
         gamma: None,
         group_op: default_group_op(),
         evidence: Vec::new(),
+        group_weights: None,
         cv_block_km: None,
         hyperparameters: None,
         negatives: None,
         thin_km: None,
         seed: None,
         compare: None,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -747,5 +840,77 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("elemnt"));
+    }
+
+    const TWO_GROUPS: &str = "[[evidence]]\nname = \"x\"\nelement = \"Sn\"\ngroup = \"a\"\n\
+        membership = { fn = \"linear\", low = 0.0, high = 1.0 }\n\
+        [[evidence]]\nname = \"y\"\nelement = \"W\"\ngroup = \"b\"\n\
+        membership = { fn = \"linear\", low = 0.0, high = 1.0 }\n";
+
+    fn check_text(text: &str) -> Result<Model> {
+        ModelSpec::parse(text)?.check(Commodity::SN)
+    }
+
+    #[test]
+    fn group_weights_parse_and_check() {
+        let m = check_text(&format!(
+            "method = \"index\"\ngroup_weights = {{ a = 0.7, b = 0.3 }}\n{TWO_GROUPS}"
+        ))
+        .unwrap();
+        assert_eq!(m.method, Method::Index);
+        assert_eq!(
+            m.group_weights,
+            BTreeMap::from([("a".to_string(), 0.7), ("b".to_string(), 0.3)])
+        );
+        // Without them: no group weights (each group weighs its evidence weights).
+        let m = check_text(&format!("method = \"index\"\n{TWO_GROUPS}")).unwrap();
+        assert!(m.group_weights.is_empty());
+        let err = |head: &str| {
+            let e = check_text(&format!("{head}\n{TWO_GROUPS}"))
+                .unwrap_err()
+                .to_string();
+            assert!(!e.contains('\n'), "{e}");
+            e
+        };
+        let e = err("method = \"index\"\ngroup_weights = { a = -0.1, b = 1.0 }");
+        assert!(
+            e.contains("group \"a\"") && e.contains(">= 0, got -0.1"),
+            "{e}"
+        );
+        let e = err("method = \"index\"\ngroup_weights = { a = nan, b = 1.0 }");
+        assert!(e.contains("group \"a\"") && e.contains("got NaN"), "{e}");
+        let e = err("method = \"index\"\ngroup_weights = { a = inf, b = 1.0 }");
+        assert!(e.contains("got inf"), "{e}");
+        let e = err("method = \"index\"\ngroup_weights = { a = 0.5, b = 0.5, c = 1.0 }");
+        assert!(
+            e.contains("no evidence is in group \"c\"") && e.contains("groups: a, b"),
+            "{e}"
+        );
+        let e = err("method = \"index\"\ngroup_weights = { a = 0.5 }");
+        assert!(e.contains("group \"b\" has no weight"), "{e}");
+        let e = err("method = \"index\"\ngroup_weights = { a = 0.0, b = 0.0 }");
+        assert!(e.contains("sum to 0"), "{e}");
+        for fuzzy in ["", "method = \"fuzzy\"\n"] {
+            let e = err(&format!("{fuzzy}group_weights = {{ a = 0.5, b = 0.5 }}"));
+            assert!(e.contains("method = \"index\""), "{e}");
+        }
+        let e = err("method = \"index\"\ngamma = 0.7\ngroup_weights = { a = 0.5, b = 0.5 }");
+        assert!(e.contains("method = \"fuzzy\""), "{e}");
+        let e = err("method = \"index\"\ncombine = \"and\"\ngroup_weights = { a = 0.5, b = 0.5 }");
+        assert!(e.contains("combine and gamma"), "{e}");
+        let e = check_text(&format!(
+            "method = \"index\"\ngroup_weights = {{ a = 0.5, b = 0.5 }}\n{}",
+            TWO_GROUPS.replacen("group = \"a\"\n", "group = \"a\"\nweight = 2.0\n", 1)
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("evidence \"x\"") && e.contains("no effect"),
+            "{e}"
+        );
+        let e = ModelSpec::parse("group_weights = { a = \"high\" }")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("invalid type"), "{e}");
     }
 }

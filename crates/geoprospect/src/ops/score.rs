@@ -5,10 +5,10 @@
 //! the whole grid in two exact passes, and a last pass computes, block by block, every
 //! membership and the combined score. Memberships are combined within groups, then groups
 //! across (an inference network, Bonham-Carter 1994, ch. 9; [`crate::models::network`]): with a
-//! fuzzy operator, or in an index overlay where a group weighs the sum of its evidence weights.
-//! A cell where an evidence layer has no data is scored on the evidence it has (missing evidence
-//! is unknown, not unfavourable, as weights of evidence treats it); a cell with no evidence at
-//! all is nodata.
+//! fuzzy operator, or in an index overlay where a group weighs its `group_weights` entry or else
+//! the sum of its evidence weights. A cell where an evidence layer has no data is scored on the
+//! evidence it has (missing evidence is unknown, not unfavourable, as weights of evidence treats
+//! it); a cell with no evidence at all is nodata.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -297,7 +297,7 @@ fn score_block(
 
 /// The inference network of `model` over `evidence` (the model's evidence that is scored, in
 /// the order of the memberships): groups in order of first appearance; in an index overlay,
-/// each group weighs the sum of its evidence weights.
+/// each group weighs its entry of `group_weights` or else the sum of its evidence weights.
 pub fn network(model: &Model, evidence: &[&Evidence]) -> Network {
     let names: Vec<String> = evidence.iter().map(|e| e.group.clone()).collect();
     let groups = group_indices(&names);
@@ -309,7 +309,10 @@ pub fn network(model: &Model, evidence: &[&Evidence]) -> Network {
         Method::Index => Across::Index(
             groups
                 .iter()
-                .map(|g| g.iter().map(|&i| evidence[i].weight).sum::<f64>())
+                .map(|g| match model.group_weights.get(&names[g[0]]) {
+                    Some(&w) => w,
+                    None => g.iter().map(|&i| evidence[i].weight).sum::<f64>(),
+                })
                 .collect(),
         ),
     };
@@ -337,8 +340,43 @@ fn group_indices(groups: &[String]) -> Vec<Vec<usize>> {
 }
 
 /// One line naming the model, for output metadata.
+///
+/// ```
+/// use geoprospect::modelspec::{preset, ModelSpec};
+/// use geoprospect::ops::score::model_description;
+/// use geoprospect::commodity::Commodity;
+/// let own = ModelSpec::parse(
+///     "method = \"index\"\ngroup_weights = { a = 0.7, b = 0.3 }\n\
+///      [[evidence]]\nname = \"x\"\nelement = \"Sn\"\ngroup = \"a\"\n\
+///      membership = { fn = \"linear\", low = 1.0, high = 9.0 }\n\
+///      [[evidence]]\nname = \"y\"\nelement = \"W\"\ngroup = \"b\"\n\
+///      membership = { fn = \"linear\", low = 1.0, high = 9.0 }\n",
+/// )
+/// .unwrap();
+/// let model = preset(Commodity::SN).overridden_by(&own).check(Commodity::SN).unwrap();
+/// assert_eq!(
+///     model_description(&model),
+///     "index overlay of groups a 0.7 (x), b 0.3 (y) (groups by or)"
+/// );
+/// ```
 pub fn model_description(model: &Model) -> String {
     let names: Vec<&str> = model.evidence.iter().map(|e| e.name.as_str()).collect();
+    let of = if model.group_weights.is_empty() {
+        names.join(", ")
+    } else {
+        let evidence: Vec<&Evidence> = model.evidence.iter().collect();
+        let groups = group_indices(&evidence.iter().map(|e| e.group.clone()).collect::<Vec<_>>());
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|g| {
+                let group = &evidence[g[0]].group;
+                let members: Vec<&str> = g.iter().map(|&i| names[i]).collect();
+                let w = model.group_weights.get(group).copied().unwrap_or(0.0);
+                format!("{group} {w} ({})", members.join(", "))
+            })
+            .collect();
+        format!("groups {}", parts.join(", "))
+    };
     let how = match model.method {
         Method::Fuzzy => format!("fuzzy {}", model.combine.name()),
         Method::Index => "index overlay".to_string(),
@@ -346,17 +384,15 @@ pub fn model_description(model: &Model) -> String {
             return format!("{} on the raw values of {}", m.as_str(), names.join(", "))
         }
     };
-    format!(
-        "{how} of {} (groups by {})",
-        names.join(", "),
-        model.group_op.name()
-    )
+    format!("{how} of {of} (groups by {})", model.group_op.name())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commodity::Commodity;
     use crate::models::fuzzy::FuzzyOp;
+    use crate::modelspec::ModelSpec;
 
     #[test]
     fn groups_keep_first_appearance_order() {
@@ -371,5 +407,41 @@ mod tests {
         // Gamma: sum^g · product^(1-g) with sum = 1 - 0.8·0.3 = 0.76, product = 0.14.
         let g = FuzzyOp::Gamma(0.5).apply_available(&[0.2, 0.7]);
         assert!((g - (0.76f64 * 0.14).sqrt()).abs() < 1e-12, "{g}");
+    }
+
+    /// Without group weights an index overlay weighs each group by the sum of its evidence
+    /// weights, as before group weights existed; with them, by its own weight.
+    #[test]
+    fn index_group_weights_are_the_evidence_sums_unless_given() {
+        let spec = |extra: &str, w: &str| {
+            ModelSpec::parse(&format!(
+                "method = \"index\"\n{extra}\n\
+                 [[evidence]]\nname = \"x\"\nelement = \"Sn\"\ngroup = \"a\"\n{w}\
+                 membership = {{ fn = \"linear\", low = 0.0, high = 1.0 }}\n\
+                 [[evidence]]\nname = \"y\"\nelement = \"W\"\ngroup = \"a\"\n\
+                 membership = {{ fn = \"linear\", low = 0.0, high = 1.0 }}\n\
+                 [[evidence]]\nname = \"z\"\nelement = \"Bi\"\ngroup = \"b\"\n\
+                 membership = {{ fn = \"linear\", low = 0.0, high = 1.0 }}\n"
+            ))
+            .unwrap()
+            .check(Commodity::SN)
+            .unwrap()
+        };
+        let sums = spec("", "weight = 2.0\n");
+        let e: Vec<&Evidence> = sums.evidence.iter().collect();
+        let net = network(&sums, &e);
+        assert_eq!(net.across, Across::Index(vec![3.0, 1.0]));
+        assert_eq!(net.groups, vec![vec![0, 1], vec![2]]);
+        // (3 · max(0.2, 0.6) + 1 · 1) / 4
+        let v = net.cell(&[0.2, 0.6, 1.0], &mut Scratch::default());
+        assert!((v - 0.7).abs() < 1e-12, "{v}");
+        let given = spec("group_weights = { a = 0.25, b = 0.75 }", "");
+        let e: Vec<&Evidence> = given.evidence.iter().collect();
+        assert_eq!(network(&given, &e).across, Across::Index(vec![0.25, 0.75]));
+        // Evidence of group a left out (no data in the survey): group b alone.
+        let net = network(&given, &e[2..]);
+        assert_eq!(net.across, Across::Index(vec![0.75]));
+        let v = net.cell(&[0.4], &mut Scratch::default());
+        assert!((v - 0.4).abs() < 1e-12, "{v}");
     }
 }

@@ -252,6 +252,7 @@ pub fn write_manifest(
                 },
                 "combine": model.combine.name(),
                 "group_op": model.group_op.name(),
+                "group_weights": model.group_weights,
                 "evidence": model.evidence.iter().map(|e| e.name.clone()).collect::<Vec<_>>(),
                 "evidence_used": result.map_or(Value::Null, |r| json!(r
                     .summary
