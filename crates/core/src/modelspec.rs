@@ -7,7 +7,8 @@
 //! weighted index overlay. Evidence may be grouped into an inference network: memberships in a
 //! group are combined first (fuzzy OR unless `group_op` says otherwise), then the groups with
 //! `combine`, or with an index overlay (`method = "index"`) in which each group weighs the sum
-//! of its evidence weights or, with `group_weights`, its own weight.
+//! of its evidence weights or, with `group_weights`, its own weight. The presets are built so:
+//! their groups are the components of a mineral system (source, pathway, host, footprint).
 //!
 //! A model may instead be data-driven (`method = "random-forest"` or `"gradient-boosting"`,
 //! [`crate::models::trees`]): the evidence layers are then features taken as raw values (a
@@ -18,7 +19,7 @@
 //! Presets adapt to what a survey holds: an evidence layer whose source is missing drops out
 //! with a warning. A project can replace a preset (`[models.sn]` with its own `evidence`, which
 //! starts from the default combination, not the preset's) or change its combination only
-//! (`[models.sn] gamma = 0.7` keeps the preset's evidence).
+//! (`[models.sn] group_weights = { ... }`, or `method = "fuzzy"`, keeps the preset's evidence).
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -712,10 +713,11 @@ mod tests {
 
     #[test]
     fn project_override_keeps_preset_evidence_unless_given() {
-        let over = ModelSpec::parse("gamma = 0.6").unwrap();
+        let over = ModelSpec::parse("method = \"fuzzy\"\ngamma = 0.6").unwrap();
         let m = preset(Commodity::SN).overridden_by(&over);
         assert_eq!(m.gamma, Some(0.6));
         assert_eq!(m.evidence.len(), preset(Commodity::SN).evidence.len());
+        assert_eq!(m.check(Commodity::SN).unwrap().combine, FuzzyOp::Gamma(0.6));
         let own = ModelSpec::parse(
             "combine = \"and\"\n[[evidence]]\nname = \"x\"\nelement = \"Sn\"\nmembership = { fn = \"large\", midpoint = \"p90\", spread = 5.0 }\n",
         )
@@ -912,5 +914,66 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn presets_weigh_their_components() {
+        for c in Commodity::PRESETS {
+            let m = preset(c).check(c).unwrap();
+            assert_eq!(m.method, Method::Index, "{c}");
+            assert!(
+                m.group_weights["source"] > m.group_weights["footprint"],
+                "{c}: {:?}",
+                m.group_weights
+            );
+            if let Some(p) = m.group_weights.get("pathway") {
+                assert!(*p > m.group_weights["footprint"], "{c}");
+            }
+            // No evidence is a group of its own: every one is in a component.
+            assert!(
+                m.evidence.iter().all(|e| e.group != e.name),
+                "{c}: {:?}",
+                m.evidence.iter().map(|e| &e.group).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn project_override_carries_group_weights() {
+        let sn = |text: &str| {
+            preset(Commodity::SN)
+                .overridden_by(&ModelSpec::parse(text).unwrap())
+                .check(Commodity::SN)
+        };
+        let w = "group_weights = { source = 0.4, pathway = 0.4, host = 0.0, footprint = 0.2 }";
+        let m = sn(w).unwrap();
+        assert_eq!(m.method, Method::Index);
+        assert_eq!(m.group_weights["source"], 0.4);
+        assert_eq!(m.evidence.len(), preset(Commodity::SN).evidence.len());
+        // A fuzzy method over the preset drops its group weights and combines the components.
+        let m = sn("method = \"fuzzy\"\ngamma = 0.7").unwrap();
+        assert_eq!(m.method, Method::Fuzzy);
+        assert_eq!(m.combine, FuzzyOp::Gamma(0.7));
+        assert!(m.group_weights.is_empty());
+        // ... but not weights the project gives itself.
+        let e = sn(&format!("method = \"fuzzy\"\n{w}"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("index overlay"), "{e}");
+        // gamma alone over the index preset would do nothing: an error saying what to add.
+        let e = sn("gamma = 0.7").unwrap_err().to_string();
+        assert!(e.contains("method = \"fuzzy\""), "{e}");
+        // A project's own evidence starts from the defaults, not the preset's combination.
+        let m = sn(&format!("group_op = \"and\"\n{TWO_GROUPS}")).unwrap();
+        assert_eq!(
+            (m.method, m.combine, m.group_op),
+            (Method::Fuzzy, FuzzyOp::Gamma(DEFAULT_GAMMA), FuzzyOp::And)
+        );
+        assert!(m.group_weights.is_empty());
+        let m = sn(&format!(
+            "method = \"index\"\ngroup_weights = {{ a = 1.0, b = 3.0 }}\n{TWO_GROUPS}"
+        ))
+        .unwrap();
+        assert_eq!(m.group_weights["b"], 3.0);
     }
 }

@@ -282,10 +282,15 @@ fn sample_batches_write_targets_samples_manifest_and_valid_cogs() {
         assert_eq!(m["tool"], "geoprospect");
         assert_eq!(m["threads"], 2);
         assert!(m["project"]["targets"]["min_cells"].is_number());
-        assert!(m["models"]["sn"]["description"]
-            .as_str()
-            .unwrap()
-            .contains("fuzzy"));
+        // The Sn preset: an index overlay of mineral-system components, weights recorded.
+        let sn = &m["models"]["sn"];
+        let description = sn["description"].as_str().unwrap();
+        assert!(
+            description.starts_with("index overlay of groups source 0.3 (granite_contact)"),
+            "{description}"
+        );
+        assert_eq!(sn["method"], "index");
+        assert_eq!(sn["group_weights"]["footprint"], 0.25);
         let outputs = m["outputs"].as_array().unwrap();
         assert!(outputs.iter().all(|o| o["path"] != "manifest.json"));
         for o in outputs {

@@ -392,7 +392,7 @@ mod tests {
     use super::*;
     use crate::commodity::Commodity;
     use crate::models::fuzzy::FuzzyOp;
-    use crate::modelspec::ModelSpec;
+    use crate::modelspec::{preset, ModelSpec};
 
     #[test]
     fn groups_keep_first_appearance_order() {
@@ -407,6 +407,104 @@ mod tests {
         // Gamma: sum^g · product^(1-g) with sum = 1 - 0.8·0.3 = 0.76, product = 0.14.
         let g = FuzzyOp::Gamma(0.5).apply_available(&[0.2, 0.7]);
         assert!((g - (0.76f64 * 0.14).sqrt()).abs() < 1e-12, "{g}");
+    }
+
+    /// The score of a preset's cell whose memberships are set per group: `value(group)` for
+    /// each evidence of the group, `None` for a group whose evidence the survey lacks.
+    fn preset_cell(c: Commodity, value: impl Fn(&str) -> Option<f64>) -> f64 {
+        let model = preset(c).check(c).unwrap();
+        let kept: Vec<&Evidence> = model
+            .evidence
+            .iter()
+            .filter(|e| value(&e.group).is_some())
+            .collect();
+        let memberships: Vec<f64> = kept.iter().filter_map(|e| value(&e.group)).collect();
+        network(&model, &kept).cell(&memberships, &mut Scratch::default())
+    }
+
+    /// Issue 17: favourable geology carries a cell where geochemistry is silent, and an
+    /// anomaly without source or pathway is discounted, under every preset, with and without
+    /// a host layer (a geological map) in the survey.
+    #[test]
+    fn presets_rank_a_blind_deposit_above_a_plume() {
+        for c in Commodity::PRESETS {
+            let model = preset(c).check(c).unwrap();
+            let groups: Vec<&str> = model.evidence.iter().map(|e| e.group.as_str()).collect();
+            assert!(
+                groups.contains(&"source") && groups.contains(&"footprint"),
+                "{c}: {groups:?}"
+            );
+            assert!(
+                groups
+                    .iter()
+                    .all(|g| ["source", "pathway", "host", "footprint"].contains(g)),
+                "{c}: {groups:?}"
+            );
+            for host in [Some(1.0), Some(0.0), None] {
+                // Blind: favourable source and pathway under cover, no geochemistry; the host
+                // at its least favourable beside the plume's most favourable.
+                let blind = preset_cell(c, |g| match g {
+                    "footprint" => Some(0.001),
+                    "host" if c != Commodity::REE => host.map(|_| 0.0),
+                    "host" => host,
+                    _ => Some(1.0),
+                });
+                let plume = preset_cell(c, |g| match g {
+                    "footprint" => Some(1.0),
+                    "source" => Some(0.03),
+                    "pathway" => Some(0.06),
+                    "host" if c != Commodity::REE => host.map(|_| 1.0),
+                    _ => host.map(|_| 0.05),
+                });
+                assert!(
+                    blind > plume + 0.05,
+                    "{c}, host {host:?}: blind {blind} vs plume {plume}"
+                );
+            }
+        }
+        // The suggested figures: without a geological map, Sn and Mo blind ~0.71, plume ~0.33.
+        for c in [Commodity::SN, Commodity::MO] {
+            let blind = preset_cell(c, |g| match g {
+                "footprint" => Some(0.001),
+                "host" => None,
+                _ => Some(1.0),
+            });
+            let plume = preset_cell(c, |g| match g {
+                "footprint" => Some(1.0),
+                "source" => Some(0.03),
+                "pathway" => Some(0.06),
+                _ => None,
+            });
+            let want = (0.30 + 0.30 + 0.25 * 0.001) / 0.85;
+            assert!((blind - want).abs() < 1e-12, "{c}: {blind}");
+            let want = (0.30 * 0.03 + 0.30 * 0.06 + 0.25) / 0.85;
+            assert!((plume - want).abs() < 1e-12, "{c}: {plume}");
+        }
+    }
+
+    /// A barren granite's halo (source and footprint, no pathway) stays below a blind deposit
+    /// (source and pathway, no footprint) in the Sn and Mo presets: the pathway outweighs the
+    /// footprint.
+    #[test]
+    fn sn_and_mo_presets_rank_a_blind_deposit_above_a_barren_granite_halo() {
+        for c in [Commodity::SN, Commodity::MO] {
+            for host in [Some(0.5), None] {
+                let blind = preset_cell(c, |g| match g {
+                    "footprint" => Some(0.001),
+                    "host" => host,
+                    _ => Some(1.0),
+                });
+                let halo = preset_cell(c, |g| match g {
+                    "pathway" => Some(0.06),
+                    "host" => host,
+                    _ => Some(1.0),
+                });
+                assert!(
+                    blind > halo,
+                    "{c}, host {host:?}: blind {blind} vs halo {halo}"
+                );
+            }
+        }
     }
 
     /// Without group weights an index overlay weighs each group by the sum of its evidence
