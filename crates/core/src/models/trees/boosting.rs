@@ -48,7 +48,13 @@ pub(crate) fn boost(
             neg += wk[r];
         }
     }
-    let base = (pos / neg).ln();
+    // A class whose drawn rows all weigh 0 (possible only when zero weights dominate it)
+    // leaves the log-odds infinite: start from even odds instead.
+    let base = if pos > 0.0 && neg > 0.0 {
+        (pos / neg).ln()
+    } else {
+        0.0
+    };
     let rules = Rules {
         max_depth: s.max_depth,
         max_leaves: s.max_leaves,

@@ -218,6 +218,37 @@ fn weights_are_relative() {
     );
 }
 
+/// Rows of weight 0 count for nothing, even when a bootstrap draws only them: predictions
+/// stay finite probabilities.
+#[test]
+fn zero_weights_keep_predictions_finite() {
+    let (x, y) = rows(60, 2, 0.0, 14, |r, _| r[0] > 0.5);
+    // One positive and one negative weigh 1, every other row 0.
+    let first = |class: bool| y.iter().position(|&v| v == class).unwrap();
+    let w: Vec<f32> = (0..60)
+        .map(|i| {
+            if i == first(true) || i == first(false) {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let d = Dataset {
+        weight: Some(&w),
+        ..data(&x, &y, 2)
+    };
+    for learner in [Learner::GradientBoosting, Learner::RandomForest] {
+        let hyper = Hyper {
+            trees: Some(10),
+            ..Hyper::default()
+        };
+        let model = fit(learner, &hyper, &d, 1).unwrap();
+        let (mean, sd) = predict(&model, &x);
+        assert!(mean.iter().chain(&sd).all(|v| v.is_finite()), "{learner:?}");
+    }
+}
+
 /// Fitted on 1 thread and on 4, both learners give the same ensemble (compared bit for bit
 /// through its debug print) and the same prediction bits.
 #[test]

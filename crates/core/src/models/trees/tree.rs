@@ -455,9 +455,15 @@ impl Grower<'_> {
         }
     }
 
-    /// Makes node a leaf of value `−G / (H + λ)` times the shrinkage.
+    /// Makes node a leaf of value `−G / (H + λ)` times the shrinkage (0 for a root without
+    /// weight, possible only when rows of weight 0 are all a bootstrap drew).
     fn finish(&mut self, node: usize, rows: Range<usize>, t: Sums, hist: Option<Hist>) {
-        let value = -t.g / (t.h + self.rules.l2) * self.rules.shrinkage;
+        let denominator = t.h + self.rules.l2;
+        let value = if denominator > 0.0 {
+            -t.g / denominator * self.rules.shrinkage
+        } else {
+            0.0
+        };
         self.tree.nodes[node] = Node::Leaf { value };
         self.leaves.push(Leaf { rows, value });
         if let Some(h) = hist {
