@@ -10,7 +10,8 @@
 //! - **kernels**, pure functions over slices and parameter structs: assays, units, censored
 //!   values, anomaly thresholds and gridding ([`geochem`]); evidence layers: proximity, fuzzy
 //!   membership, categorical scores, exact quantiles ([`evidence`]); models: fuzzy and index
-//!   overlay, inference networks of grouped evidence, weights of evidence, logistic regression ([`models`]); success-rate curves
+//!   overlay, inference networks of grouped evidence, weights of evidence, logistic
+//!   regression, gradient boosting and random forests ([`models`]); success-rate curves
 //!   ([`validate`]) and spatial block folds ([`spatial_cv`]); target-zone labelling ([`zones`]); DEM conditioning, flow and sample
 //!   catchments ([`hydrology`]);
 //! - **configuration**: the project schema ([`project`]) and the model presets and specs
