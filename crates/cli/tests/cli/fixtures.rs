@@ -232,3 +232,20 @@ pub fn cs2cs(from: &str, to: &str, input: &str) -> Vec<Vec<f64>> {
         })
         .collect()
 }
+
+/// A sample batch's project text without its `[models.*]` tables (and the comments above
+/// them): the presets alone, for tests that add a model of their own or split the grid into
+/// tiles (which refuse data-driven methods).
+pub fn presets_only(project: &str) -> String {
+    let Some(start) = project.find("\n[models.") else {
+        return project.to_string();
+    };
+    let mut head: Vec<&str> = project[..start].lines().collect();
+    while head
+        .last()
+        .is_some_and(|l| l.starts_with('#') || l.is_empty())
+    {
+        head.pop();
+    }
+    head.join("\n") + "\n"
+}

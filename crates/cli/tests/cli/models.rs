@@ -625,7 +625,9 @@ fn wofe_is_identical_for_any_thread_count() {
 fn misspelt_class_scores_are_a_warning_naming_the_classes() {
     let ws = Workspace::new();
     let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/korea");
-    let mut project = std::fs::read_to_string(samples.join("project.toml")).unwrap();
+    let mut project = crate::fixtures::presets_only(
+        &std::fs::read_to_string(samples.join("project.toml")).unwrap(),
+    );
     for f in std::fs::read_dir(&samples).unwrap().flatten() {
         std::fs::copy(f.path(), ws.path(&f.file_name().to_string_lossy())).unwrap();
     }
@@ -653,7 +655,9 @@ fn misspelt_class_scores_are_a_warning_naming_the_classes() {
 fn cv_block_km_sets_the_spatial_blocks() {
     let ws = Workspace::new();
     let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/korea");
-    let base = std::fs::read_to_string(samples.join("project.toml")).unwrap();
+    let base = crate::fixtures::presets_only(
+        &std::fs::read_to_string(samples.join("project.toml")).unwrap(),
+    );
     for f in std::fs::read_dir(&samples).unwrap().flatten() {
         std::fs::copy(f.path(), ws.path(&f.file_name().to_string_lossy())).unwrap();
     }

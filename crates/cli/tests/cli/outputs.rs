@@ -202,17 +202,19 @@ fn sample_batches_write_targets_samples_manifest_and_valid_cogs() {
             ],
         );
         assert_eq!(stdout.matches(" target zone").count(), 3, "{stdout}");
+        // Three maps by their presets and one by gradient boosting, compared with its preset
+        // (`compare` in the sample projects).
         assert_eq!(
             stdout
                 .lines()
                 .filter(|l| l.contains(" cross-validation ("))
                 .count(),
-            3,
+            4,
             "{stdout}"
         );
         assert_eq!(
             stdout.matches("spatial block cross-validation (").count(),
-            3,
+            4,
             "{stdout}"
         );
         let out = ws.path("out");

@@ -44,7 +44,9 @@ fn sample_batches_give_three_prospectivity_maps() {
                 );
             }
         }
-        assert_eq!(stdout.matches("AUC").count(), 3, "{stdout}");
+        // Three maps by the presets and the gradient-boosting map the sample projects compare.
+        assert_eq!(stdout.matches("AUC").count(), 4, "{stdout}");
+        assert_eq!(stdout.matches(" compared: ").count(), 1, "{stdout}");
         // Element grids and memberships are kept for inspection.
         assert!(ws.path("out/geochem/Mo.tif").exists());
         assert!(ws.path("out/evidence/sn/Sn.tif").exists());

@@ -2,14 +2,13 @@
 //! same project (the reference: the maps must be identical cell for cell, the targets equal).
 use std::path::Path;
 
-use crate::fixtures::{geoprospect, read_band, refused, run_ok, Workspace};
+use crate::fixtures::{geoprospect, presets_only, read_band, refused, run_ok, Workspace};
 
 /// The Khanbogd sample batch at 40 m on a 1100 x 600 cell extent: blocks of 512 rows, so two
 /// tiles (rows 0..512 and 512..600).
 fn project(ws: &Workspace) {
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/mongolia");
-    let text = std::fs::read_to_string(samples.join("project.toml"))
-        .unwrap()
+    let text = presets_only(&std::fs::read_to_string(samples.join("project.toml")).unwrap())
         .replace("resolution = 100.0", "resolution = 40.0")
         .replace(
             "margin = 2000.0",
@@ -123,6 +122,22 @@ fn plans_refuse_what_they_cannot_split_and_changed_projects() {
         "{err}"
     );
     assert!(!ws.path("plan/plan.json").exists());
+    // A data-driven method trains on the whole grid: no plan splits it.
+    let text = std::fs::read_to_string(ws.path("p.toml")).unwrap();
+    ws.write(
+        "gbm.toml",
+        &format!("{text}\n[models.sn]\ncompare = [\"gradient-boosting\"]\n"),
+    );
+    let err = refused(
+        &ws,
+        &["plan", "gbm.toml", "--tiles", "2", "--out", "plan"],
+        None,
+    );
+    assert!(
+        err.contains("models.sn") && err.contains("trained on the whole grid"),
+        "{err}"
+    );
+    assert!(!ws.path("plan/plan.json").exists());
     run_ok(
         &ws,
         &["plan", "p.toml", "--tiles", "1", "--out", "plan", "-q"],
@@ -177,7 +192,7 @@ fn inputs_read_through_gdal_virtual_file_systems() {
         eprintln!("skipping: python3 cannot write a zip here");
         return;
     }
-    let text = std::fs::read_to_string(samples.join("project.toml")).unwrap();
+    let text = presets_only(&std::fs::read_to_string(samples.join("project.toml")).unwrap());
     ws.write(
         "local.toml",
         &text.replace("path = \"", &format!("path = \"{}/", samples.display())),
