@@ -297,3 +297,42 @@ fn a_project_maps_gradient_boosting_beside_its_fuzzy_model() {
         assert!(report.contains(text), "{text}");
     }
 }
+
+/// Korea has two Sn occurrences: too few to train on. A compared gradient-boosting map is
+/// left out with a warning and the run goes on; as the model's own method it is refused,
+/// naming the model, before anything is written.
+#[test]
+fn too_few_occurrences_skip_a_compared_map_and_refuse_the_models_own() {
+    let ws = Workspace::new();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/korea");
+    let base = crate::fixtures::presets_only(
+        &std::fs::read_to_string(samples.join("project.toml")).unwrap(),
+    );
+    for f in std::fs::read_dir(&samples).unwrap().flatten() {
+        std::fs::copy(f.path(), ws.path(&f.file_name().to_string_lossy())).unwrap();
+    }
+    let (_, stderr) = crate::fixtures::project_ok(
+        &ws,
+        &format!("{base}\n[models.sn]\ncompare = [\"gradient-boosting\"]\n"),
+    );
+    assert!(
+        stderr.contains("Sn: no gradient-boosting map to compare")
+            && stderr.contains("at least 3 occurrences"),
+        "{stderr}"
+    );
+    assert!(ws.path("out/prospectivity_sn.tif").exists());
+    assert!(!ws
+        .path("out/prospectivity_sn_gradient-boosting.tif")
+        .exists());
+    std::fs::remove_dir_all(ws.path("out")).unwrap();
+    let e = crate::fixtures::project_refused(
+        &ws,
+        &format!("{base}\n[models.sn]\nmethod = \"random-forest\"\n"),
+    );
+    assert!(
+        e.contains("models.sn")
+            && e.contains("\"random-forest\" needs at least 3 Sn occurrences")
+            && e.contains("have 2"),
+        "{e}"
+    );
+}

@@ -257,6 +257,7 @@ pub fn run(
         let start = Instant::now();
         let mut lap = Lap::reporting(engine.progress());
         let plan = plan(project)?;
+        prospectivity::check_training(project, &plan)?;
         lap.mark("plan");
         let (staging, _local) = stage_output(out)?;
         let computed = compute(

@@ -20,7 +20,7 @@ use crate::io::vector::{read_vector, VectorData};
 use crate::modelspec::VectorRole;
 use crate::modelspec::{Evidence, Method, Model, Source};
 use crate::ops::learn::features::FeatureLayer;
-use crate::ops::learn::sample::units_per_km;
+use crate::ops::learn::sample::{units_per_km, MIN_POSITIVES};
 use crate::ops::learn::{learn, LearnRequest, Learned};
 use crate::ops::proximity::write_distance;
 use crate::ops::score::{
@@ -263,7 +263,6 @@ pub fn score_commodities(
                 Some(learner) => {
                     let uncertainty = staging.path(&format!("{name}_uncertainty.tif"))?;
                     let learned = learn_commodity(
-                        project,
                         plan,
                         &model,
                         learner,
@@ -272,7 +271,23 @@ pub fn score_commodities(
                         &uncertainty,
                         engine,
                         cog,
-                    )?;
+                    );
+                    // A map the model only compares is left out when its occurrences cannot
+                    // train it (too few on the grid); the model's own method is an error.
+                    let learned = match learned {
+                        Ok(l) => l,
+                        Err(Error::Param(m)) if k > 0 => {
+                            tracing::warn!("{c}: no {} map to compare: {m}", method.as_str());
+                            continue;
+                        }
+                        Err(Error::Param(m)) => {
+                            return Err(Error::input(
+                                &project.file,
+                                format!("models.{}: method {:?}: {m}", c.id(), method.as_str()),
+                            ))
+                        }
+                        Err(e) => return Err(e),
+                    };
                     let used = bound
                         .iter()
                         .map(|b| (b.evidence.name.clone(), feature_note(b)))
@@ -401,6 +416,41 @@ pub fn validate_commodities(
     Ok(())
 }
 
+/// Refuses, before anything is computed, a model whose own method is data-driven when fewer
+/// than [`MIN_POSITIVES`] of its commodity's occurrences lie on distinct cells of the grid (or
+/// its study area): it could not be trained. Compared data-driven maps are left out later
+/// instead, with a warning.
+pub fn check_training(project: &Project, plan: &Plan) -> Result<()> {
+    for c in project.commodities() {
+        let Ok(model) = project.model(c) else {
+            continue;
+        };
+        let Some(learner) = model.method.learner() else {
+            continue;
+        };
+        let cells: std::collections::BTreeSet<(usize, usize)> = plan
+            .occurrences
+            .iter()
+            .filter(|o| o.commodities.contains(&c))
+            .filter_map(|o| plan.grid.cell_of(o.x, o.y))
+            .filter(|&(r, col)| plan.grid.in_area(r, col))
+            .collect();
+        if cells.len() < MIN_POSITIVES {
+            return Err(Error::input(
+                &project.file,
+                format!(
+                    "models.{}: method {:?} needs at least {MIN_POSITIVES} {c} occurrences on \
+                     distinct cells of the grid, and the deposits have {}",
+                    c.id(),
+                    learner.as_str(),
+                    cells.len()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// How a data-driven model takes an evidence layer, for the report.
 fn feature_note(b: &BoundEvidence) -> String {
     match (&b.evidence.source, b.evidence.log10) {
@@ -413,10 +463,9 @@ fn feature_note(b: &BoundEvidence) -> String {
 }
 
 /// Trains `learner` on the commodity's occurrences with the bound evidence's raw values and
-/// writes its maps.
+/// writes its maps; a parameter error when the occurrences cannot train it.
 #[allow(clippy::too_many_arguments)]
 fn learn_commodity(
-    project: &Project,
     plan: &Plan,
     model: &Model,
     learner: crate::models::trees::Learner,
@@ -458,13 +507,6 @@ fn learn_commodity(
         },
         engine,
     )
-    .map_err(|e| match e {
-        Error::Param(m) => Error::input(
-            &project.file,
-            format!("models.{}: method {:?}: {m}", c.id(), learner.as_str()),
-        ),
-        e => e,
-    })
 }
 
 /// Finds each evidence layer's raw values among the run's layers (making distance layers as

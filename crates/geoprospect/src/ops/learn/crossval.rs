@@ -151,7 +151,8 @@ pub fn figures(positives: &[f32], background: &[f32]) -> (f64, f64) {
     let auc = roc_auc(&scores, &y).unwrap_or(f64::NAN);
     let mut bg: Vec<f32> = background.iter().copied().filter(|v| !v.is_nan()).collect();
     bg.sort_by(|a, b| b.total_cmp(a));
-    let capture = match bg.get((bg.len() as f64 * 0.1).ceil() as usize - 1) {
+    let top = ((bg.len() as f64 * 0.1).ceil() as usize).checked_sub(1);
+    let capture = match top.and_then(|k| bg.get(k)) {
         Some(&level) if !positives.is_empty() => {
             positives.iter().filter(|&&p| p >= level).count() as f64 / positives.len() as f64
         }
@@ -423,5 +424,8 @@ mod tests {
         let (auc, capture) = figures(&[0.9, 0.0], &bg);
         assert_eq!(capture, 0.5);
         assert!((auc - (0.905 + 0.005) / 2.0).abs() < 1e-12, "{auc}");
+        // No background: no figures, no panic.
+        let (auc, capture) = figures(&[0.5], &[]);
+        assert!(auc.is_nan() && capture.is_nan());
     }
 }
