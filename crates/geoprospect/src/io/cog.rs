@@ -195,6 +195,13 @@ impl CogWriter {
             .map_err(out_err)?;
             if !band_meta.category_names.is_empty() {
                 set_category_names(&band, &band_meta.category_names);
+                // GeoTIFF keeps category names in the `.aux.xml` beside it, which GDAL neither
+                // writes nor reads with GDAL_PAM_ENABLED=NO (as QGIS runs tools): the names
+                // are also a band metadata item, stored in the file itself.
+                let json = serde_json::to_string(&band_meta.category_names)
+                    .map_err(|e| Error::Internal(format!("category names: {e}")))?;
+                band.set_metadata_item(CATEGORIES_ITEM, &json, "")
+                    .map_err(out_err)?;
             }
             if i > 0 {
                 for (k, v) in &band_meta.items {
@@ -516,6 +523,10 @@ fn set(list: &mut CslStringList, key: &str, value: &str) -> Result<()> {
     list.set_name_value(key, value)
         .map_err(|e| Error::Internal(format!("creation option {key}: {e}")))
 }
+
+/// The band metadata item holding a layer's category names as a JSON array (index = class
+/// code), inside the GeoTIFF.
+pub const CATEGORIES_ITEM: &str = "GEOPROSPECT_CATEGORIES";
 
 /// GDAL category names, so that GIS tools show class names instead of codes.
 pub(crate) fn set_category_names(band: &gdal::raster::RasterBand, names: &[String]) {

@@ -383,8 +383,21 @@ impl GridLayer {
     }
 }
 
-/// GDAL category names of a band (index = class code).
+/// Category names of a band (index = class code): GDAL's, or, where GDAL has none (a
+/// GeoTIFF read without its `.aux.xml`), those geoprospect stored in the band's metadata
+/// ([`crate::io::cog::CATEGORIES_ITEM`]).
 pub(crate) fn category_names(band: &gdal::raster::RasterBand) -> Vec<String> {
+    let names = gdal_category_names(band);
+    if !names.is_empty() {
+        return names;
+    }
+    band.metadata_item(crate::io::cog::CATEGORIES_ITEM, "")
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+/// GDAL category names of a band (index = class code).
+fn gdal_category_names(band: &gdal::raster::RasterBand) -> Vec<String> {
     // Safety: the band handle is valid while `band` lives; GDAL owns the returned list, which
     // stays valid until the band is modified, and we copy it out at once.
     unsafe {
@@ -452,6 +465,14 @@ mod tests {
         assert_eq!(layer.read_classes(0, 3).unwrap(), codes);
         assert_eq!(layer.category_names()[2], "shale");
         assert!(layer.read_rows(1, 1).unwrap()[1].is_nan());
+        // Without the `.aux.xml` GDAL keeps its category names in (as under
+        // GDAL_PAM_ENABLED=NO), the names come from the file's own metadata.
+        drop(layer);
+        let mut aux = cpath.clone().into_os_string();
+        aux.push(".aux.xml");
+        let _ = std::fs::remove_file(aux);
+        let layer = GridLayer::open(&cpath, &g).unwrap();
+        assert_eq!(layer.category_names(), ["", "granite", "shale"]);
     }
 
     #[test]
