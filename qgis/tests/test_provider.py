@@ -528,7 +528,13 @@ def in_process(env, work):
     expected = {f"{stem}_{c}.{ext}" for c in ("mo", "ree", "sn")
                 for stem, ext in (("prospectivity", "tif"), ("samples", "geojson"),
                                   ("targets", "geojson"))}
+    # The Mongolia sample compares a gradient-boosting Sn map: it and its uncertainty load too.
+    expected |= {"prospectivity_sn_gradient-boosting.tif",
+                 "prospectivity_sn_gradient-boosting_uncertainty.tif"}
     check(set(loaded) == expected, f"loaded {sorted(loaded)}")
+    spread = loaded["prospectivity_sn_gradient-boosting_uncertainty.tif"].renderer()
+    check(spread.type() == "singlebandpseudocolor" and spread.classificationMax() == 0.25,
+          f"the uncertainty's style: {spread.type()} to {spread.classificationMax()}")
     for c in ("mo", "ree", "sn"):
         score = loaded[f"prospectivity_{c}.tif"].renderer()
         check(score.type() == "singlebandpseudocolor" and score.classificationMax() == 1,
