@@ -11,15 +11,9 @@
 use super::binning::Binned;
 use super::bootstrap;
 use super::hyper::Settings;
-use super::predict::Member;
+use super::predict::{sigmoid, Member};
 use super::tree::{grow, GradHess, Rules};
 use crate::rng::SplitMix64;
-
-/// The logistic function `1 / (1 + e^−x)`.
-#[inline]
-pub(crate) fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
 
 /// Boosts `s.trees` trees on the binned rows with labels `y` and weights `w`, on a bootstrap
 /// sample of them when `bootstrap` (its draws the first from `rng`).

@@ -20,7 +20,7 @@ use super::binning::Binning;
 use super::boosting::boost;
 use super::forest::plant;
 use super::hyper::{Hyper, Learner};
-use super::predict::{Compiled, Link, Member};
+use super::predict::{Compiled, Link, Member, CHUNK};
 use crate::error::{Error, Result};
 use crate::rng::SplitMix64;
 
@@ -221,6 +221,75 @@ fn balanced_weights(data: &Dataset) -> Result<Vec<f64>> {
         .zip(&own)
         .map(|(&y, &w)| w * half / if y { pos } else { neg })
         .collect())
+}
+
+impl Ensemble {
+    /// Predicts cells given as one slice per feature (column-major, as raster blocks come),
+    /// all of length `n`: the ensemble's mean probability into `mean` and the population
+    /// standard deviation of its members' probabilities into `sd` (both of length `n`; the
+    /// deviation is 0 where all members agree, and with one member). A cell whose every
+    /// feature is NaN gets NaN in both; otherwise a NaN feature follows the missing-value
+    /// direction learned at each split. Chunks of cells run in parallel on the current rayon
+    /// pool; the results are the same bits for any thread count.
+    ///
+    /// Panics unless there is one column per feature and every slice has the same length.
+    ///
+    /// ```
+    /// use geoprospect_core::models::trees::{fit, Dataset, Hyper, Learner};
+    /// let x: Vec<f32> = (0..100).flat_map(|i| [i as f32, (i % 7) as f32]).collect();
+    /// let y: Vec<bool> = (0..100).map(|i| i >= 50).collect();
+    /// let data = Dataset { features: 2, x: &x, y: &y, weight: None };
+    /// let hyper = Hyper { trees: Some(50), ..Hyper::default() };
+    /// let model = fit(Learner::RandomForest, &hyper, &data, 1).unwrap();
+    /// let (a, b) = ([10.0, 90.0, f32::NAN], [3.0, f32::NAN, f32::NAN]);
+    /// let (mut mean, mut sd) = ([0.0; 3], [0.0; 3]);
+    /// model.predict_columns(&[&a, &b], &mut mean, &mut sd);
+    /// assert!(mean[0] < 0.1 && mean[1] > 0.9);
+    /// assert!(mean[2].is_nan() && sd[2].is_nan());
+    /// ```
+    pub fn predict_columns(&self, columns: &[&[f32]], mean: &mut [f32], sd: &mut [f32]) {
+        let n = mean.len();
+        assert!(
+            columns.len() == self.features()
+                && sd.len() == n
+                && columns.iter().all(|c| c.len() == n),
+            "one column per feature, every column as long as the outputs"
+        );
+        self.predict_with(mean, sd, |start, f, i| columns[f][start + i]);
+    }
+
+    /// [`predict_columns`](Self::predict_columns) for row-major cells: `x` holds `n` rows of
+    /// `features` values; the same bits as the same cells given as columns.
+    ///
+    /// Panics unless `x.len()` is `n · features` with `n` the outputs' length.
+    pub fn predict_rows(&self, x: &[f32], mean: &mut [f32], sd: &mut [f32]) {
+        let (n, p) = (mean.len(), self.features());
+        assert!(
+            sd.len() == n && Some(x.len()) == n.checked_mul(p),
+            "rows × features values, as many rows as outputs"
+        );
+        self.predict_with(mean, sd, |start, f, i| x[(start + i) * p + f]);
+    }
+
+    fn predict_with(
+        &self,
+        mean: &mut [f32],
+        sd: &mut [f32],
+        value: impl Fn(usize, usize, usize) -> f32 + Sync,
+    ) {
+        let columns = 2 * self.features();
+        mean.par_chunks_mut(CHUNK)
+            .zip(sd.par_chunks_mut(CHUNK))
+            .enumerate()
+            .for_each_init(
+                || vec![[0u8; CHUNK]; columns],
+                |code, (c, (m, s))| {
+                    let start = c * CHUNK;
+                    self.compiled
+                        .chunk(&self.binning, |f, i| value(start, f, i), code, m, s)
+                },
+            );
+    }
 }
 
 #[cfg(test)]
